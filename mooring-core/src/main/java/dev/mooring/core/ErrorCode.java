@@ -1,0 +1,47 @@
+package dev.mooring.core;
+
+/**
+ * The kind of a {@link MooringException}. Each kind has its own process exit code so that scripts can
+ * tell a lock time-out from a checksum mismatch without parsing messages.
+ */
+public enum ErrorCode {
+    /** Bad command line or API arguments. */
+    USAGE(2),
+    /** A configuration value is invalid (a URL, a location, a setting). */
+    CONFIGURATION(3),
+    /** The database could not be reached or refused the credentials. */
+    CONNECTION(4),
+    /** A migration file is malformed: bad name, duplicate version, unreadable, bad directive. */
+    INVALID_MIGRATION(5),
+    /** A migration failed while running; it was rolled back where the database allows it. */
+    MIGRATION_FAILED(6),
+    /** Applied migrations do not match the files: edited, missing, out of order, or failed earlier. */
+    VALIDATION_FAILED(7),
+    /** Another process held the migration lock for longer than the lock time-out. */
+    LOCK_TIMEOUT(8),
+    /** A revert was asked for a migration that has no DOWN section. */
+    MISSING_DOWN(9),
+    /** The live schema differs from the schema the migrations produce. */
+    DRIFT_DETECTED(10),
+    /** Lint found changes that break older clients or lose data. */
+    LINT_WARNINGS(11),
+    /** A file could not be read or written. */
+    IO(12),
+    /** An embedded PostgreSQL could not be started. */
+    EMBEDDED_DATABASE(13),
+    /** A database statement failed outside of a migration. */
+    DATABASE(14),
+    /** A bug in Mooring itself. */
+    INTERNAL(70);
+
+    private final int exitCode;
+
+    ErrorCode(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    /** The process exit code the CLI uses for this kind of error. */
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.mooring.embedded;
+
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * A real PostgreSQL server started from the binaries shipped on Maven Central (zonky), for quickstart, drift
+ * checks and tests. zonky runs the binaries in a user namespace when the JVM is root,
+ * so it works in root-only containers too. Close it to stop the server. Thread-safe.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+    /** The superuser of an embedded server; it trusts local connections, so there is no password. */
+    public static final String SUPERUSER = "postgres";
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+        this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
+    }
+
+    /** Starts a throw-away server on a free port; its data is deleted when it is closed. */
+    public static EmbeddedPostgresServer startTemporary() {
+        return start(null);
+    }
+
+    /**
+     * Starts a server whose data lives in {@code dataDirectory} and survives {@link #close()}; a directory
+     * already initialized by an earlier run is reused. {@code null} means a temporary directory.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("max_connections", "200");
+            if (dataDirectory != null) {
+                Path absolute = dataDirectory.toAbsolutePath();
+                Files.createDirectories(absolute);
+                builder.setDataDirectory(absolute).setCleanDataDirectory(false)
+                        .setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on");
+            }
+            return new EmbeddedPostgresServer(builder.start(), dataDirectory);
+        } catch (IOException | RuntimeException e) {
+            throw new MooringException(ErrorCode.EMBEDDED_DATABASE,
+                    "Could not start the embedded PostgreSQL: " + rootCause(e).getMessage(), e);
+        }
+    }
+
+    /** The port the server listens on (loopback only). */
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** Where the server keeps its data, or {@code null} for a temporary server. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The URL of a database on this server, for the superuser. */
+    public DatabaseUrl url(String database) {
+        Objects.requireNonNull(database, "database");
+        return DatabaseUrl.parse(postgres.getJdbcUrl(SUPERUSER, database));
+    }
+
+    /** A data source for a database on this server, as the superuser. */
+    public DataSource dataSource(String database) {
+        return postgres.getDatabase(SUPERUSER, database);
+    }
+
+    /** Creates {@code database} unless it exists. Names are restricted to letters, digits and underscores. */
+    public void createDatabaseIfMissing(String database) {
+        if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("database name must be letters, digits and underscores: " + database);
+        }
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            s.execute("CREATE DATABASE \"" + database + "\"");
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.EMBEDDED_DATABASE,
+                    "Could not create database " + database + " on the embedded server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops {@code database} if it exists, closing its other connections. */
+    public void dropDatabase(String database) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS \"" + database.replace("\"", "\"\"") + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.EMBEDDED_DATABASE,
+                    "Could not drop database " + database + " on the embedded server: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.EMBEDDED_DATABASE, "Could not stop the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
