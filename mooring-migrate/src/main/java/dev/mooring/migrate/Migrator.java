@@ -1,0 +1,98 @@
+package dev.mooring.migrate;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.internal.HistoryMaintenance;
+import dev.mooring.migrate.internal.MigrationEngine;
+
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Migrates one database (PostgreSQL or SQLite, detected from the connection) with the migrations in the configured
+ * locations. Every command reads the locations and the history afresh, so a {@code Migrator} can be kept and reused.
+ * <pre>{@code
+ * Migrator migrator = Migrator.create(dataSource, MigrationConfig.of("classpath:db/migration"));
+ * MigrateResult result = migrator.migrate();
+ * }</pre>
+ * Thread-safe; concurrent runs against one database are serialized by the database lock.
+ */
+public final class Migrator {
+    private final DataSource dataSource;
+    private final MigrationConfig config;
+    private final MigrationEngine engine;
+    private final HistoryMaintenance maintenance;
+
+    private Migrator(DataSource dataSource, MigrationConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.engine = new MigrationEngine(dataSource, config);
+        this.maintenance = new HistoryMaintenance(dataSource, config);
+    }
+
+    public static Migrator create(DataSource dataSource, MigrationConfig config) {
+        return new Migrator(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(config, "config"));
+    }
+
+    public MigrationConfig config() {
+        return config;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Applies every pending migration (up to the configured target), each in its own transaction, after validating
+     * the history against the files.
+     *
+     * @throws ValidationFailedException when applied migrations were edited or removed, or one is out of order
+     * @throws MigrationFailedException  when a migration fails; earlier ones stay applied
+     */
+    public MigrateResult migrate() {
+        return engine.migrate();
+    }
+
+    /** What {@link #migrate()} would run, without changing anything (not even creating the history table). */
+    public DryRunResult dryRun() {
+        return engine.dryRun();
+    }
+
+    /** Applied, pending and failed migrations with dates and durations. */
+    public InfoReport info() {
+        return engine.info();
+    }
+
+    /** Differences between the files and the history: edited, missing, out-of-order or failed migrations. */
+    public ValidationReport validate() {
+        return engine.validate();
+    }
+
+    /** Reverts the last {@code steps} applied migrations by running their DOWN SQL, newest first. */
+    public RevertResult revertSteps(int steps) {
+        return maintenance.revert(steps, null);
+    }
+
+    /** Reverts every applied migration newer than {@code version}, newest first. */
+    public RevertResult revertTo(String version) {
+        return maintenance.revert(null, parse(version, "target version"));
+    }
+
+    /** Adopts an existing database: records that it is at {@code version} so older files are never applied. */
+    public MigrationInfo baseline(String version, String description) {
+        return maintenance.baseline(parse(version, "baseline version"), description);
+    }
+
+    /** Removes failed rows and re-aligns recorded checksums with the files after a deliberate edit. */
+    public RepairResult repair() {
+        return maintenance.repair();
+    }
+
+    private static MigrationVersion parse(String version, String what) {
+        try {
+            return MigrationVersion.parse(Objects.requireNonNull(version, what));
+        } catch (IllegalArgumentException e) {
+            throw new MooringException(ErrorCode.USAGE, what + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.mooring.migrate.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationType;
+import dev.mooring.migrate.MigrationVersion;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads and writes the migration history table ({@code schema_version} by default, optionally
+ * schema-qualified). The name is checked once, here, and quoted by the dialect wherever it is used. Each method
+ * runs on the connection it is given and leaves transaction control to the caller. Thread-safe (stateless
+ * beyond its name).
+ */
+public final class HistoryTable {
+    static final List<String> COLUMNS = List.of("installed_rank", "version", "description", "type", "script",
+            "checksum", "applied_by", "applied_at", "execution_ms", "success");
+
+    private final DatabaseOps ops;
+    private final String schema;
+    private final String table;
+    private final String qualified;
+
+    public HistoryTable(DatabaseOps ops, String name) {
+        this.ops = ops;
+        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?")) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "History table name '" + name
+                    + "' is not valid: use letters, digits and underscores, optionally schema-qualified (app.schema_version).");
+        }
+        int dot = name.indexOf('.');
+        this.schema = dot < 0 ? null : name.substring(0, dot);
+        this.table = dot < 0 ? name : name.substring(dot + 1);
+        this.qualified = (schema == null ? "" : ops.dialect().quote(schema) + ".") + ops.dialect().quote(table);
+    }
+
+    /** The table's name as configured. */
+    public String name() {
+        return schema == null ? table : schema + "." + table;
+    }
+
+    public boolean exists(Connection c) throws SQLException {
+        return ops.tableExists(c, schema, table);
+    }
+
+    /** Creates the table if it is missing, and checks that an existing one has Mooring's columns. */
+    public void createIfMissing(Connection c) throws SQLException {
+        if (!exists(c)) {
+            try (Statement s = c.createStatement()) {
+                if (schema != null) {
+                    ops.createSchemaIfMissing(s, ops.dialect().quote(schema));
+                }
+                s.execute(ops.historyTableDdl(qualified));
+            }
+            return;
+        }
+        checkShape(c);
+    }
+
+    private void checkShape(Connection c) throws SQLException {
+        Set<String> present = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + qualified + " WHERE 1 = 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                present.add(rs.getMetaData().getColumnName(i).toLowerCase(Locale.ROOT));
+            }
+        }
+        List<String> missing = COLUMNS.stream().filter(col -> !present.contains(col)).toList();
+        if (!missing.isEmpty()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "Table " + name() + " exists but is not a Mooring history table (missing "
+                    + String.join(", ", missing) + "). Choose another name with --table, or baseline a fresh one.");
+        }
+    }
+
+    /** All rows in the order they were applied; empty when the table does not exist yet. */
+    public List<HistoryRow> read(Connection c) throws SQLException {
+        if (!exists(c)) {
+            return List.of();
+        }
+        checkShape(c);
+        List<HistoryRow> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT installed_rank, version, description, type, script, checksum, applied_by, applied_at, execution_ms, success FROM "
+                        + qualified + " ORDER BY installed_rank")) {
+            while (rs.next()) {
+                String version = rs.getString(2);
+                long checksum = rs.getLong(6);
+                Long checksumOrNull = rs.wasNull() ? null : checksum;
+                rows.add(new HistoryRow(rs.getInt(1), version == null ? null : MigrationVersion.parse(version),
+                        rs.getString(3), MigrationType.valueOf(rs.getString(4)), rs.getString(5), checksumOrNull,
+                        rs.getString(7), ops.readInstant(rs, 8), rs.getInt(9), rs.getBoolean(10)));
+            }
+        }
+        return rows;
+    }
+
+    /** The rank the next row gets. */
+    public int nextRank(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM " + qualified)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * For a migrator without a run-wide lock, inside the migration's transaction: the rank the migration's row gets,
+     * or -1 when another process applied it since the plan was made.
+     */
+    public int rankUnlessApplied(Connection c, MigrationScript m) throws SQLException {
+        String applied = m.version() != null
+                ? "(SELECT COUNT(*) FROM " + qualified + " WHERE success AND version = ?)"
+                : "(SELECT COUNT(*) FROM " + qualified + " h WHERE success AND type = 'REPEATABLE' AND description = ? AND checksum = ?"
+                        + " AND installed_rank = (SELECT MAX(installed_rank) FROM " + qualified
+                        + " WHERE success AND type = 'REPEATABLE' AND description = h.description))";
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + applied + ", (SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM " + qualified + ")")) {
+            if (m.version() != null) {
+                ps.setString(1, m.version().toString());
+            } else {
+                ps.setString(1, m.description());
+                ps.setLong(2, m.checksum());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0 ? -1 : rs.getInt(2);
+            }
+        }
+    }
+
+    /** Marks a row written before a non-transactional migration ran as succeeded. */
+    public void markSucceeded(Connection c, int rank, int executionMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + qualified + " SET success = ?, execution_ms = ? WHERE installed_rank = ?")) {
+            ps.setBoolean(1, true);
+            ps.setInt(2, executionMs);
+            ps.setInt(3, rank);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes every failed row; returns how many. */
+    public int deleteFailed(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return s.executeUpdate("DELETE FROM " + qualified + " WHERE NOT success");
+        }
+    }
+
+    public void insert(Connection c, HistoryRow row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified
+                + " (installed_rank, version, description, type, script, checksum, applied_by, applied_at, execution_ms, success)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setInt(1, row.rank());
+            ps.setString(2, row.version() == null ? null : row.version().toString());
+            ps.setString(3, row.description());
+            ps.setString(4, row.type().name());
+            ps.setString(5, row.script());
+            if (row.checksum() == null) {
+                ps.setNull(6, Types.BIGINT);
+            } else {
+                ps.setLong(6, row.checksum());
+            }
+            ps.setString(7, row.appliedBy());
+            ops.bindInstant(ps, 8, row.appliedAt() != null ? row.appliedAt() : Instant.now());
+            ps.setInt(9, row.executionMs());
+            ps.setBoolean(10, row.success());
+            ps.executeUpdate();
+        }
+    }
+
+    public void delete(Connection c, int rank) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE installed_rank = ?")) {
+            ps.setInt(1, rank);
+            ps.executeUpdate();
+        }
+    }
+
+    public void realign(Connection c, int rank, long checksum, String description, String script) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + qualified + " SET checksum = ?, description = ?, script = ? WHERE installed_rank = ?")) {
+            ps.setLong(1, checksum);
+            ps.setString(2, description);
+            ps.setString(3, script);
+            ps.setInt(4, rank);
+            ps.executeUpdate();
+        }
+    }
+}

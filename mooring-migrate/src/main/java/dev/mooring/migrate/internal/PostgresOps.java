@@ -1,0 +1,169 @@
+package dev.mooring.migrate.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.core.spi.Dialect;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.zip.CRC32C;
+import javax.sql.DataSource;
+
+/** PostgreSQL: transactional DDL, a session advisory lock per history table. */
+final class PostgresOps implements DatabaseOps {
+    private static final Duration POLL = Duration.ofMillis(100);
+    private final Dialect dialect;
+
+    PostgresOps(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    @Override
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public String historyTableDdl(String q) {
+        return "CREATE TABLE IF NOT EXISTS " + q + " (\n"
+                + "  installed_rank integer PRIMARY KEY,\n"
+                + "  version varchar(50),\n"
+                + "  description varchar(200) NOT NULL,\n"
+                + "  type varchar(20) NOT NULL,\n"
+                + "  script varchar(1000) NOT NULL,\n"
+                + "  checksum bigint,\n"
+                + "  applied_by varchar(100) NOT NULL,\n"
+                + "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
+                + "  execution_ms integer NOT NULL,\n"
+                + "  success boolean NOT NULL\n"
+                + ")";
+    }
+
+    @Override
+    public void createSchemaIfMissing(Statement s, String quotedSchema) throws SQLException {
+        s.execute("CREATE SCHEMA IF NOT EXISTS " + quotedSchema);
+    }
+
+    @Override
+    public boolean tableExists(Connection c, String schema, String table) throws SQLException {
+        String sql = schema == null
+                ? "SELECT 1 FROM pg_catalog.pg_class WHERE relname = ? AND relkind IN ('r','p') AND pg_catalog.pg_table_is_visible(oid)"
+                : "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relname = ? AND n.nspname = ? AND c.relkind IN ('r','p')";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table);
+            if (schema != null) {
+                ps.setString(2, schema);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public RunLock lockRun(DataSource dataSource, String historyTable, Duration timeout) throws SQLException {
+        long key = lockKey(historyTable);
+        Connection lockConnection = dataSource.getConnection();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!tryLock(lockConnection, key)) {
+                if (System.nanoTime() > deadline) {
+                    throw new MooringException(ErrorCode.LOCK_TIMEOUT, "Another process is migrating this database (it holds "
+                            + "PostgreSQL advisory lock " + key + " for " + historyTable + "); gave up after " + timeout.toSeconds()
+                            + " s. Wait for it to finish, or raise --lock-timeout. To see who holds it: "
+                            + "SELECT pid, state, query FROM pg_stat_activity WHERE pid IN "
+                            + "(SELECT pid FROM pg_locks WHERE locktype = 'advisory').");
+                }
+                DatabaseOps.sleep(POLL);
+            }
+        } catch (SQLException | RuntimeException e) {
+            lockConnection.close();
+            throw e;
+        }
+        return () -> {
+            try (lockConnection; PreparedStatement ps = lockConnection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                ps.setLong(1, key);
+                ps.execute();
+            } catch (SQLException e) {
+                // Closing the session releases the lock anyway.
+            }
+        };
+    }
+
+    private static boolean tryLock(Connection c, long key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** A stable key per history table, so migrators of different tables in one database do not block each other. */
+    static long lockKey(String historyTable) {
+        CRC32C crc = new CRC32C();
+        crc.update(("mooring-migrate:" + historyTable).getBytes(StandardCharsets.UTF_8));
+        return 0x4D4F4F52_00000000L | crc.getValue(); // "MOOR" in the high half
+    }
+
+    @Override
+    public void prepare(Connection c, Duration lockTimeout) {
+        // Nothing: the run lock serializes migrators.
+    }
+
+    @Override
+    public void beginMigration(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+    }
+
+    @Override
+    public void commit(Connection c) throws SQLException {
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    @Override
+    public void rollback(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // The connection is broken; the server rolls the transaction back when it goes.
+        }
+    }
+
+    @Override
+    public boolean needsRecheckInTransaction() {
+        return false;
+    }
+
+    @Override
+    public String currentUser(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Override
+    public Instant readInstant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    @Override
+    public void bindInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+        ps.setTimestamp(index, Timestamp.from(value));
+    }
+}
