@@ -1,0 +1,53 @@
+package dev.mooring.cli;
+
+import dev.mooring.cli.internal.BaselineCommand;
+import dev.mooring.cli.internal.InfoCommand;
+import dev.mooring.cli.internal.MigrateCommand;
+import dev.mooring.cli.internal.NewCommand;
+import dev.mooring.cli.internal.Output;
+import dev.mooring.cli.internal.QuickstartCommand;
+import dev.mooring.cli.internal.RepairCommand;
+import dev.mooring.cli.internal.RevertCommand;
+import dev.mooring.cli.internal.ValidateCommand;
+import dev.mooring.cli.internal.VersionProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code mooring} command. Every subcommand has {@code --help}; errors print one clear message and exit with
+ * the code of their {@link dev.mooring.core.ErrorCode} (2 for usage errors).
+ */
+@Command(name = "mooring", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "The data layer for offline-first apps: migrations for PostgreSQL and SQLite.",
+        subcommands = {QuickstartCommand.class, MigrateCommand.class, InfoCommand.class, ValidateCommand.class,
+                RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class,
+                CommandLine.HelpCommand.class})
+public final class MooringCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command line and returns the exit code (for tests and embedding). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new MooringCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(Output::handleError);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
+        System.exit(execute(out, err, args));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.mooring.cli.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.core.Redaction;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Prints results as text or, with {@code --json}, as JSON documents, and turns exceptions into one message and an
+ * exit code. Everything printed passes through {@link Redaction}, so passwords never reach the terminal.
+ */
+public final class Output {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Output() {
+    }
+
+    /** Prints {@code value} as JSON. */
+    public static void json(PrintWriter out, Object value) {
+        try {
+            out.println(Redaction.redact(JSON.writeValueAsString(value)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Prints text, redacted. */
+    public static void text(PrintWriter out, String text) {
+        out.println(Redaction.redact(text));
+    }
+
+    /** picocli's hook for exceptions thrown by a command. */
+    public static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        boolean json = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--json"))
+                || parseResult.hasMatchedOption("--json");
+        ErrorCode code = e instanceof MooringException m ? m.code() : ErrorCode.INTERNAL;
+        String message = e instanceof MooringException ? e.getMessage()
+                : "Unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (this is a bug in Mooring; please report it)";
+        PrintWriter err = cl.getErr();
+        if (json) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", Map.of("code", code.name(), "exitCode", code.exitCode(), "message", Redaction.redact(message)));
+            json(cl.getOut(), body);
+        } else {
+            err.println(Redaction.redact("error: " + message));
+            if (code == ErrorCode.INTERNAL) {
+                e.printStackTrace(err);
+            }
+        }
+        err.flush();
+        return code.exitCode();
+    }
+}

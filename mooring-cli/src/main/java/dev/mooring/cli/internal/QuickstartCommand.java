@@ -1,0 +1,85 @@
+package dev.mooring.cli.internal;
+
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.embedded.EmbeddedPostgresServer;
+import dev.mooring.migrate.InfoReport;
+import dev.mooring.migrate.MigrateResult;
+import dev.mooring.migrate.MigrationConfig;
+import dev.mooring.migrate.Migrator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mooring quickstart}: the whole toolkit on embedded defaults, with nothing to install. Starts an embedded
+ * PostgreSQL whose data lives under {@code ./mooring-data/postgres}, migrates it with the Reminders example's server
+ * migrations, migrates a local SQLite client file with the client migrations, and prints the status of both.
+ * Running it again finds both up to date.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "Start an embedded PostgreSQL under ./mooring-data, apply the example app's server migrations to it "
+                + "and its client migrations to a local SQLite file, and show the status of both.")
+public final class QuickstartCommand implements Callable<Integer> {
+    static final String SERVER_MIGRATIONS = "classpath:mooring/examples/reminders/server";
+    static final String CLIENT_MIGRATIONS = "classpath:mooring/examples/reminders/client";
+
+    @Option(names = "--data-dir", defaultValue = "mooring-data", description = "Where the embedded data lives. Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Path pgData = dataDir.resolve("postgres");
+        Path clientFile = dataDir.resolve("client.db");
+        if (!json) {
+            Output.text(out, "Starting embedded PostgreSQL (data in " + pgData + ") ...");
+            out.flush();
+        }
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData)) {
+            pg.createDatabaseIfMissing("reminders");
+            DatabaseUrl serverUrl = pg.url("reminders");
+            Migrator server = Migrator.create(pg.dataSource("reminders"), MigrationConfig.of(SERVER_MIGRATIONS));
+            MigrateResult serverResult = server.migrate();
+            InfoReport serverInfo = server.info();
+
+            DatabaseUrl clientUrl = DatabaseUrl.parse(clientFile.toString());
+            Migrator client = Migrator.create(clientUrl.toDataSource(), MigrationConfig.of(CLIENT_MIGRATIONS));
+            MigrateResult clientResult = client.migrate();
+            InfoReport clientInfo = client.info();
+
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("server", Map.of("url", serverUrl.redacted(), "migrate", serverResult, "info", serverInfo));
+                doc.put("client", Map.of("url", clientUrl.redacted(), "migrate", clientResult, "info", clientInfo));
+                Output.json(out, doc);
+                return 0;
+            }
+            Output.text(out, "PostgreSQL " + serverUrl.redacted() + " on port " + pg.port() + ": " + summary(serverResult) + "\n"
+                    + "SQLite client " + clientFile + ": " + summary(clientResult) + "\n\n"
+                    + "== Server (PostgreSQL) ==\n" + InfoCommand.render(serverInfo, serverUrl) + "\n"
+                    + "== Client (SQLite) ==\n" + InfoCommand.render(clientInfo, clientUrl) + "\n"
+                    + "Next: inspect the client with\n"
+                    + "  ./mooring info --url " + clientFile + " --locations " + CLIENT_MIGRATIONS + "\n"
+                    + "The embedded server stops now; its data stays in " + pgData + " for the next run.");
+            return 0;
+        }
+    }
+
+    private static String summary(MigrateResult r) {
+        return r.applied().isEmpty() ? "up to date at version " + r.toVersion()
+                : "applied " + r.applied().size() + " migration(s), now at version " + r.toVersion() + " (" + r.totalMs() + " ms)";
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mooring.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.testing.PostgresDatabaseExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MooringCliTest {
+    @RegisterExtension
+    static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perMethod();
+
+    @TempDir
+    Path dir;
+    Path folder;
+    String sqlite;
+
+    @BeforeEach
+    void migrations() throws Exception {
+        folder = Files.createDirectories(dir.resolve("db"));
+        Files.writeString(folder.resolve("001_users.sql"), "-- UP\nCREATE TABLE users (id integer primary key);\n-- DOWN\nDROP TABLE users;\n");
+        Files.writeString(folder.resolve("002_events.sql"), "-- UP\nCREATE TABLE events (id integer);\n-- DOWN\nDROP TABLE events;\n");
+        sqlite = dir.resolve("client.db").toString();
+    }
+
+    @Test
+    void migrateInfoValidateAndRevertOnSqlite() {
+        CliRun migrate = CliRun.of("migrate", "--url", sqlite, "--locations", folder.toString());
+        assertThat(migrate.exitCode()).isZero();
+        assertThat(migrate.out()).contains("from (empty) to 002: 2 migration(s)").contains("applied 001");
+
+        CliRun info = CliRun.of("info", "--url", sqlite, "--locations", folder.toString());
+        assertThat(info.out()).contains("Current version: 002").contains("applied 2, pending 0").contains("users");
+
+        assertThat(CliRun.of("validate", "--url", sqlite, "--locations", folder.toString()).out()).contains("Valid");
+
+        CliRun revert = CliRun.of("revert", "--steps", "1", "--url", sqlite, "--locations", folder.toString());
+        assertThat(revert.exitCode()).isZero();
+        assertThat(revert.out()).contains("from 002 to 001").contains("reverted 002");
+
+        CliRun dry = CliRun.of("migrate", "--dry-run", "--url", sqlite, "--locations", folder.toString());
+        assertThat(dry.out()).contains("CREATE TABLE events").contains("Nothing was changed");
+        assertThat(CliRun.of("info", "--url", sqlite, "--locations", folder.toString()).out()).contains("pending 1");
+    }
+
+    @Test
+    void jsonOutputIsParseableAndNeverShowsThePassword() throws Exception {
+        String url = "postgresql://postgres:Sup3rSecretPw@localhost:" + pg.server().port() + "/" + pg.databaseName();
+        CliRun migrate = CliRun.of("migrate", "--json", "--url", url, "--locations", folder.toString());
+        assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(migrate.out());
+        assertThat(doc.get("toVersion").asText()).isEqualTo("002");
+        assertThat(doc.get("applied")).hasSize(2);
+
+        CliRun info = CliRun.of("info", "--url", url, "--password", "AnotherSecret9", "--locations", folder.toString());
+        assertThat(info.out() + info.err()).doesNotContain("Sup3rSecretPw").doesNotContain("AnotherSecret9").contains("***");
+        CliRun bad = CliRun.of("info", "--json", "--url", "postgresql://postgres:Sup3rSecretPw@localhost:1/nope",
+                "--locations", folder.toString());
+        assertThat(bad.exitCode()).isEqualTo(ErrorCode.CONNECTION.exitCode());
+        assertThat(bad.out() + bad.err()).doesNotContain("Sup3rSecretPw");
+        assertThat(new ObjectMapper().readTree(bad.out()).get("error").get("code").asText()).isEqualTo("CONNECTION");
+    }
+
+    @Test
+    void eachKindOfErrorHasItsOwnExitCodeAndAClearMessage() throws Exception {
+        assertThat(CliRun.of("migrate", "--url", "mysql://x/y").exitCode()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
+        assertThat(CliRun.of("migrate", "--bogus").exitCode()).isEqualTo(2);
+        CliRun noDir = CliRun.of("info", "--url", sqlite, "--locations", dir.resolve("missing").toString());
+        assertThat(noDir.exitCode()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
+        assertThat(noDir.err()).startsWith("error: ").contains("is not a folder");
+
+        CliRun.of("migrate", "--url", sqlite, "--locations", folder.toString());
+        Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id bigint primary key);\n");
+        CliRun invalid = CliRun.of("validate", "--url", sqlite, "--locations", folder.toString());
+        assertThat(invalid.exitCode()).isEqualTo(ErrorCode.VALIDATION_FAILED.exitCode());
+        assertThat(invalid.out()).contains("[checksum-mismatch]").contains("001_users.sql");
+
+        CliRun noDown = CliRun.of("revert", "--target", "0", "--url", sqlite, "--locations", folder.toString());
+        assertThat(noDown.exitCode()).isEqualTo(ErrorCode.MISSING_DOWN.exitCode());
+        assertThat(noDown.err()).contains("001_users.sql").contains("no -- DOWN");
+    }
+
+    @Test
+    void newCreatesATimestampedFileWithATemplate() throws Exception {
+        CliRun run = CliRun.of("new", "Add events index", "--dir", folder.toString());
+        assertThat(run.exitCode()).isZero();
+        try (Stream<Path> files = Files.list(folder)) {
+            Path created = files.filter(p -> p.getFileName().toString().endsWith("_add_events_index.sql")).findFirst().orElseThrow();
+            assertThat(created.getFileName().toString()).matches("\\d{14}_add_events_index\\.sql");
+            assertThat(Files.readString(created)).contains("-- Description: Add events index").contains("-- UP").contains("-- DOWN");
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new"}) {
+            CliRun help = CliRun.of(command, "--help");
+            assertThat(help.exitCode()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: mooring " + command);
+        }
+    }
+
+    @Test
+    void quickstartMigratesTheEmbeddedServerAndTheClientAndIsIdempotent() {
+        Path data = dir.resolve("mooring-data");
+        CliRun first = CliRun.of("quickstart", "--data-dir", data.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("== Server (PostgreSQL) ==").contains("== Client (SQLite) ==")
+                .contains("applied 12 migration(s)").contains("applied 8 migration(s)").contains("pending 0");
+        assertThat(data.resolve("client.db")).exists();
+        assertThat(data.resolve("postgres").resolve("PG_VERSION")).exists();
+
+        CliRun second = CliRun.of("quickstart", "--data-dir", data.toString());
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260210143000");
+    }
+}

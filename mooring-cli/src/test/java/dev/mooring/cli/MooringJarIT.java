@@ -1,0 +1,53 @@
+package dev.mooring.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drives the real shaded jar the way a user does: {@code java -jar mooring.jar …}. */
+class MooringJarIT {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String output) {
+    }
+
+    Result run(String... args) throws Exception {
+        Path jar = Path.of("target", "mooring.jar").toAbsolutePath();
+        assertThat(jar).exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), output);
+    }
+
+    @Test
+    void theJarMigratesASqliteFileAndReportsErrorsWithExitCodes() throws Exception {
+        Path db = Files.createDirectories(dir.resolve("db/migration"));
+        Files.writeString(db.resolve("001_users.sql"), "CREATE TABLE users (id integer primary key);\n");
+
+        Result migrate = run("migrate", "--url", "app.db");
+        assertThat(migrate.code()).as(migrate.output()).isZero();
+        assertThat(migrate.output()).contains("to 001: 1 migration(s)");
+
+        Result info = run("info", "--url", "app.db", "--json");
+        assertThat(info.output()).contains("\"currentVersion\" : \"001\"");
+
+        Result version = run("--version");
+        assertThat(version.output()).startsWith("mooring 0.");
+
+        Result bad = run("info", "--url", "app.db", "--locations", "nowhere");
+        assertThat(bad.code()).isEqualTo(3);
+        assertThat(bad.output()).contains("error: Migration location 'nowhere' is not a folder");
+    }
+}
