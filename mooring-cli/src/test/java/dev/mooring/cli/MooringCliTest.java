@@ -90,6 +90,25 @@ class MooringCliTest {
     }
 
     @Test
+    void driftReportsHandMadeChangesWithItsOwnExitCode() throws Exception {
+        String url = "postgresql://postgres@localhost:" + pg.server().port() + "/" + pg.databaseName();
+        CliRun.of("migrate", "--url", url, "--locations", folder.toString());
+        CliRun clean = CliRun.of("drift", "--url", url, "--locations", folder.toString());
+        assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("no drift");
+
+        try (var c = pg.connect(); var s = c.createStatement()) {
+            s.execute("ALTER TABLE users ADD COLUMN nickname text");
+        }
+        CliRun drifted = CliRun.of("drift", "--url", url, "--locations", folder.toString());
+        assertThat(drifted.exitCode()).isEqualTo(ErrorCode.DRIFT_DETECTED.exitCode());
+        assertThat(drifted.out()).contains("users.nickname").contains("unexpected");
+
+        CliRun.of("migrate", "--url", sqlite, "--locations", folder.toString());
+        assertThat(CliRun.of("drift", "--url", sqlite, "--locations", folder.toString()).exitCode()).isZero();
+    }
+
+    @Test
     void newCreatesATimestampedFileWithATemplate() throws Exception {
         CliRun run = CliRun.of("new", "Add events index", "--dir", folder.toString());
         assertThat(run.exitCode()).isZero();
@@ -102,7 +121,7 @@ class MooringCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new"}) {
+        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift"}) {
             CliRun help = CliRun.of(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: mooring " + command);

@@ -2,6 +2,7 @@ package dev.mooring.migrate;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.migrate.internal.DriftCheck;
 import dev.mooring.migrate.internal.HistoryMaintenance;
 import dev.mooring.migrate.internal.MigrationEngine;
 
@@ -86,6 +87,15 @@ public final class Migrator {
     /** Removes failed rows and re-aligns recorded checksums with the files after a deliberate edit. */
     public RepairResult repair() {
         return maintenance.repair();
+    }
+
+    /**
+     * Compares this database's schema with the schema its migrations produce. {@code scratch} must be an empty
+     * database of the same kind (a temporary SQLite file, or a throw-away PostgreSQL database of the same major
+     * version); it is migrated to this database's current version, so pending migrations are not drift.
+     */
+    public DriftReport drift(DataSource scratch) {
+        return DriftCheck.run(dataSource, Objects.requireNonNull(scratch, "scratch"), config);
     }
 
     private static MigrationVersion parse(String version, String what) {
