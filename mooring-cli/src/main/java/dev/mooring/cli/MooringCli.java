@@ -3,6 +3,7 @@ package dev.mooring.cli;
 import dev.mooring.cli.internal.BaselineCommand;
 import dev.mooring.cli.internal.DriftCommand;
 import dev.mooring.cli.internal.InfoCommand;
+import dev.mooring.cli.internal.LintCommand;
 import dev.mooring.cli.internal.MigrateCommand;
 import dev.mooring.cli.internal.NewCommand;
 import dev.mooring.cli.internal.Output;
@@ -23,7 +24,7 @@ import java.io.PrintWriter;
 @Command(name = "mooring", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "The data layer for offline-first apps: migrations for PostgreSQL and SQLite.",
         subcommands = {QuickstartCommand.class, MigrateCommand.class, InfoCommand.class, ValidateCommand.class,
-                RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class,
+                RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class, LintCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {
     @CommandLine.Spec

@@ -109,6 +109,25 @@ class MooringCliTest {
     }
 
     @Test
+    void lintChecksPendingMigrationsOrFilesAndFailsOnErrors() throws Exception {
+        CliRun.of("migrate", "--url", sqlite, "--locations", folder.toString());
+        Files.writeString(folder.resolve("003_drop.sql"), "ALTER TABLE users DROP COLUMN id;\nDELETE FROM events;\n");
+        CliRun pending = CliRun.of("lint", "--url", sqlite, "--locations", folder.toString());
+        assertThat(pending.exitCode()).isEqualTo(ErrorCode.LINT_WARNINGS.exitCode());
+        assertThat(pending.out()).contains("pending migrations").contains("003_drop.sql:1: error [drop-column]")
+                .contains("003_drop.sql:2: warning [delete-without-where]");
+
+        CliRun files = CliRun.of("lint", "--dialect", "sqlite", "--since", "002", "--locations", folder.toString(), "--json");
+        JsonNode doc = new ObjectMapper().readTree(files.out());
+        assertThat(doc.get("findings")).hasSize(2);
+
+        Files.delete(folder.resolve("003_drop.sql"));
+        CliRun clean = CliRun.of("lint", "--url", sqlite, "--locations", folder.toString());
+        assertThat(clean.exitCode()).isZero();
+        assertThat(clean.out()).contains("no findings");
+    }
+
+    @Test
     void newCreatesATimestampedFileWithATemplate() throws Exception {
         CliRun run = CliRun.of("new", "Add events index", "--dir", folder.toString());
         assertThat(run.exitCode()).isZero();
@@ -121,7 +140,7 @@ class MooringCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift"}) {
+        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint"}) {
             CliRun help = CliRun.of(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: mooring " + command);

@@ -4,8 +4,12 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.internal.DriftCheck;
 import dev.mooring.migrate.internal.HistoryMaintenance;
+import dev.mooring.migrate.internal.LintRun;
 import dev.mooring.migrate.internal.MigrationEngine;
 
+import dev.mooring.core.Dialects;
+
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -96,6 +100,26 @@ public final class Migrator {
      */
     public DriftReport drift(DataSource scratch) {
         return DriftCheck.run(dataSource, Objects.requireNonNull(scratch, "scratch"), config);
+    }
+
+    /**
+     * Lint findings (changes that break older clients or lose data) for the migrations this database has not
+     * applied yet: what the next {@code migrate} would do.
+     */
+    public List<LintFinding> lintPending() {
+        return engine.lintPending();
+    }
+
+    /**
+     * Lints migration files without a database: every versioned migration newer than {@code since}
+     * ({@code null}: all of them).
+     *
+     * @param dialect {@code postgresql} or {@code sqlite}: the SQL dialect the files are written in
+     */
+    public static List<LintFinding> lintFiles(MigrationConfig config, String dialect, String since) {
+        Objects.requireNonNull(config, "config");
+        return LintRun.files(config, Dialects.named(Objects.requireNonNull(dialect, "dialect")),
+                since == null ? null : parse(since, "since version"));
     }
 
     private static MigrationVersion parse(String version, String what) {

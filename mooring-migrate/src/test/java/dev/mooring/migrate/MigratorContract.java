@@ -498,4 +498,15 @@ abstract class MigratorContract {
         }
         assertThat(tableExists("c")).isFalse();
     }
+
+    @Test
+    void lintReportsOnlyPendingMigrationsButKnowsTypesFromAppliedOnes() throws Exception {
+        write("001_items.sql", "CREATE TABLE items (id integer primary key, code varchar(20), note text);\n");
+        migrator().migrate();
+        write("002_drop.sql", "-- a comment line\nALTER TABLE items DROP COLUMN note;\n");
+        assertThat(migrator().lintPending()).extracting(LintFinding::rule, LintFinding::script, LintFinding::line)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("drop-column", "002_drop.sql", 2));
+        assertThat(Migrator.lintFiles(MigrationConfig.of(migrations.toString()), "postgresql", "001")).hasSize(1);
+        assertThat(Migrator.lintFiles(MigrationConfig.of(migrations.toString()), "postgresql", "002")).isEmpty();
+    }
 }

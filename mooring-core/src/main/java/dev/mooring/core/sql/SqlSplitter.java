@@ -52,9 +52,20 @@ public final class SqlSplitter {
      *                          is still open at the end of the script; the message names it and its first line
      */
     public static List<SqlStatement> split(String script, SqlSyntax syntax) {
+        return split(script, syntax, 1);
+    }
+
+    /**
+     * As {@link #split(String, SqlSyntax)}, for a script cut from a file at line {@code firstLine}: statement lines
+     * and error messages count lines of the file.
+     */
+    public static List<SqlStatement> split(String script, SqlSyntax syntax, int firstLine) {
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(syntax, "syntax");
-        SqlLexer lexer = new SqlLexer(script, syntax);
+        if (firstLine < 1) {
+            throw new IllegalArgumentException("firstLine must be >= 1, was " + firstLine);
+        }
+        SqlLexer lexer = new SqlLexer(script, syntax, firstLine);
         StatementBoundary boundary = new StatementBoundary(syntax);
         List<SqlStatement> statements = new ArrayList<>();
         int first = -1;

@@ -85,6 +85,17 @@ public final class MigrationEngine {
         return withSession(s -> new ValidationReport(plan(s, scan).issues()));
     }
 
+    /** Lint findings for the migrations this database has not applied yet. */
+    public List<dev.mooring.migrate.LintFinding> lintPending() {
+        MigrationScanner.Scan scan = scan();
+        return withSession(s -> {
+            Plan plan = Plan.of(scan.migrations(), s.table().read(s.connection()), null, true);
+            java.util.Set<String> pending = plan.pending().stream().map(MigrationScript::key)
+                    .collect(java.util.stream.Collectors.toSet());
+            return LintRun.selected(scan.migrations(), s.ops().dialect(), pending);
+        });
+    }
+
     public DryRunResult dryRun() {
         MigrationScanner.Scan scan = scan();
         return withSession(s -> {
@@ -94,7 +105,7 @@ public final class MigrationEngine {
             }
             List<PlannedMigration> planned = new ArrayList<>();
             for (MigrationScript m : plan.pending()) {
-                List<String> statements = SqlSplitter.split(m.up(), s.ops().dialect().syntax()).stream()
+                List<String> statements = SqlSplitter.split(m.up(), s.ops().dialect().syntax(), m.upLine()).stream()
                         .map(SqlStatement::sql).toList();
                 planned.add(new PlannedMigration(text(m.version()), m.description(), m.type(), m.script(), m.transactional(), statements));
             }

@@ -1,5 +1,6 @@
 package dev.mooring.migrate.internal;
 
+import dev.mooring.core.MooringException;
 import dev.mooring.core.Redaction;
 import dev.mooring.core.sql.SqlSplitter;
 import dev.mooring.core.sql.SqlStatement;
@@ -27,7 +28,12 @@ public final class ScriptRunner {
      * @throws MigrationFailedException naming the failing statement
      */
     public static void run(Connection c, SqlSyntax syntax, String sql, String file, int firstLine) {
-        List<SqlStatement> statements = SqlSplitter.split(sql, syntax);
+        List<SqlStatement> statements;
+        try {
+            statements = SqlSplitter.split(sql, syntax, firstLine);
+        } catch (MooringException e) {
+            throw new MigrationFailedException(file + ": " + e.getMessage(), file, firstLine, null, e);
+        }
         if (statements.isEmpty()) {
             return;
         }
@@ -36,7 +42,7 @@ public final class ScriptRunner {
                 try {
                     s.execute(statement.sql());
                 } catch (SQLException e) {
-                    int line = firstLine + statement.line() - 1;
+                    int line = statement.line();
                     throw new MigrationFailedException(file + " line " + line + " failed: " + clean(e.getMessage())
                             + "\n  statement: " + abbreviate(statement.sql()), file, line, e.getSQLState(), e);
                 }

@@ -74,9 +74,17 @@ public final class SqlLexer {
     private TokenType type;
     // Line counting is incremental so that callers asking for lines in increasing order pay O(n) in total.
     private int lineCursor;
-    private int lineAtCursor = 1;
+    private int lineAtCursor;
+    private final int firstLine;
 
     public SqlLexer(String text, SqlSyntax syntax) {
+        this(text, syntax, 1);
+    }
+
+    /** A lexer whose line numbers start at {@code firstLine} (for text cut from a larger file). */
+    public SqlLexer(String text, SqlSyntax syntax, int firstLine) {
+        this.firstLine = firstLine;
+        this.lineAtCursor = firstLine;
         this.text = Objects.requireNonNull(text, "text");
         this.length = text.length();
         this.postgres = Objects.requireNonNull(syntax, "syntax") == SqlSyntax.POSTGRESQL;
@@ -136,7 +144,7 @@ public final class SqlLexer {
     public int lineAt(int offset) {
         if (offset < lineCursor) {
             lineCursor = 0;
-            lineAtCursor = 1;
+            lineAtCursor = firstLine;
         }
         int line = lineAtCursor;
         for (int i = lineCursor; i < offset; i++) {

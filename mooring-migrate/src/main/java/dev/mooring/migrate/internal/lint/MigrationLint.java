@@ -52,10 +52,8 @@ final class MigrationLint {
     }
 
     private List<SqlStatement> statements() {
-        // Leading line breaks make the splitter count file lines, in statements and in errors alike.
-        String sql = "\n".repeat(input.firstLine() - 1) + input.upSql();
         try {
-            return SqlSplitter.split(sql, input.syntax());
+            return SqlSplitter.split(input.upSql(), input.syntax(), input.firstLine());
         } catch (MooringException e) {
             throw new MooringException(ErrorCode.INVALID_MIGRATION, input.script() + ": " + e.getMessage(), e);
         }
