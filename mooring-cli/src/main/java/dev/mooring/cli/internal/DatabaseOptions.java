@@ -20,7 +20,7 @@ public final class DatabaseOptions {
     @Option(names = "--user", description = "Database user (overrides the URL's).")
     String user;
 
-    @Option(names = "--password", description = "Database password. Prefer $MOORING_PASSWORD: command lines are visible to other users.")
+    @Option(names = "--password", description = "Database password. Prefer $MOORING_PASSWORD (or $PGPASSWORD): command lines are visible to other users.")
     String password;
 
     @Option(names = "--locations", split = ",", paramLabel = "LOCATION",
@@ -37,7 +37,7 @@ public final class DatabaseOptions {
 
     /** The database URL from the options or the environment, with credentials applied. */
     public DatabaseUrl databaseUrl(Map<String, String> env) {
-        String pw = password != null ? password : env.get("MOORING_PASSWORD");
+        String pw = password != null ? password : env.getOrDefault("MOORING_PASSWORD", env.get("PGPASSWORD"));
         Redaction.register(pw);
         return DatabaseUrl.resolve(url, env).withCredentials(user, pw);
     }

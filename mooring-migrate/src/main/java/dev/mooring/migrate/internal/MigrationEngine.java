@@ -170,12 +170,7 @@ public final class MigrationEngine {
                     return null;
                 }
             }
-            long t0 = System.nanoTime();
-            MigrationInfo info = pendingInfo(m);
-            callbacks.beforeEach(c, info);
-            ScriptRunner.run(c, ops.dialect().syntax(), m.up(), m.script(), m.upLine());
-            callbacks.afterEach(c, info);
-            int ms = (int) ((System.nanoTime() - t0) / 1_000_000);
+            int ms = runUp(s, m, callbacks);
             s.table().insert(c, new HistoryRow(rank, m.version(), m.description(), m.type(), m.script(), m.checksum(),
                     appliedBy, Instant.now(), ms, true));
             ops.commit(c);
@@ -208,14 +203,19 @@ public final class MigrationEngine {
             throw e;
         }
         nextRank[0] = rank + 1;
-        long t0 = System.nanoTime();
-        MigrationInfo info = pendingInfo(m);
-        callbacks.beforeEach(c, info);
-        ScriptRunner.run(c, ops.dialect().syntax(), m.up(), m.script(), m.upLine());
-        callbacks.afterEach(c, info);
-        int ms = (int) ((System.nanoTime() - t0) / 1_000_000);
+        int ms = runUp(s, m, callbacks);
         s.table().markSucceeded(c, rank, ms);
         return new AppliedMigration(text(m.version()), m.description(), m.type(), m.script(), ms);
+    }
+
+    /** Runs a migration's UP SQL between the "each" callbacks; returns how long that took in milliseconds. */
+    private static int runUp(Session s, MigrationScript m, Callbacks callbacks) throws SQLException {
+        long t0 = System.nanoTime();
+        MigrationInfo info = pendingInfo(m);
+        callbacks.beforeEach(s.connection(), info);
+        ScriptRunner.run(s.connection(), s.ops().dialect().syntax(), m.up(), m.script(), m.upLine());
+        callbacks.afterEach(s.connection(), info);
+        return (int) ((System.nanoTime() - t0) / 1_000_000);
     }
 
     private static String afterFailure(MigrationScript failed, List<AppliedMigration> applied, Plan plan) {

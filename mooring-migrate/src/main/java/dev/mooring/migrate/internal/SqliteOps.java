@@ -55,7 +55,8 @@ final class SqliteOps implements DatabaseOps {
     @Override
     public boolean tableExists(Connection c, String schema, String table) throws SQLException {
         if (schema != null) {
-            createSchemaIfMissing(null, schema);
+            throw new MooringException(ErrorCode.CONFIGURATION,
+                    "SQLite has no schemas: give the history table a plain name (e.g. schema_version), not " + schema + "." + table + ".");
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
             ps.setString(1, table);
