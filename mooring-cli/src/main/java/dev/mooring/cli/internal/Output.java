@@ -1,5 +1,6 @@
 package dev.mooring.cli.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -18,10 +19,13 @@ import java.util.Map;
  * exit code. Everything printed passes through {@link Redaction}, so passwords never reach the terminal.
  */
 public final class Output {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** Loaded on first use: Jackson is a third of the classes a text-only run would otherwise load. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private Output() {
     }
@@ -29,8 +33,8 @@ public final class Output {
     /** Prints {@code value} as JSON. */
     public static void json(PrintWriter out, Object value) {
         try {
-            out.println(Redaction.redact(JSON.writeValueAsString(value)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            out.println(Redaction.redact(Json.MAPPER.writeValueAsString(value)));
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
