@@ -70,10 +70,7 @@ public final class SqlSplitter {
         List<SqlStatement> statements = new ArrayList<>();
         int first = -1;
         int last = -1;
-        while (lexer.next() != null) {
-            if (lexer.isTrivia()) {
-                continue;
-            }
+        while (lexer.nextCode() != null) {
             if (lexer.isSymbol(';')) {
                 if (first < 0) {
                     continue;

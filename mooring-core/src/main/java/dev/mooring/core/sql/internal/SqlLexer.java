@@ -24,7 +24,8 @@ import java.util.Objects;
  *   <li>SQLite: block comments do not nest; {@code [identifier]} and {@code `identifier`} quote names.</li>
  * </ul>
  * An unterminated quote, comment or dollar quote throws {@link MooringException} with
- * {@link ErrorCode#INVALID_MIGRATION}, naming the construct and the line it starts on.
+ * {@link ErrorCode#INVALID_MIGRATION}, naming the construct and the line it starts on; a {@link #lenient} lexer
+ * lets it run to the end of the text instead.
  *
  * <p>Not part of Mooring's API (this is an {@code internal} package). Not thread-safe: one instance per text,
  * used by one thread; instances are cheap.
@@ -76,6 +77,7 @@ public final class SqlLexer {
     private int lineCursor;
     private int lineAtCursor;
     private final int firstLine;
+    private final boolean lenient;
 
     public SqlLexer(String text, SqlSyntax syntax) {
         this(text, syntax, 1);
@@ -83,11 +85,43 @@ public final class SqlLexer {
 
     /** A lexer whose line numbers start at {@code firstLine} (for text cut from a larger file). */
     public SqlLexer(String text, SqlSyntax syntax, int firstLine) {
+        this(text, syntax, firstLine, false);
+    }
+
+    private SqlLexer(String text, SqlSyntax syntax, int firstLine, boolean lenient) {
         this.firstLine = firstLine;
         this.lineAtCursor = firstLine;
         this.text = Objects.requireNonNull(text, "text");
         this.length = text.length();
         this.postgres = Objects.requireNonNull(syntax, "syntax") == SqlSyntax.POSTGRESQL;
+        this.lenient = lenient;
+    }
+
+    /**
+     * A lexer that never throws: an unterminated quote, comment or dollar quote is one token running to the end of
+     * the text. For text that has to be read whatever it holds, such as SQL a database has already stored.
+     */
+    public static SqlLexer lenient(String text, SqlSyntax syntax) {
+        return new SqlLexer(text, syntax, 1, true);
+    }
+
+    /**
+     * The name a {@link TokenType#QUOTED_IDENTIFIER} token stands for: the quotes and any {@code U&} prefix
+     * removed, doubled quotes made single ({@code "a""b"} is {@code a"b}). {@code U&} escapes are not decoded. A
+     * token a {@link #lenient} lexer ran to the end of the text has no closing quote to remove.
+     */
+    public static String unquote(String quotedIdentifier) {
+        int from = quotedIdentifier.startsWith("U&") || quotedIdentifier.startsWith("u&") ? 3 : 1;
+        char open = quotedIdentifier.charAt(from - 1);
+        char close = open == '[' ? ']' : open;
+        int end = quotedIdentifier.length();
+        int quotes = 0;
+        while (end - quotes > from && quotedIdentifier.charAt(end - 1 - quotes) == close) {
+            quotes++;
+        }
+        // Inside, quotes come in pairs, so only a closed token ends in an odd run of them.
+        String name = quotedIdentifier.substring(from, quotes % 2 == 1 ? end - 1 : end);
+        return open == '[' ? name : name.replace(String.valueOf(open).repeat(2), String.valueOf(open));
     }
 
     /** Advances to the next token and returns its type, or {@code null} at the end of the text. */
@@ -99,6 +133,15 @@ public final class SqlLexer {
         }
         type = scan(text.charAt(pos));
         return type;
+    }
+
+    /** Like {@link #next()}, but skips white space and comments: the next token the database reads. */
+    public TokenType nextCode() {
+        TokenType next;
+        do {
+            next = next();
+        } while (isTrivia());
+        return next;
     }
 
     /** The current token's type; {@code null} before the first and after the last token. */
@@ -194,10 +237,7 @@ public final class SqlLexer {
             case '[':
                 if (!postgres) {
                     int close = text.indexOf(']', pos + 1);
-                    if (close < 0) {
-                        throw unterminated("bracketed identifier", pos, "]");
-                    }
-                    pos = close + 1;
+                    pos = close < 0 ? unterminated("bracketed identifier", pos, "]") : close + 1;
                     return TokenType.QUOTED_IDENTIFIER;
                 }
                 break;
@@ -283,7 +323,7 @@ public final class SqlLexer {
         while (true) {
             int close = text.indexOf(quote, from);
             if (close < 0) {
-                throw unterminated(what, open, String.valueOf(quote));
+                return unterminated(what, open, String.valueOf(quote));
             }
             if (charAt(close + 1) != quote) {
                 return close + 1;
@@ -307,13 +347,13 @@ public final class SqlLexer {
                 i++;
             }
         }
-        throw unterminated("escape string literal E'…'", open - 1, "' (a backslash escapes the next character)");
+        return unterminated("escape string literal E'…'", open - 1, "' (a backslash escapes the next character)");
     }
 
     private int endOfFlatComment(int open) {
         int close = text.indexOf("*/", open + 2);
         if (close < 0) {
-            throw unterminated("block comment", open, "*/");
+            return unterminated("block comment", open, "*/");
         }
         return close + 2;
     }
@@ -336,7 +376,7 @@ public final class SqlLexer {
                 i++;
             }
         }
-        throw unterminated("block comment", open, "*/ (PostgreSQL block comments nest: each /* needs its own */)");
+        return unterminated("block comment", open, "*/ (PostgreSQL block comments nest: each /* needs its own */)");
     }
 
     /** The end of a dollar-quoted string starting at {@code open}, or -1 if the {@code $} does not start one. */
@@ -357,13 +397,17 @@ public final class SqlLexer {
         String delimiter = text.substring(open, i + 1);
         int close = text.indexOf(delimiter, i + 1);
         if (close < 0) {
-            throw unterminated("dollar-quoted string " + delimiter, open, delimiter);
+            return unterminated("dollar-quoted string " + delimiter, open, delimiter);
         }
         return close + delimiter.length();
     }
 
-    private MooringException unterminated(String what, int offset, String closer) {
-        return new MooringException(ErrorCode.INVALID_MIGRATION, "Unterminated " + what + " starting on line "
+    /** The end of the text, for a lenient lexer; otherwise throws. */
+    private int unterminated(String what, int offset, String closer) {
+        if (lenient) {
+            return length;
+        }
+        throw new MooringException(ErrorCode.INVALID_MIGRATION, "Unterminated " + what + " starting on line "
                 + lineAt(offset) + ": nothing closes it before the end of the script. Add the closing " + closer + ".");
     }
 }

@@ -1,6 +1,7 @@
 package dev.mooring.migrate.internal.lint;
 
 import dev.mooring.core.sql.SqlSyntax;
+import dev.mooring.core.sql.internal.SqlLexer;
 import dev.mooring.core.sql.internal.SqlLexer.TokenType;
 
 import java.util.Locale;
@@ -15,20 +16,9 @@ record SqlName(String display, String key) {
 
     /** The key of one name token: its text without quotes, folded the way {@code syntax} folds it. */
     static String key(TokenType type, String text, SqlSyntax syntax) {
-        String name = type == TokenType.QUOTED_IDENTIFIER ? unquote(text) : text;
+        String name = type == TokenType.QUOTED_IDENTIFIER ? SqlLexer.unquote(text) : text;
         boolean fold = type != TokenType.QUOTED_IDENTIFIER || syntax == SqlSyntax.SQLITE;
         return fold ? name.toLowerCase(Locale.ROOT) : name;
-    }
-
-    private static String unquote(String quoted) {
-        String q = quoted.startsWith("U&") || quoted.startsWith("u&") ? quoted.substring(2) : quoted;
-        char open = q.charAt(0);
-        String inner = q.substring(1, q.length() - 1);
-        return switch (open) {
-            case '"' -> inner.replace("\"\"", "\"");
-            case '`' -> inner.replace("``", "`");
-            default -> inner;
-        };
     }
 
     @Override

@@ -35,11 +35,9 @@ final class TokenCursor {
         List<TokenType> types = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         TokenType type;
-        while ((type = lexer.next()) != null) {
-            if (!lexer.isTrivia()) {
-                types.add(type);
-                texts.add(lexer.tokenText());
-            }
+        while ((type = lexer.nextCode()) != null) {
+            types.add(type);
+            texts.add(lexer.tokenText());
         }
         return new TokenCursor(types.toArray(TokenType[]::new), texts.toArray(String[]::new), syntax, 0, types.size());
     }

@@ -1,9 +1,13 @@
 package dev.mooring.migrate.internal.schema;
 
+import dev.mooring.core.sql.SqlSyntax;
+import dev.mooring.core.sql.internal.SqlLexer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Brings SQL text as SQLite stores it in {@code sqlite_master} to one canonical spelling, so that statements
@@ -41,6 +45,12 @@ final class SqliteSqlText {
 
     private static final List<String> OPERATORS = List.of("->>", "->", "<=", ">=", "<>", "!=", "==", "||", "<<", ">>");
     private static final String OPERATOR_CHARACTERS = "<>=!|&~+-*/%";
+    /** Digits, possibly with {@code _} separators. */
+    private static final Pattern INTEGER = Pattern.compile("[0-9][0-9_]*");
+    /** An exponent right after a decimal point, as in {@code 1.e3} or {@code 1.e-3}. */
+    private static final Pattern EXPONENT = Pattern.compile("[eE][0-9_]*");
+    /** A number whose exponent's sign and digits come next: {@code 1e}, {@code 1.5e}, {@code .5E}. */
+    private static final Pattern BEFORE_EXPONENT = Pattern.compile("(?:[0-9][0-9_]*(?:\\.[0-9_]*)?|\\.[0-9][0-9_]*)[eE]");
     /** Keywords after which {@code -1} is a negative number rather than a subtraction. */
     private static final Set<String> BEFORE_SIGNED_NUMBER = Set.of(
             "default", "then", "else", "when", "and", "or", "not", "between", "select", "where", "is", "like", "in",
@@ -60,55 +70,38 @@ final class SqliteSqlText {
         return lower.matches("[a-z_][a-z0-9_$]*") ? lower : '"' + lower.replace("\"", "\"\"") + '"';
     }
 
-    /** Splits {@code sql} into tokens, dropping white space and comments. */
+    /**
+     * Splits {@code sql} into tokens, dropping white space and comments. An unterminated quote or comment runs to the
+     * end of the text.
+     */
     static List<Token> tokenize(String sql) {
-        List<Token> tokens = new ArrayList<>();
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            char next = i + 1 < n ? sql.charAt(i + 1) : '\0';
-            int end;
-            if (Character.isWhitespace(c)) {
-                end = i + 1;
-            } else if (c == '-' && next == '-') {
-                end = sql.indexOf('\n', i);
-                end = end < 0 ? n : end;
-            } else if (c == '/' && next == '*') {
-                end = sql.indexOf("*/", i + 2);
-                end = end < 0 ? n : end + 2;
-            } else if (c == '\'') {
-                end = endOfQuoted(sql, i, '\'');
-                tokens.add(new Token(TokenType.STRING, sql.substring(i, end)));
-            } else if ((c == 'x' || c == 'X') && next == '\'') {
-                end = endOfQuoted(sql, i + 1, '\'');
-                tokens.add(new Token(TokenType.STRING, sql.substring(i, end)));
-            } else if (c == '"' || c == '`') {
-                end = endOfQuoted(sql, i, c);
-                String quote = String.valueOf(c);
-                String body = sql.substring(i + 1, closed(sql, i, end, c) ? end - 1 : end);
-                tokens.add(new Token(TokenType.QUOTED_IDENTIFIER, body.replace(quote + quote, quote)));
-            } else if (c == '[') {
-                end = sql.indexOf(']', i);
-                end = end < 0 ? n : end + 1;
-                tokens.add(new Token(TokenType.QUOTED_IDENTIFIER, sql.substring(i + 1, closed(sql, i, end, ']') ? end - 1 : end)));
-            } else if (Character.isDigit(c) || c == '.' && Character.isDigit(next)) {
-                end = endOfNumber(sql, i);
-                tokens.add(new Token(TokenType.NUMBER, sql.substring(i, end)));
-            } else if (isWordCharacter(c)) {
-                end = i + 1;
-                while (end < n && (isWordCharacter(sql.charAt(end)) || Character.isDigit(sql.charAt(end)))) {
-                    end++;
-                }
-                tokens.add(new Token(TokenType.WORD, sql.substring(i, end)));
-            } else if (OPERATOR_CHARACTERS.indexOf(c) >= 0) {
-                end = i + operatorLength(sql, i);
-                tokens.add(new Token(TokenType.OPERATOR, sql.substring(i, end)));
+        List<Lexeme> lexemes = lexemes(sql);
+        List<Token> tokens = new ArrayList<>(lexemes.size());
+        for (int i = 0; i < lexemes.size(); i++) {
+            Lexeme lexeme = lexemes.get(i);
+            if (lexeme.isWord("x") && joined(lexemes, i) && lexemes.get(i + 1).type() == SqlLexer.TokenType.STRING) {
+                // a blob, X'0a': SqlLexer reads the X as a word of its own
+                i++;
+                tokens.add(new Token(TokenType.STRING, lexeme.text() + lexemes.get(i).text()));
+            } else if (startsNumber(lexemes, i)) {
+                int last = lastOfNumber(sql, lexemes, i);
+                tokens.add(new Token(TokenType.NUMBER, sql.substring(lexeme.start(), lexemes.get(last).end())));
+                i = last;
+            } else if (lexeme.type() == SqlLexer.TokenType.SYMBOL && OPERATOR_CHARACTERS.indexOf(lexeme.text().charAt(0)) >= 0) {
+                // The characters after the first one of an operator are never part of a longer lexeme, so an
+                // operator spelled out in the text is exactly that many adjacent one-character lexemes.
+                String operator = operatorAt(sql, lexeme.start());
+                tokens.add(new Token(TokenType.OPERATOR, operator));
+                i += operator.length() - 1;
             } else {
-                end = i + 1;
-                tokens.add(new Token(TokenType.PUNCTUATION, String.valueOf(c)));
+                tokens.add(switch (lexeme.type()) {
+                    case WORD -> new Token(TokenType.WORD, lexeme.text());
+                    case QUOTED_IDENTIFIER -> new Token(TokenType.QUOTED_IDENTIFIER, SqlLexer.unquote(lexeme.text()));
+                    case STRING, DOLLAR_STRING -> new Token(TokenType.STRING, lexeme.text());
+                    case SYMBOL -> new Token(TokenType.PUNCTUATION, lexeme.text());
+                    default -> throw new AssertionError("white space and comments were dropped: " + lexeme);
+                });
             }
-            i = end;
         }
         return tokens;
     }
@@ -168,64 +161,70 @@ final class SqliteSqlText {
                 || before.type() == TokenType.WORD && BEFORE_SIGNED_NUMBER.contains(before.text().toLowerCase(Locale.ROOT));
     }
 
-    private static int endOfQuoted(String sql, int start, char quote) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            if (sql.charAt(i) == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
+    /** One token of {@link SqlLexer}: {@code start} and {@code end} are offsets in the text. */
+    private record Lexeme(SqlLexer.TokenType type, int start, int end, String text) {
+        boolean isWord(String word) {
+            return type == SqlLexer.TokenType.WORD && text.equalsIgnoreCase(word);
         }
-        return sql.length();
+
+        boolean isSymbol(char c) {
+            return type == SqlLexer.TokenType.SYMBOL && text.charAt(0) == c;
+        }
+
+        boolean startsWithDigit() {
+            return type == SqlLexer.TokenType.WORD && text.charAt(0) >= '0' && text.charAt(0) <= '9';
+        }
     }
 
-    /** Whether the quoted token ending at {@code end} has its closing quote (SQLite never stores one without). */
-    private static boolean closed(String sql, int start, int end, char quote) {
-        return end - start >= 2 && sql.charAt(end - 1) == quote;
+    private static List<Lexeme> lexemes(String sql) {
+        List<Lexeme> lexemes = new ArrayList<>();
+        SqlLexer lexer = SqlLexer.lenient(sql, SqlSyntax.SQLITE);
+        SqlLexer.TokenType type;
+        while ((type = lexer.nextCode()) != null) {
+            lexemes.add(new Lexeme(type, lexer.start(), lexer.end(), lexer.tokenText()));
+        }
+        return lexemes;
     }
 
-    private static int endOfNumber(String sql, int start) {
-        int i = start;
-        int n = sql.length();
-        if (sql.startsWith("0x", i) || sql.startsWith("0X", i)) {
-            i += 2;
-            while (i < n && Character.digit(sql.charAt(i), 16) >= 0) {
-                i++;
-            }
-            return i;
-        }
-        while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_')) {
-            i++;
-        }
-        if (i < n && (sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
-            int j = i + 1;
-            if (j < n && (sql.charAt(j) == '+' || sql.charAt(j) == '-')) {
-                j++;
-            }
-            if (j < n && Character.isDigit(sql.charAt(j))) {
-                i = j;
-                while (i < n && Character.isDigit(sql.charAt(i))) {
-                    i++;
-                }
-            }
-        }
-        return i;
+    /** Whether lexeme {@code i} is followed by another with nothing between them. */
+    private static boolean joined(List<Lexeme> lexemes, int i) {
+        return i + 1 < lexemes.size() && lexemes.get(i + 1).start() == lexemes.get(i).end();
     }
 
-    private static int operatorLength(String sql, int start) {
+    private static boolean startsNumber(List<Lexeme> lexemes, int i) {
+        Lexeme lexeme = lexemes.get(i);
+        return lexeme.startsWithDigit() || lexeme.isSymbol('.') && joined(lexemes, i) && lexemes.get(i + 1).startsWithDigit();
+    }
+
+    /**
+     * The last lexeme of the number that starts at lexeme {@code first}. A word ends at {@code .}, {@code +} and
+     * {@code -}, so SqlLexer reads {@code 1.5e-3} as {@code 1}, {@code .}, {@code 5e}, {@code -}, {@code 3}.
+     */
+    private static int lastOfNumber(String sql, List<Lexeme> lexemes, int first) {
+        int last = first;
+        while (joined(lexemes, last)) {
+            String number = sql.substring(lexemes.get(first).start(), lexemes.get(last).end());
+            Lexeme next = lexemes.get(last + 1);
+            if (next.isSymbol('.') && INTEGER.matcher(number).matches()
+                    || number.endsWith(".") && (next.startsWithDigit() || next.type() == SqlLexer.TokenType.WORD
+                    && EXPONENT.matcher(next.text()).matches())) {
+                last++;
+            } else if ((next.isSymbol('-') || next.isSymbol('+')) && BEFORE_EXPONENT.matcher(number).matches()
+                    && joined(lexemes, last + 1) && INTEGER.matcher(lexemes.get(last + 2).text()).matches()) {
+                last += 2;
+            } else {
+                break;
+            }
+        }
+        return last;
+    }
+
+    private static String operatorAt(String sql, int start) {
         for (String operator : OPERATORS) {
             if (sql.startsWith(operator, start)) {
-                return operator.length();
+                return operator;
             }
         }
-        return 1;
-    }
-
-    private static boolean isWordCharacter(char c) {
-        return Character.isLetter(c) || c == '_' || c == '$' || c > 127;
+        return sql.substring(start, start + 1);
     }
 }

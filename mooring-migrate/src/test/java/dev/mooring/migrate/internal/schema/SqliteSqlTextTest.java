@@ -42,6 +42,53 @@ class SqliteSqlTextTest {
         assertThat(SqliteSqlText.normalize("a - - 1")).isEqualTo("a - -1");
     }
 
+    @Test
+    void numbersAreOneTokenWithTheirDecimalPointExponentSignAndHexDigits() {
+        assertThat(SqliteSqlText.tokenize("1.5 .5 1. 1e5 1e-5 1.5E+3 .5e-2 1.e5 1.e-5 0x1F 1_000"))
+                .allMatch(t -> t.type() == SqliteSqlText.TokenType.NUMBER)
+                .extracting(SqliteSqlText.Token::text)
+                .containsExactly("1.5", ".5", "1.", "1e5", "1e-5", "1.5E+3", ".5e-2", "1.e5", "1.e-5", "0x1F", "1_000");
+    }
+
+    @Test
+    void numberPartsSeparatedByWhiteSpaceOrOperatorsStayApart() {
+        assertThat(tokens("1 . 5")).containsExactly("NUMBER 1", "PUNCTUATION .", "NUMBER 5");
+        assertThat(tokens("1.5-3 0x1e-5 t.c")).containsExactly("NUMBER 1.5", "OPERATOR -", "NUMBER 3",
+                "NUMBER 0x1e", "OPERATOR -", "NUMBER 5", "WORD t", "PUNCTUATION .", "WORD c");
+    }
+
+    @Test
+    void blobLiteralsAreOneString() {
+        assertThat(tokens("X'0A' x'ff' x 'ab' ax'cd'")).containsExactly(
+                "STRING X'0A'", "STRING x'ff'", "WORD x", "STRING 'ab'", "WORD ax", "STRING 'cd'");
+    }
+
+    @Test
+    void operatorsAreWholeOnlyWhenTheirCharactersTouch() {
+        assertThat(tokens("a->>b->c<=d>=e<>f!=g==h||i<<j>>k")).filteredOn(t -> t.startsWith("OPERATOR"))
+                .containsExactly("OPERATOR ->>", "OPERATOR ->", "OPERATOR <=", "OPERATOR >=", "OPERATOR <>",
+                        "OPERATOR !=", "OPERATOR ==", "OPERATOR ||", "OPERATOR <<", "OPERATOR >>");
+        assertThat(tokens("< = | /* c */ | <<= -- c\n>")).containsExactly("OPERATOR <", "OPERATOR =", "OPERATOR |",
+                "OPERATOR |", "OPERATOR <<", "OPERATOR =", "OPERATOR >");
+    }
+
+    @Test
+    void everyQuoteStyleGivesTheUnquotedName() {
+        assertThat(tokens("\"a\"\"b\" [x \"y] `c``d` 'e''f'")).containsExactly(
+                "QUOTED_IDENTIFIER a\"b", "QUOTED_IDENTIFIER x \"y", "QUOTED_IDENTIFIER c`d", "STRING 'e''f'");
+    }
+
+    @Test
+    void unterminatedQuotesAndCommentsRunToTheEnd() {
+        assertThat(tokens("a \"b c")).containsExactly("WORD a", "QUOTED_IDENTIFIER b c");
+        assertThat(tokens("a \"b\"\"")).containsExactly("WORD a", "QUOTED_IDENTIFIER b\"");
+        assertThat(tokens("a [b c")).containsExactly("WORD a", "QUOTED_IDENTIFIER b c");
+        assertThat(tokens("a `b")).containsExactly("WORD a", "QUOTED_IDENTIFIER b");
+        assertThat(tokens("a 'b c")).containsExactly("WORD a", "STRING 'b c");
+        assertThat(tokens("a X'0")).containsExactly("WORD a", "STRING X'0");
+        assertThat(tokens("a /* b")).containsExactly("WORD a");
+    }
+
     @Property
     void normalizingTwiceChangesNothing(@ForAll("sqlLike") String sql) {
         String once = SqliteSqlText.normalize(sql);
@@ -52,6 +99,10 @@ class SqliteSqlTextTest {
     void whiteSpaceBetweenTokensNeverMatters(@ForAll("tokens") List<String> tokens) {
         assertThat(SqliteSqlText.normalize(String.join("  \n ", tokens)))
                 .isEqualTo(SqliteSqlText.normalize(String.join(" ", tokens)));
+    }
+
+    private static List<String> tokens(String sql) {
+        return SqliteSqlText.tokenize(sql).stream().map(t -> t.type() + " " + t.text()).toList();
     }
 
     /** Anything made of SQL pieces, unterminated quotes included. */
