@@ -21,16 +21,27 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
     /** Parses {@code text}; throws {@link IllegalArgumentException} when it is not a version. */
     public static MigrationVersion parse(String text) {
         Objects.requireNonNull(text, "text");
-        if (!text.matches("\\d+([._]\\d+)*")) {
-            throw new IllegalArgumentException("'" + text + "' is not a migration version: use digits, e.g. 20260202000001 or 1.2");
+        // Hand-parsed: this runs for every file and history row on every command.
+        java.util.List<BigInteger> parts = new java.util.ArrayList<>(2);
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean end = i == text.length();
+            char c = end ? '.' : text.charAt(i);
+            if (c == '.' || c == '_') {
+                if (i == start) {
+                    throw new IllegalArgumentException("'" + text + "' is not a migration version: use digits, e.g. 20260202000001 or 1.2");
+                }
+                parts.add(i - start <= 18 ? BigInteger.valueOf(Long.parseLong(text, start, i, 10)) : new BigInteger(text.substring(start, i)));
+                start = i + 1;
+            } else if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("'" + text + "' is not a migration version: use digits, e.g. 20260202000001 or 1.2");
+            }
         }
-        String normalized = text.replace('_', '.');
-        BigInteger[] parts = Arrays.stream(normalized.split("\\.")).map(BigInteger::new).toArray(BigInteger[]::new);
-        int last = parts.length;
-        while (last > 1 && parts[last - 1].signum() == 0) {
+        int last = parts.size();
+        while (last > 1 && parts.get(last - 1).signum() == 0) {
             last--; // 1.0 == 1
         }
-        return new MigrationVersion(normalized, Arrays.copyOf(parts, last));
+        return new MigrationVersion(text.replace('_', '.'), parts.subList(0, last).toArray(BigInteger[]::new));
     }
 
     @Override

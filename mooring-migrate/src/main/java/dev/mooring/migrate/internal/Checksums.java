@@ -20,18 +20,28 @@ public final class Checksums {
 
     /** Line endings to {@code \n}, trailing white space of each line and trailing blank lines removed. */
     static String normalize(String text) {
-        String[] lines = text.split("\r\n|\r|\n", -1);
-        int last = lines.length - 1;
-        while (last >= 0 && lines[last].isBlank()) {
-            last--;
-        }
         StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i <= last; i++) {
-            if (i > 0) {
+        int kept = 0; // length of out up to the end of the last line that had content
+        int n = text.length();
+        for (int lineStart = 0; lineStart <= n; ) {
+            int lineEnd = lineStart;
+            while (lineEnd < n && text.charAt(lineEnd) != '\n' && text.charAt(lineEnd) != '\r') {
+                lineEnd++;
+            }
+            int contentEnd = lineEnd;
+            while (contentEnd > lineStart && Character.isWhitespace(text.charAt(contentEnd - 1))) {
+                contentEnd--;
+            }
+            if (lineStart > 0) {
                 out.append('\n');
             }
-            out.append(lines[i].stripTrailing());
+            out.append(text, lineStart, contentEnd);
+            if (contentEnd > lineStart) {
+                kept = out.length();
+            }
+            lineStart = lineEnd + (lineEnd < n && text.charAt(lineEnd) == '\r' && lineEnd + 1 < n && text.charAt(lineEnd + 1) == '\n' ? 2 : 1);
         }
+        out.setLength(kept);
         return out.toString();
     }
 }

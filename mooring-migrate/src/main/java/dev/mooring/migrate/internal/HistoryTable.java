@@ -87,7 +87,15 @@ public final class HistoryTable {
         if (!exists(c)) {
             return List.of();
         }
-        checkShape(c);
+        try {
+            return select(c);
+        } catch (SQLException e) {
+            checkShape(c); // a clearer error when the table is someone else's
+            throw e;
+        }
+    }
+
+    private List<HistoryRow> select(Connection c) throws SQLException {
         List<HistoryRow> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT installed_rank, version, description, type, script, checksum, applied_by, applied_at, execution_ms, success FROM "

@@ -117,6 +117,10 @@ public final class MigrationEngine {
         MigrationScanner.Scan scan = scan();
         long started = System.nanoTime();
         return withSession(s -> {
+            MigrateResult upToDate = upToDate(s, scan, started);
+            if (upToDate != null) {
+                return upToDate;
+            }
             try (DatabaseOps.RunLock ignored = s.ops().lockRun(dataSource, s.table().name(), config.lockTimeout())) {
                 Connection c = s.connection();
                 s.table().createIfMissing(c);
@@ -154,6 +158,31 @@ public final class MigrationEngine {
                 return result;
             }
         });
+    }
+
+    /**
+     * The common case on application start: nothing to do. Decided from one read of the history, without taking
+     * the run lock (another connection on PostgreSQL) or touching the table, so it costs a single query. Any pending
+     * migration, validation issue or callback (which must run on every migrate) takes the locked path instead, which
+     * reads the history again under the lock.
+     */
+    private MigrateResult upToDate(Session s, MigrationScanner.Scan scan, long started) throws SQLException {
+        if (!config.callbacks().isEmpty() || !scan.callbacks().isEmpty()) {
+            return null;
+        }
+        List<HistoryRow> rows = s.table().read(s.connection());
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Plan plan = Plan.of(scan.migrations(), rows, config.target(), config.outOfOrder());
+        if (!plan.pending().isEmpty()) {
+            return null;
+        }
+        if (!plan.issues().isEmpty()) {
+            throw new ValidationFailedException(plan.issues());
+        }
+        String current = text(plan.current());
+        return new MigrateResult(s.ops().dialect().name(), current, current, List.of(), (System.nanoTime() - started) / 1_000_000);
     }
 
     private AppliedMigration applyInTransaction(Session s, MigrationScript m, String appliedBy, int[] nextRank,
