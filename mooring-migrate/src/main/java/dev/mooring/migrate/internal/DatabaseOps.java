@@ -50,8 +50,12 @@ public interface DatabaseOps {
 
     void rollback(Connection c);
 
-    /** Whether another process may have applied a migration since the plan was made (no run-wide lock). */
-    boolean needsRecheckInTransaction();
+    /**
+     * A number that changes when another connection commits to the database, read inside a migration's transaction
+     * to learn whether another process may have applied migrations since the plan was made. PostgreSQL's run lock
+     * keeps other migrators out, so it returns a constant; SQLite returns {@code PRAGMA data_version}.
+     */
+    long otherWritersMark(Connection c) throws SQLException;
 
     /** Who is applying migrations, for the history table. */
     String currentUser(Connection c) throws SQLException;

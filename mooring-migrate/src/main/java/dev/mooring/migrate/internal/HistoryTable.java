@@ -121,31 +121,6 @@ public final class HistoryTable {
         }
     }
 
-    /**
-     * For a migrator without a run-wide lock, inside the migration's transaction: the rank the migration's row gets,
-     * or -1 when another process applied it since the plan was made.
-     */
-    public int rankUnlessApplied(Connection c, MigrationScript m) throws SQLException {
-        String applied = m.version() != null
-                ? "(SELECT COUNT(*) FROM " + qualified + " WHERE success AND version = ?)"
-                : "(SELECT COUNT(*) FROM " + qualified + " h WHERE success AND type = 'REPEATABLE' AND description = ? AND checksum = ?"
-                        + " AND installed_rank = (SELECT MAX(installed_rank) FROM " + qualified
-                        + " WHERE success AND type = 'REPEATABLE' AND description = h.description))";
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + applied + ", (SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM " + qualified + ")")) {
-            if (m.version() != null) {
-                ps.setString(1, m.version().toString());
-            } else {
-                ps.setString(1, m.description());
-                ps.setLong(2, m.checksum());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0 ? -1 : rs.getInt(2);
-            }
-        }
-    }
-
     /** Marks a row written before a non-transactional migration ran as succeeded. */
     public void markSucceeded(Connection c, int rank, int executionMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

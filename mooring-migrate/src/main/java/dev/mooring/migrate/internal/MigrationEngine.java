@@ -15,6 +15,7 @@ import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.MigrationFailedException;
 import dev.mooring.migrate.MigrationInfo;
 import dev.mooring.migrate.MigrationState;
+import dev.mooring.migrate.MigrationType;
 import dev.mooring.migrate.MigrationVersion;
 import dev.mooring.migrate.PlannedMigration;
 import dev.mooring.migrate.ValidationFailedException;
@@ -24,7 +25,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -124,6 +129,8 @@ public final class MigrationEngine {
             try (DatabaseOps.RunLock ignored = s.ops().lockRun(dataSource, s.table().name(), config.lockTimeout())) {
                 Connection c = s.connection();
                 s.table().createIfMissing(c);
+                RunState state = new RunState();
+                state.othersMark = s.ops().otherWritersMark(c); // before reading the history, so no commit slips between
                 Plan plan = plan(s, scan);
                 if (!plan.issues().isEmpty()) {
                     throw new ValidationFailedException(plan.issues());
@@ -132,12 +139,12 @@ public final class MigrationEngine {
                 Callbacks callbacks = new Callbacks(scan.callbacks(), config.callbacks(), s.ops());
                 callbacks.beforeMigrate(c);
                 List<AppliedMigration> applied = new ArrayList<>();
-                int[] nextRank = {s.table().nextRank(c)};
+                state.nextRank = s.table().nextRank(c);
                 for (MigrationScript m : plan.pending()) {
                     try {
                         AppliedMigration done = m.transactional()
-                                ? applyInTransaction(s, m, appliedBy, nextRank, callbacks)
-                                : applyWithoutTransaction(s, m, appliedBy, nextRank, callbacks);
+                                ? applyInTransaction(s, m, appliedBy, state, callbacks)
+                                : applyWithoutTransaction(s, m, appliedBy, state, callbacks);
                         if (done != null) {
                             applied.add(done);
                         }
@@ -185,25 +192,60 @@ public final class MigrationEngine {
         return new MigrateResult(s.ops().dialect().name(), current, current, List.of(), (System.nanoTime() - started) / 1_000_000);
     }
 
-    private AppliedMigration applyInTransaction(Session s, MigrationScript m, String appliedBy, int[] nextRank,
+    /**
+     * What a run knows between migrations: the next history rank, and what other processes applied. While the
+     * other-writers mark is unchanged the plan is current; when it changes, the history is read again inside the
+     * migration's transaction (which holds the write lock) and every later migration is checked against it.
+     */
+    private static final class RunState {
+        int nextRank;
+        long othersMark;
+        Set<String> appliedByOthers = Set.of();
+
+        /** The rank for {@code m} inside its transaction, or -1 when another process applied it meanwhile. */
+        int claim(Session s, MigrationScript m) throws SQLException {
+            long mark = s.ops().otherWritersMark(s.connection());
+            if (mark != othersMark) {
+                othersMark = mark;
+                List<HistoryRow> rows = s.table().read(s.connection());
+                appliedByOthers = appliedKeys(rows);
+                nextRank = rows.stream().mapToInt(HistoryRow::rank).max().orElse(0) + 1;
+            }
+            return appliedByOthers.contains(appliedKey(m.key(), m.checksum())) ? -1 : nextRank;
+        }
+
+        /** Successful versioned rows, and repeatables at the checksum of their latest successful row. */
+        private static Set<String> appliedKeys(List<HistoryRow> rows) {
+            Map<String, String> latest = new HashMap<>();
+            for (HistoryRow r : rows) {
+                if (r.success() && r.type() != MigrationType.BASELINE) {
+                    latest.put(r.key(), appliedKey(r.key(), r.checksum() == null ? 0 : r.checksum()));
+                }
+            }
+            return new HashSet<>(latest.values());
+        }
+
+        private static String appliedKey(String key, long checksum) {
+            return key.startsWith("R:") ? key + "@" + checksum : key;
+        }
+    }
+
+    private AppliedMigration applyInTransaction(Session s, MigrationScript m, String appliedBy, RunState state,
                                                 Callbacks callbacks) throws SQLException {
         Connection c = s.connection();
         DatabaseOps ops = s.ops();
         ops.beginMigration(c);
         try {
-            int rank = nextRank[0];
-            if (ops.needsRecheckInTransaction()) {
-                rank = s.table().rankUnlessApplied(c, m);
-                if (rank < 0) {
-                    ops.rollback(c); // another process applied it while we waited for the lock
-                    return null;
-                }
+            int rank = state.claim(s, m);
+            if (rank < 0) {
+                ops.rollback(c); // another process applied it while we waited for the lock
+                return null;
             }
             int ms = runUp(s, m, callbacks);
             s.table().insert(c, new HistoryRow(rank, m.version(), m.description(), m.type(), m.script(), m.checksum(),
                     appliedBy, Instant.now(), ms, true));
             ops.commit(c);
-            nextRank[0] = rank + 1;
+            state.nextRank = rank + 1;
             return new AppliedMigration(text(m.version()), m.description(), m.type(), m.script(), ms);
         } catch (SQLException | RuntimeException e) {
             ops.rollback(c);
@@ -211,7 +253,7 @@ public final class MigrationEngine {
         }
     }
 
-    private AppliedMigration applyWithoutTransaction(Session s, MigrationScript m, String appliedBy, int[] nextRank,
+    private AppliedMigration applyWithoutTransaction(Session s, MigrationScript m, String appliedBy, RunState state,
                                                      Callbacks callbacks) throws SQLException {
         Connection c = s.connection();
         DatabaseOps ops = s.ops();
@@ -219,7 +261,7 @@ public final class MigrationEngine {
         // Claim the version first: if the process dies half-way, the row says "failed" instead of nothing.
         ops.beginMigration(c);
         try {
-            rank = ops.needsRecheckInTransaction() ? s.table().rankUnlessApplied(c, m) : nextRank[0];
+            rank = state.claim(s, m);
             if (rank < 0) {
                 ops.rollback(c);
                 return null;
@@ -231,7 +273,7 @@ public final class MigrationEngine {
             ops.rollback(c);
             throw e;
         }
-        nextRank[0] = rank + 1;
+        state.nextRank = rank + 1;
         int ms = runUp(s, m, callbacks);
         s.table().markSucceeded(c, rank, ms);
         return new AppliedMigration(text(m.version()), m.description(), m.type(), m.script(), ms);
@@ -289,7 +331,7 @@ public final class MigrationEngine {
     }
 
     /** The Java and SQL callbacks of a run. */
-    private record Callbacks(java.util.Map<SqlCallbackEvent, List<String>> sql, List<MigrationCallback> java, DatabaseOps ops) {
+    private record Callbacks(Map<SqlCallbackEvent, List<String>> sql, List<MigrationCallback> java, DatabaseOps ops) {
         void beforeMigrate(Connection c) throws SQLException {
             runSqlInTransaction(c, SqlCallbackEvent.BEFORE_MIGRATE);
             for (MigrationCallback cb : java) {

@@ -144,8 +144,8 @@ final class PostgresOps implements DatabaseOps {
     }
 
     @Override
-    public boolean needsRecheckInTransaction() {
-        return false;
+    public long otherWritersMark(Connection c) {
+        return 0;
     }
 
     @Override

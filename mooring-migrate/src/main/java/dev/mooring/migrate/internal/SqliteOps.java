@@ -108,8 +108,12 @@ final class SqliteOps implements DatabaseOps {
     }
 
     @Override
-    public boolean needsRecheckInTransaction() {
-        return true;
+    public long otherWritersMark(Connection c) throws SQLException {
+        // Changes only when another connection commits; our own commits leave it as it is.
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Override
