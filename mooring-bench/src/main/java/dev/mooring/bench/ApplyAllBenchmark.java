@@ -31,7 +31,7 @@ public class ApplyAllBenchmark {
     @Param({"sqlite", "postgresql"})
     public String database;
 
-    @Param({"mooring", "flyway", "floor"})
+    @Param({"floor", "mooring", "flyway"})
     public String contender;
 
     @Param("1000")
