@@ -51,6 +51,7 @@ public class ApplyAllBenchmark {
     public void freshDatabase() {
         target = workspace.freshDatabase();
         run = Contender.named(contender).prepare(target.dataSource(), workspace.migrations());
+        Workspace.settleDisk();
     }
 
     @Benchmark

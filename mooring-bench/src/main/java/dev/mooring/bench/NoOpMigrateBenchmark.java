@@ -52,6 +52,7 @@ public class NoOpMigrateBenchmark {
         if (applied != migrations) {
             throw new IllegalStateException(contender + " applied " + applied + " of " + migrations + " migrations on " + database);
         }
+        Workspace.settleDisk();
     }
 
     @Benchmark

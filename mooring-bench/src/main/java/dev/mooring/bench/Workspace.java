@@ -122,6 +122,23 @@ public final class Workspace implements AutoCloseable {
         };
     }
 
+    /**
+     * Flushes the operating system's dirty pages ({@code sync}) so that every measured run starts with a quiet disk.
+     * Without it, a run pays for the write-back of what came before it: the 2,000 generated files, initdb, the
+     * previous iteration's database and its deletion. The first full run showed the floor on SQLite getting 2x faster
+     * over its iterations for that reason alone, which skews whichever contender runs first. Best effort: where
+     * there is no {@code sync} command the run goes on unsettled.
+     */
+    public static void settleDisk() {
+        try {
+            new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            // No sync command on this system: measure anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         try {
