@@ -70,6 +70,11 @@ public final class InfoWallTime {
                         + "(mvn -q -B -pl mooring-cli -am package -DskipTests) or pass --cli PATH; measuring Flyway only.");
             }
             lines.add(row("Flyway info() (FlywayInfoMain)", flyway));
+            lines.add("");
+            if (mooring != null) {
+                lines.add("mooring info printed " + mooring.excerpt());
+            }
+            lines.add("FlywayInfoMain printed " + flyway.excerpt());
             if (mooring != null) {
                 lines.add("");
                 lines.add(String.format(Locale.ROOT, "Mooring/Flyway (median): %.2f", mooring.median() / flyway.median()));
@@ -80,8 +85,8 @@ public final class InfoWallTime {
         }
     }
 
-    /** Wall times of one command, in ms, sorted. */
-    private record Timing(List<Double> millis) {
+    /** Wall times of one command, in ms, sorted, and a few lines of what it printed (evidence it did the work). */
+    private record Timing(List<Double> millis, String excerpt) {
         double median() {
             int n = millis.size();
             return n % 2 == 1 ? millis.get(n / 2) : (millis.get(n / 2 - 1) + millis.get(n / 2)) / 2;
@@ -103,11 +108,14 @@ public final class InfoWallTime {
                         + Files.readString(stderr.toPath()) + Files.readString(stdout.toPath()));
             }
         }
-        if (Files.readAllLines(stdout.toPath()).size() < 2) {
+        List<String> printed = Files.readAllLines(stdout.toPath());
+        if (printed.size() < 2) {
             throw new IllegalStateException(String.join(" ", command) + " printed almost nothing; is it the right command?");
         }
         millis.sort(Double::compare);
-        return new Timing(millis);
+        List<String> nonBlank = printed.stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return new Timing(millis, printed.size() + " lines; second: \"" + nonBlank.get(1) + "\"; last: \""
+                + nonBlank.get(nonBlank.size() - 1) + "\"");
     }
 
     private static String row(String what, Timing t) {
