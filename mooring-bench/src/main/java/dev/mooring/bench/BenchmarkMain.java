@@ -31,7 +31,9 @@ public final class BenchmarkMain {
         String migrations = "1000";
         String database = null;
         boolean quick = false;
-        Path json = Path.of("jmh-result.json");
+        // Keep JMH's result file out of the source tree when run from the repository root, as documented.
+        Path json = Files.isDirectory(Path.of("mooring-bench", "target"))
+                ? Path.of("mooring-bench", "target", "jmh-result.json") : Path.of("jmh-result.json");
         Path markdown = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
