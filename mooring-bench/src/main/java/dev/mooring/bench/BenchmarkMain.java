@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * Runs every migration benchmark in one JMH run and prints the ratio table computed from that run's results.
  * <pre>
- * java -jar mooring-bench/target/benchmarks.jar [--migrations N] [--database sqlite|postgresql] [--quick]
+ * java -jar mooring-bench/target/benchmarks.jar [--migrations N] [--database sqlite|postgresql] [--quick] [--only apply|noop]
  *                                               [--json results.json] [--markdown results.md]
  * </pre>
  * For raw JMH (its own command line, no ratio table): {@code java -cp benchmarks.jar org.openjdk.jmh.Main}.
@@ -31,6 +31,7 @@ public final class BenchmarkMain {
         String migrations = "1000";
         String database = null;
         boolean quick = false;
+        String only = null;
         // Keep JMH's result file out of the source tree when run from the repository root, as documented.
         Path json = Files.isDirectory(Path.of("mooring-bench", "target"))
                 ? Path.of("mooring-bench", "target", "jmh-result.json") : Path.of("jmh-result.json");
@@ -40,19 +41,24 @@ public final class BenchmarkMain {
                 case "--migrations" -> migrations = value(args, ++i);
                 case "--database" -> database = value(args, ++i);
                 case "--quick" -> quick = true;
+                case "--only" -> only = value(args, ++i);
                 case "--json" -> json = Path.of(value(args, ++i));
                 case "--markdown" -> markdown = Path.of(value(args, ++i));
                 default -> {
                     System.err.println("Unknown argument " + args[i] + ". Usage: [--migrations N] [--database sqlite|postgresql] "
-                            + "[--quick] [--json FILE] [--markdown FILE]");
+                            + "[--quick] [--only apply|noop] [--json FILE] [--markdown FILE]");
                     System.exit(2);
                 }
             }
         }
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(Pattern.quote(ApplyAllBenchmark.class.getName()) + "\\.")
-                .include(Pattern.quote(NoOpMigrateBenchmark.class.getName()) + "\\.")
-                .param("migrations", migrations)
+        ChainedOptionsBuilder options = new OptionsBuilder();
+        if (only == null || only.equals("apply")) {
+            options.include(Pattern.quote(ApplyAllBenchmark.class.getName()) + "\\.");
+        }
+        if (only == null || only.equals("noop")) {
+            options.include(Pattern.quote(NoOpMigrateBenchmark.class.getName()) + "\\.");
+        }
+        options.param("migrations", migrations)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString());
         if (database != null) {

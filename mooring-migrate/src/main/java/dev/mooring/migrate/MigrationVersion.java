@@ -12,10 +12,17 @@ import java.util.Objects;
 public final class MigrationVersion implements Comparable<MigrationVersion> {
     private final String text;
     private final BigInteger[] parts;
+    private final String canonical;
 
     private MigrationVersion(String text, BigInteger[] parts) {
         this.text = text;
         this.parts = parts;
+        // Kept: it is the identity of a migration, looked up for every file and history row.
+        StringBuilder c = new StringBuilder();
+        for (BigInteger part : parts) {
+            c.append(c.length() == 0 ? "" : ".").append(part);
+        }
+        this.canonical = c.toString();
     }
 
     /** Parses {@code text}; throws {@link IllegalArgumentException} when it is not a version. */
@@ -65,12 +72,12 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(parts);
+        return canonical.hashCode();
     }
 
     /** The numeric form, equal for equal versions: {@code 001} and {@code 1.0} both give {@code 1}. */
     public String canonical() {
-        return Arrays.stream(parts).map(BigInteger::toString).collect(java.util.stream.Collectors.joining("."));
+        return canonical;
     }
 
     /** The version as written in the file name (underscores shown as dots). */

@@ -88,25 +88,45 @@ public final class HistoryTable {
             return List.of();
         }
         try {
-            return select(c);
+            return select(c, true);
         } catch (SQLException e) {
             checkShape(c); // a clearer error when the table is someone else's
             throw e;
         }
     }
 
-    private List<HistoryRow> select(Connection c) throws SQLException {
+    /**
+     * Only what deciding "anything to do?" needs: rank, version, description, type, checksum and success. Who applied
+     * a row, when and how fast are left empty ({@code null}, 0); callers that report on rows use {@link #read}.
+     * Each column read through the SQLite driver is a native call, so on a no-op over a long history this is most
+     * of the time spent.
+     */
+    public List<HistoryRow> readForDecision(Connection c) throws SQLException {
+        if (!exists(c)) {
+            return List.of();
+        }
+        try {
+            return select(c, false);
+        } catch (SQLException e) {
+            checkShape(c);
+            throw e;
+        }
+    }
+
+    private List<HistoryRow> select(Connection c, boolean full) throws SQLException {
         List<HistoryRow> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT installed_rank, version, description, type, script, checksum, applied_by, applied_at, execution_ms, success FROM "
-                        + qualified + " ORDER BY installed_rank")) {
+        String columns = full ? "installed_rank, version, description, type, script, checksum, success, applied_by, applied_at, execution_ms"
+                : "installed_rank, version, description, type, script, checksum, success";
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + columns + " FROM " + qualified + " ORDER BY installed_rank")) {
             while (rs.next()) {
                 String version = rs.getString(2);
                 long checksum = rs.getLong(6);
                 Long checksumOrNull = rs.wasNull() ? null : checksum;
+                boolean success = rs.getBoolean(7);
                 rows.add(new HistoryRow(rs.getInt(1), version == null ? null : MigrationVersion.parse(version),
                         rs.getString(3), MigrationType.valueOf(rs.getString(4)), rs.getString(5), checksumOrNull,
-                        rs.getString(7), ops.readInstant(rs, 8), rs.getInt(9), rs.getBoolean(10)));
+                        full ? rs.getString(8) : null, full ? ops.readInstant(rs, 9) : null, full ? rs.getInt(10) : 0, success));
             }
         }
         return rows;

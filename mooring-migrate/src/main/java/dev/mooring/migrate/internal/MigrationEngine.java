@@ -30,6 +30,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 /**
@@ -56,6 +59,25 @@ public final class MigrationEngine {
             return new Session(c, ops, new HistoryTable(ops, config.table()));
         } catch (SQLException | RuntimeException e) {
             c.close();
+            throw e;
+        }
+    }
+
+    /** Runs each file scan on a fresh daemon thread: short-lived work that must not wait behind the application's. */
+    private static final Executor BACKGROUND = task -> {
+        Thread t = new Thread(task, "mooring-migration-scan");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    /** The scan's result, or the exception it threw (a {@link MooringException} stays one). */
+    private static MigrationScanner.Scan await(CompletableFuture<MigrationScanner.Scan> scanning) {
+        try {
+            return scanning.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw e;
         }
     }
@@ -119,10 +141,13 @@ public final class MigrationEngine {
     }
 
     public MigrateResult migrate() {
-        MigrationScanner.Scan scan = scan();
         long started = System.nanoTime();
+        // Reading the files and connecting to the database are independent: do them at the same time.
+        CompletableFuture<MigrationScanner.Scan> scanning = CompletableFuture.supplyAsync(this::scan, BACKGROUND);
         return withSession(s -> {
-            MigrateResult upToDate = upToDate(s, scan, started);
+            List<HistoryRow> history = s.table().readForDecision(s.connection());
+            MigrationScanner.Scan scan = await(scanning);
+            MigrateResult upToDate = upToDate(s, scan, history, started);
             if (upToDate != null) {
                 return upToDate;
             }
@@ -168,25 +193,21 @@ public final class MigrationEngine {
     }
 
     /**
-     * The common case on application start: nothing to do. Decided from one read of the history, without taking
+     * The common case on application start: nothing to do. Decided from a light read of the history, without taking
      * the run lock (another connection on PostgreSQL) or touching the table, so it costs a single query. Any pending
      * migration, validation issue or callback (which must run on every migrate) takes the locked path instead, which
      * reads the history again under the lock.
      */
-    private MigrateResult upToDate(Session s, MigrationScanner.Scan scan, long started) throws SQLException {
+    private MigrateResult upToDate(Session s, MigrationScanner.Scan scan, List<HistoryRow> rows, long started) {
         if (!config.callbacks().isEmpty() || !scan.callbacks().isEmpty()) {
             return null;
         }
-        List<HistoryRow> rows = s.table().read(s.connection());
         if (rows.isEmpty()) {
             return null;
         }
         Plan plan = Plan.of(scan.migrations(), rows, config.target(), config.outOfOrder());
-        if (!plan.pending().isEmpty()) {
-            return null;
-        }
-        if (!plan.issues().isEmpty()) {
-            throw new ValidationFailedException(plan.issues());
+        if (!plan.pending().isEmpty() || !plan.issues().isEmpty()) {
+            return null; // the locked path reads the full history, so its messages can say when and by whom
         }
         String current = text(plan.current());
         return new MigrateResult(s.ops().dialect().name(), current, current, List.of(), (System.nanoTime() - started) / 1_000_000);

@@ -6,7 +6,6 @@ import dev.mooring.migrate.MigrationVersion;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -15,7 +14,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * Finds migration files in locations: {@code filesystem:<folder>} (or a bare folder path) and
@@ -41,7 +42,7 @@ public final class MigrationScanner {
     public record Scan(List<MigrationScript> migrations, Map<SqlCallbackEvent, List<String>> callbacks) {
     }
 
-    private record Source(String name, String location, byte[] bytes) {
+    private record Source(String name, String location, MigrationFileParser.Parsed parsed) {
     }
 
     private MigrationScanner() {
@@ -54,7 +55,7 @@ public final class MigrationScanner {
                 readClasspath(location, trimSlashes(location.substring(CLASSPATH.length())), classLoader, sources);
             } else {
                 String folder = location.startsWith(FILESYSTEM) ? location.substring(FILESYSTEM.length()) : location;
-                readFolder(location, Path.of(folder), sources, true);
+                readFolder(location, Path.of(folder), sources);
             }
         }
         return assemble(sources);
@@ -66,8 +67,7 @@ public final class MigrationScanner {
         Map<SqlCallbackEvent, List<String>> callbacks = new EnumMap<>(SqlCallbackEvent.class);
         sources.sort(Comparator.comparing(Source::location).thenComparing(Source::name));
         for (Source source : sources) {
-            String text = decode(source);
-            MigrationFileParser.Parsed parsed = MigrationFileParser.parse(source.name(), source.location(), text);
+            MigrationFileParser.Parsed parsed = source.parsed();
             if (parsed instanceof MigrationFileParser.Migration m) {
                 MigrationScript previous = byKey.putIfAbsent(m.script().key(), m.script());
                 if (previous != null) {
@@ -116,29 +116,42 @@ public final class MigrationScanner {
                 + firstLocation + " and '" + second.name() + "' in " + second.location() + ". Rename one of them.");
     }
 
-    private static String decode(Source source) {
+    private static MigrationFileParser.Parsed parse(String name, String location, byte[] bytes) {
+        String text;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(source.bytes())).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new MooringException(ErrorCode.INVALID_MIGRATION, "'" + source.name() + "' in " + source.location()
+            throw new MooringException(ErrorCode.INVALID_MIGRATION, "'" + name + "' in " + location
                     + " is not valid UTF-8. Save it as UTF-8.", e);
         }
+        return MigrationFileParser.parse(name, location, text);
     }
 
-    private static void readFolder(String location, Path folder, List<Source> out, boolean mustExist) {
+    private static void readFolder(String location, Path folder, List<Source> out) {
         if (!Files.isDirectory(folder)) {
-            if (mustExist) {
-                throw new MooringException(ErrorCode.CONFIGURATION, "Migration location '" + location
-                        + "' is not a folder (" + folder.toAbsolutePath() + "). Check --locations.");
-            }
-            return;
+            throw new MooringException(ErrorCode.CONFIGURATION, "Migration location '" + location
+                    + "' is not a folder (" + folder.toAbsolutePath() + "). Check --locations.");
         }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".sql") && Files.isRegularFile(p))
-                    .forEach(p -> out.add(new Source(p.getFileName().toString(), location, readFile(p))));
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            // walkFileTree hands over each file's attributes from the one stat it makes, which the cache needs.
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    String name = file.getFileName().toString();
+                    if (attributes.isRegularFile() && name.endsWith(".sql")) {
+                        MigrationFileParser.Parsed parsed = ParsedFileCache.get(location, file, attributes);
+                        if (parsed == null) {
+                            parsed = parse(name, location, readFile(file));
+                            ParsedFileCache.put(location, file, attributes, parsed);
+                        }
+                        out.add(new Source(name, location, parsed));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "Could not list migration location '" + location + "': " + e.getMessage(), e);
         }
     }
@@ -159,7 +172,7 @@ public final class MigrationScanner {
                 found = true;
                 URL url = roots.nextElement();
                 switch (url.getProtocol()) {
-                    case "file" -> readFolder(location, Path.of(url.toURI()), out, true);
+                    case "file" -> readFolder(location, Path.of(url.toURI()), out);
                     case "jar" -> readJar(location, path, url, out);
                     default -> throw new MooringException(ErrorCode.CONFIGURATION, "Cannot list class path location '"
                             + location + "' served from a " + url.getProtocol() + ": URL. Use a folder or a jar.");
@@ -185,7 +198,8 @@ public final class MigrationScanner {
                 String name = entry.getName();
                 if (!entry.isDirectory() && name.startsWith(prefix) && name.endsWith(".sql")) {
                     try (InputStream in = jar.getInputStream(entry)) {
-                        out.add(new Source(name.substring(name.lastIndexOf('/') + 1), location, in.readAllBytes()));
+                        String file = name.substring(name.lastIndexOf('/') + 1);
+                        out.add(new Source(file, location, parse(file, location, in.readAllBytes())));
                     }
                 }
             }
