@@ -8,16 +8,17 @@ import java.util.logging.Logger;
 
 /**
  * Flyway's counterpart of {@code mooring info}, run in a fresh JVM by {@link InfoWallTime}: configure Flyway on a
- * SQLite file and a folder, call {@code info()}, and print one line per migration, as a CLI would. Usage:
- * {@code java -cp benchmarks.jar dev.mooring.bench.FlywayInfoMain <sqlite file> <folder>}.
+ * SQLite file and a folder, call {@code info()}, and print one line per migration, as a CLI would; or, with a third
+ * argument {@code migrate}, call {@code migrate()} and print what it did (the cold no-op). Usage:
+ * {@code java -cp benchmarks.jar dev.mooring.bench.FlywayInfoMain <sqlite file> <folder> [migrate]}.
  */
 public final class FlywayInfoMain {
     private FlywayInfoMain() {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("Usage: FlywayInfoMain <sqlite file> <migrations folder>");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("Usage: FlywayInfoMain <sqlite file> <migrations folder> [migrate]");
             System.exit(2);
         }
         // Same reason as in Contender: measure Flyway's work, not its INFO log lines.
@@ -27,6 +28,11 @@ public final class FlywayInfoMain {
                 .dataSource("jdbc:sqlite:" + args[0], null, null)
                 .locations("filesystem:" + args[1])
                 .load();
+        if (args.length == 3 && args[2].equals("migrate")) {
+            var result = flyway.migrate();
+            System.out.println("applied " + result.migrationsExecuted + ", now at version " + result.targetSchemaVersion);
+            return;
+        }
         StringBuilder out = new StringBuilder();
         int applied = 0;
         for (MigrationInfo m : flyway.info().all()) {

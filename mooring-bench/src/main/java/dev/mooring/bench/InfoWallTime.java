@@ -56,20 +56,30 @@ public final class InfoWallTime {
             Path flywayDb = root.resolve("flyway.db");
             Contender.flyway(DatabaseUrl.parse(flywayDb.toString()).toDataSource(), set).migrate();
             Timing flyway = time(runs, List.of(java, "-cp", benchJar.toString(), FlywayInfoMain.class.getName(),
-                    flywayDb.toString(), set.flywayFolder().toString()), root);
+                    flywayDb.toString(), set.flywayFolder().toString()), root, 2);
+            // A cold no-op: what an application's start-up pays when nothing is pending (no in-process cache helps).
+            Timing flywayMigrate = time(runs, List.of(java, "-cp", benchJar.toString(), FlywayInfoMain.class.getName(),
+                    flywayDb.toString(), set.flywayFolder().toString(), "migrate"), root, 1);
             Timing mooring = null;
+            Timing mooringMigrate = null;
             if (Files.isRegularFile(cli)) {
                 Path mooringDb = root.resolve("mooring.db");
                 Migrator.create(DatabaseUrl.parse(mooringDb.toString()).toDataSource(),
                         MigrationConfig.of("filesystem:" + set.mooringFolder())).migrate();
                 mooring = time(runs, List.of(java, "-jar", cli.toString(), "info", "--url", mooringDb.toString(),
-                        "--locations", set.mooringFolder().toString()), root);
+                        "--locations", set.mooringFolder().toString()), root, 2);
+                mooringMigrate = time(runs, List.of(java, "-jar", cli.toString(), "migrate", "--url", mooringDb.toString(),
+                        "--locations", set.mooringFolder().toString()), root, 1);
                 lines.add(row("mooring info (" + cli + ")", mooring));
             } else {
                 System.out.println("SKIPPED mooring info: the CLI jar " + cli.toAbsolutePath() + " does not exist. Build it "
                         + "(mvn -q -B -pl mooring-cli -am package -DskipTests) or pass --cli PATH; measuring Flyway only.");
             }
             lines.add(row("Flyway info() (FlywayInfoMain)", flyway));
+            if (mooringMigrate != null) {
+                lines.add(row("mooring migrate, nothing pending", mooringMigrate));
+            }
+            lines.add(row("Flyway migrate(), nothing pending (FlywayInfoMain … migrate)", flywayMigrate));
             lines.add("");
             if (mooring != null) {
                 lines.add("mooring info printed " + mooring.excerpt());
@@ -77,7 +87,8 @@ public final class InfoWallTime {
             lines.add("FlywayInfoMain printed " + flyway.excerpt());
             if (mooring != null) {
                 lines.add("");
-                lines.add(String.format(Locale.ROOT, "Mooring/Flyway (median): %.2f", mooring.median() / flyway.median()));
+                lines.add(String.format(Locale.ROOT, "Mooring/Flyway (median): info %.2f, cold no-op migrate %.2f",
+                        mooring.median() / flyway.median(), mooringMigrate.median() / flywayMigrate.median()));
             }
             System.out.println(String.join(System.lineSeparator(), lines));
         } finally {
@@ -93,7 +104,7 @@ public final class InfoWallTime {
         }
     }
 
-    private static Timing time(int runs, List<String> command, Path workDir) throws IOException, InterruptedException {
+    private static Timing time(int runs, List<String> command, Path workDir, int minLines) throws IOException, InterruptedException {
         List<Double> millis = new ArrayList<>();
         File stdout = workDir.resolve("stdout.txt").toFile();
         File stderr = workDir.resolve("stderr.txt").toFile();
@@ -109,12 +120,12 @@ public final class InfoWallTime {
             }
         }
         List<String> printed = Files.readAllLines(stdout.toPath());
-        if (printed.size() < 2) {
+        if (printed.size() < minLines) {
             throw new IllegalStateException(String.join(" ", command) + " printed almost nothing; is it the right command?");
         }
         millis.sort(Double::compare);
         List<String> nonBlank = printed.stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        return new Timing(millis, printed.size() + " lines; second: \"" + nonBlank.get(1) + "\"; last: \""
+        return new Timing(millis, printed.size() + " lines; first: \"" + nonBlank.get(0) + "\"; last: \""
                 + nonBlank.get(nonBlank.size() - 1) + "\"");
     }
 
