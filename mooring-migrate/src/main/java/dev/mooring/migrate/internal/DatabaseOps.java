@@ -27,7 +27,8 @@ public interface DatabaseOps {
 
     Dialect dialect();
 
-    String historyTableDdl(String qualifiedName);
+    /** How this database spells a history column's type. */
+    String sqlType(HistoryTable.ColumnType type);
 
     void createSchemaIfMissing(Statement s, String quotedSchema) throws SQLException;
 

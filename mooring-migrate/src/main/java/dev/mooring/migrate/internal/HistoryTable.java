@@ -25,8 +25,24 @@ import java.util.Set;
  * beyond its name).
  */
 public final class HistoryTable {
-    static final List<String> COLUMNS = List.of("installed_rank", "version", "description", "type", "script",
-            "checksum", "applied_by", "applied_at", "execution_ms", "success");
+    /** The columns, in order, with their logical types; each dialect spells the types (see {@link DatabaseOps#sqlType}). */
+    private static final List<Column> COLUMNS = List.of(
+            new Column("installed_rank", ColumnType.INTEGER, "PRIMARY KEY"),
+            new Column("version", ColumnType.VERSION, ""),
+            new Column("description", ColumnType.DESCRIPTION, "NOT NULL"),
+            new Column("type", ColumnType.KIND, "NOT NULL"),
+            new Column("script", ColumnType.SCRIPT, "NOT NULL"),
+            new Column("checksum", ColumnType.BIG_INTEGER, ""),
+            new Column("applied_by", ColumnType.USER, "NOT NULL"),
+            new Column("applied_at", ColumnType.TIMESTAMP, "NOT NULL"),
+            new Column("execution_ms", ColumnType.INTEGER, "NOT NULL"),
+            new Column("success", ColumnType.BOOLEAN, "NOT NULL"));
+
+    /** The logical types of the history columns. */
+    enum ColumnType { INTEGER, BIG_INTEGER, BOOLEAN, TIMESTAMP, VERSION, DESCRIPTION, KIND, SCRIPT, USER }
+
+    private record Column(String name, ColumnType type, String constraint) {
+    }
 
     private final DatabaseOps ops;
     private final String schema;
@@ -61,11 +77,21 @@ public final class HistoryTable {
                 if (schema != null) {
                     ops.createSchemaIfMissing(s, ops.dialect().quote(schema));
                 }
-                s.execute(ops.historyTableDdl(qualified));
+                s.execute(ddl());
             }
             return;
         }
         checkShape(c);
+    }
+
+    private String ddl() {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualified).append(" (");
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            Column col = COLUMNS.get(i);
+            ddl.append(i == 0 ? "\n  " : ",\n  ").append(col.name()).append(' ').append(ops.sqlType(col.type()))
+                    .append(col.constraint().isEmpty() ? "" : " " + col.constraint());
+        }
+        return ddl.append("\n)").toString();
     }
 
     private void checkShape(Connection c) throws SQLException {
@@ -75,7 +101,7 @@ public final class HistoryTable {
                 present.add(rs.getMetaData().getColumnName(i).toLowerCase(Locale.ROOT));
             }
         }
-        List<String> missing = COLUMNS.stream().filter(col -> !present.contains(col)).toList();
+        List<String> missing = COLUMNS.stream().map(Column::name).filter(col -> !present.contains(col)).toList();
         if (!missing.isEmpty()) {
             throw new MooringException(ErrorCode.CONFIGURATION, "Table " + name() + " exists but is not a Mooring history table (missing "
                     + String.join(", ", missing) + "). Choose another name with --table, or baseline a fresh one.");

@@ -31,19 +31,18 @@ final class PostgresOps implements DatabaseOps {
     }
 
     @Override
-    public String historyTableDdl(String q) {
-        return "CREATE TABLE IF NOT EXISTS " + q + " (\n"
-                + "  installed_rank integer PRIMARY KEY,\n"
-                + "  version varchar(50),\n"
-                + "  description varchar(200) NOT NULL,\n"
-                + "  type varchar(20) NOT NULL,\n"
-                + "  script varchar(1000) NOT NULL,\n"
-                + "  checksum bigint,\n"
-                + "  applied_by varchar(100) NOT NULL,\n"
-                + "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
-                + "  execution_ms integer NOT NULL,\n"
-                + "  success boolean NOT NULL\n"
-                + ")";
+    public String sqlType(HistoryTable.ColumnType type) {
+        return switch (type) {
+            case INTEGER -> "integer";
+            case BIG_INTEGER -> "bigint";
+            case BOOLEAN -> "boolean";
+            case TIMESTAMP -> "timestamptz";
+            case VERSION -> "varchar(50)";
+            case DESCRIPTION -> "varchar(200)";
+            case KIND -> "varchar(20)";
+            case SCRIPT -> "varchar(1000)";
+            case USER -> "varchar(100)";
+        };
     }
 
     @Override

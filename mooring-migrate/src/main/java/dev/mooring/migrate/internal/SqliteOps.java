@@ -31,19 +31,11 @@ final class SqliteOps implements DatabaseOps {
     }
 
     @Override
-    public String historyTableDdl(String q) {
-        return "CREATE TABLE IF NOT EXISTS " + q + " (\n"
-                + "  installed_rank INTEGER PRIMARY KEY,\n"
-                + "  version TEXT,\n"
-                + "  description TEXT NOT NULL,\n"
-                + "  type TEXT NOT NULL,\n"
-                + "  script TEXT NOT NULL,\n"
-                + "  checksum INTEGER,\n"
-                + "  applied_by TEXT NOT NULL,\n"
-                + "  applied_at TEXT NOT NULL,\n"
-                + "  execution_ms INTEGER NOT NULL,\n"
-                + "  success INTEGER NOT NULL\n"
-                + ")";
+    public String sqlType(HistoryTable.ColumnType type) {
+        return switch (type) {
+            case INTEGER, BIG_INTEGER, BOOLEAN -> "INTEGER";
+            case TIMESTAMP, VERSION, DESCRIPTION, KIND, SCRIPT, USER -> "TEXT";
+        };
     }
 
     @Override
