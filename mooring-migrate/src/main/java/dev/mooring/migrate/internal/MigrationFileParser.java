@@ -45,11 +45,6 @@ public final class MigrationFileParser {
     private MigrationFileParser() {
     }
 
-    /** Whether a file name is one of the SQL callback names. */
-    public static boolean isCallbackName(String fileName) {
-        return SqlCallbackEvent.forFileName(fileName) != null;
-    }
-
     /** Parses one {@code .sql} file; throws {@link MooringException} naming the file when it is malformed. */
     public static Parsed parse(String fileName, String location, String text) {
         SqlCallbackEvent event = SqlCallbackEvent.forFileName(fileName);
