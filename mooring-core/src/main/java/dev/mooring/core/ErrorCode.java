@@ -31,6 +31,16 @@ public enum ErrorCode {
     EMBEDDED_DATABASE(13),
     /** A database statement failed outside of a migration. */
     DATABASE(14),
+    /** A backup file is truncated, corrupted, tampered with, or does not match its manifest. */
+    BACKUP_CORRUPT(15),
+    /** A backup could not be decrypted: no passphrase, or the wrong one. */
+    BACKUP_PASSPHRASE(16),
+    /** A restore was refused or failed; the target database was left as it was. */
+    RESTORE_FAILED(17),
+    /** A restore needs confirmation (--yes, --force) that was not given. */
+    CONFIRMATION_REQUIRED(18),
+    /** An external tool (pg_dump) is missing, too old, or failed. */
+    EXTERNAL_TOOL(19),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 
