@@ -1,0 +1,92 @@
+package dev.mooring.backup;
+
+import dev.mooring.backup.internal.export.ExportRun;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+
+import java.io.OutputStream;
+import java.io.Writer;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Exports everything one user owns as one JSON document, for data access requests. Works on PostgreSQL and
+ * SQLite, detected from the connection.
+ * <pre>{@code
+ * UserExportResult result = UserDataExport.create(dataSource, "user_id").write("42", out);
+ * }</pre>
+ * <h2>What is exported</h2>
+ * <ul>
+ * <li><b>Owned tables</b>: every user table that has the owner column (PostgreSQL: every schema except the
+ *     system schemas and Mooring's {@code mooring} schema; never the migration history table
+ *     {@code schema_version}). Its rows are those whose owner column, compared as text, equals the user id, so
+ *     {@code uuid}, integer and text owner columns all work. A table with the owner column is selected by it
+ *     alone: another user's row is never exported because it references this user's rows.</li>
+ * <li><b>Reachable tables</b>: tables without the owner column whose foreign keys (composite ones too, over any
+ *     number of levels) lead to selected rows. A table reachable through several keys or chains gets the union
+ *     of them. Chains stop at tables already on the chain, so cycles end; a self reference is followed
+ *     recursively, so nested rows (replies to replies) come along at any depth.</li>
+ * <li>Tables with neither are not exported.</li>
+ * </ul>
+ * <h2>Document</h2>
+ * <pre>{@code
+ * {"userId": "42", "ownerColumn": "user_id", "exportedAt": "2026-02-01T10:00:00Z", "database": "postgresql",
+ *  "tables": {"public.reminders": [{"id": 1, "title": "…"}, …], …}}
+ * }</pre>
+ * Table keys are {@code schema.table} on PostgreSQL and {@code table} on SQLite, in name order; rows are in
+ * primary-key order. Values keep their JSON type: numbers (exact decimals), booleans, null, strings; timestamps as
+ * ISO-8601 strings ({@code timestamptz} in UTC); json and jsonb embedded; arrays as arrays; binary data as base64.
+ * <h2>Guarantees</h2>
+ * Everything is read in one snapshot (PostgreSQL: one {@code REPEATABLE READ READ ONLY} transaction; SQLite: one
+ * read transaction), rows are streamed rather than held in memory, identifiers come from the catalogs and are
+ * quoted, and the user id is only ever a bind parameter. The output stream is flushed, not closed.
+ * <p>
+ * Immutable and thread-safe; every {@code write} uses its own connection.
+ */
+public final class UserDataExport {
+    /** The owner column used when none is given. */
+    public static final String DEFAULT_OWNER_COLUMN = "user_id";
+
+    private final DataSource dataSource;
+    private final String ownerColumn;
+
+    private UserDataExport(DataSource dataSource, String ownerColumn) {
+        this.dataSource = dataSource;
+        this.ownerColumn = ownerColumn;
+    }
+
+    /**
+     * An export over {@code dataSource} that selects rows by {@code ownerColumn} ({@code null} means
+     * {@value #DEFAULT_OWNER_COLUMN}). The column is checked against the schema when an export runs.
+     */
+    public static UserDataExport create(DataSource dataSource, String ownerColumn) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        String column = ownerColumn == null ? DEFAULT_OWNER_COLUMN : ownerColumn;
+        if (column.isBlank()) {
+            throw new MooringException(ErrorCode.USAGE, "the owner column must not be blank");
+        }
+        return new UserDataExport(dataSource, column);
+    }
+
+    /** The owner column rows are selected by. */
+    public String ownerColumn() {
+        return ownerColumn;
+    }
+
+    /**
+     * Writes the document of {@code userId} to {@code out} as UTF-8.
+     *
+     * @throws MooringException {@link ErrorCode#USAGE} when no table has the owner column; {@link ErrorCode#DATABASE},
+     *                          {@link ErrorCode#CONNECTION} or {@link ErrorCode#IO} when reading or writing fails
+     */
+    public UserExportResult write(String userId, OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        return ExportRun.toStream(dataSource, ownerColumn, Objects.requireNonNull(userId, "userId"), out);
+    }
+
+    /** Writes the document of {@code userId} to {@code out}; as {@link #write(String, OutputStream)}. */
+    public UserExportResult write(String userId, Writer out) {
+        Objects.requireNonNull(out, "out");
+        return ExportRun.toWriter(dataSource, ownerColumn, Objects.requireNonNull(userId, "userId"), out);
+    }
+}
