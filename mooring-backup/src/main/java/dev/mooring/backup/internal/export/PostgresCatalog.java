@@ -31,7 +31,7 @@ final class PostgresCatalog {
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_constraint pk ON pk.conrelid = c.oid AND pk.contype = 'p'
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ?
-              AND """ + SCHEMA_FILTER + """
+              AND\s""" + SCHEMA_FILTER + """
             ORDER BY n.nspname, c.relname, a.attnum
             """;
 

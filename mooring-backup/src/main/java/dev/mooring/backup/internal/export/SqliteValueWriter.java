@@ -3,15 +3,14 @@ package dev.mooring.backup.internal.export;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
  * SQLite values by storage class (integer, real, text, blob, null), refined by the declared type the way SQLite's
  * type affinity reads it: integers in a {@code BOOL…} column are booleans, text in a {@code …JSON…} column is
- * embedded as JSON, numeric text in a {@code DECIMAL}/{@code NUMERIC} column is an exact number. Dates are text
- * in SQLite and stay the text the application stored. Stateless.
+ * embedded as JSON. Numbers are written as stored: SQLite itself keeps a {@code DECIMAL} column's value as an
+ * integer or a double. Dates are text in SQLite and stay the text the application stored. Stateless.
  */
 final class SqliteValueWriter implements ValueWriter {
     @Override
@@ -48,19 +47,8 @@ final class SqliteValueWriter implements ValueWriter {
     private static void writeText(JsonGenerator json, String text, String type) throws IOException {
         if (type.contains("JSON")) {
             ValueWriter.writeJsonText(json, text);
-        } else if ((type.startsWith("DECIMAL") || type.startsWith("NUMERIC")) && isDecimal(text)) {
-            json.writeNumber(new BigDecimal(text.strip()));
         } else {
             json.writeString(text);
-        }
-    }
-
-    private static boolean isDecimal(String text) {
-        try {
-            new BigDecimal(text.strip());
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 }

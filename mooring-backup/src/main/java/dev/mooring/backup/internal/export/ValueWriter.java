@@ -33,6 +33,7 @@ interface ValueWriter {
             json.writeString(text);
             return;
         }
-        json.writeTree(tree);
+        // The generator has no codec of its own (it only streams); the mapper writes the tree into it.
+        MAPPER.writeTree(json, tree);
     }
 }
