@@ -2,6 +2,7 @@ package dev.mooring.cli;
 
 import dev.mooring.cli.internal.BaselineCommand;
 import dev.mooring.cli.internal.DriftCommand;
+import dev.mooring.cli.internal.ExportUserCommand;
 import dev.mooring.cli.internal.InfoCommand;
 import dev.mooring.cli.internal.LintCommand;
 import dev.mooring.cli.internal.MigrateCommand;
@@ -25,6 +26,7 @@ import java.io.PrintWriter;
         description = "The data layer for offline-first apps: migrations for PostgreSQL and SQLite.",
         subcommands = {QuickstartCommand.class, MigrateCommand.class, InfoCommand.class, ValidateCommand.class,
                 RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class, LintCommand.class,
+                ExportUserCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {
     @CommandLine.Spec

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,7 +143,7 @@ class MooringCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint"}) {
+        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint", "export-user"}) {
             CliRun help = CliRun.of(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: mooring " + command);
@@ -160,5 +163,57 @@ class MooringCliTest {
         CliRun second = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260210143000");
+    }
+
+    @Test
+    void exportUserPrintsTheDocumentOrWritesAnOwnerOnlyFileThatItNeverOverwritesUnasked() throws Exception {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + sqlite); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, user_id TEXT, body TEXT)");
+            s.execute("CREATE TABLE note_tags (note_id INTEGER REFERENCES notes (id), tag TEXT)");
+            s.execute("INSERT INTO notes VALUES (1, 'u1', 'mine'), (2, 'u2', 'theirs')");
+            s.execute("INSERT INTO note_tags VALUES (1, 'a'), (2, 'b')");
+        }
+        CliRun stdout = CliRun.of("export-user", "--url", sqlite, "--user-id", "u1");
+        assertThat(stdout.exitCode()).as(stdout.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(stdout.out());
+        assertThat(doc.get("userId").asText()).isEqualTo("u1");
+        assertThat(doc.get("tables").get("notes").toString()).isEqualTo("[{\"id\":1,\"user_id\":\"u1\",\"body\":\"mine\"}]");
+        assertThat(doc.get("tables").get("note_tags").toString()).isEqualTo("[{\"note_id\":1,\"tag\":\"a\"}]");
+        assertThat(stdout.err()).contains("Exported 2 row(s) from 2 table(s).");
+
+        Path file = dir.resolve("u1.json");
+        CliRun toFile = CliRun.of("export-user", "--url", sqlite, "--user-id", "u1", "--out", file.toString());
+        assertThat(toFile.exitCode()).as(toFile.err()).isZero();
+        assertThat(toFile.out()).contains("Exported 2 row(s) of user u1 (owner column user_id)").contains("note_tags");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(new ObjectMapper().readTree(file.toFile()).get("tables")).isEqualTo(doc.get("tables"));
+
+        CliRun again = CliRun.of("export-user", "--url", sqlite, "--user-id", "u2", "--out", file.toString());
+        assertThat(again.exitCode()).isEqualTo(ErrorCode.CONFIRMATION_REQUIRED.exitCode());
+        assertThat(again.err()).contains("exists; add --force");
+        assertThat(Files.readString(file)).contains("mine").doesNotContain("theirs");
+
+        CliRun forced = CliRun.of("export-user", "--url", sqlite, "--user-id", "u2", "--out", file.toString(), "--force", "--json");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(forced.out());
+        assertThat(summary.get("totalRows").asLong()).isEqualTo(2);
+        assertThat(summary.get("rowsByTable").get("notes").asLong()).isEqualTo(1);
+        assertThat(Files.readString(file)).contains("theirs").doesNotContain("mine");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".mooring-export-"));
+        }
+    }
+
+    @Test
+    void exportUserWithAnOwnerColumnNoTableHasIsAUsageError() throws Exception {
+        String url = "postgresql://postgres@localhost:" + pg.server().port() + "/" + pg.databaseName();
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE docs (id int PRIMARY KEY, owner_id uuid)");
+        }
+        CliRun run = CliRun.of("export-user", "--url", url, "--user-id", "x", "--owner-column", "user_id");
+        assertThat(run.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(run.err()).contains("No table has column 'user_id'").contains("owner_id");
+        assertThat(run.out()).isEmpty();
     }
 }
