@@ -95,7 +95,7 @@ final class UserDataScenario {
         /** The document's tables without {@code schema.} prefixes, to compare with {@link #ALICE_COMMON_TABLES}. */
         JsonNode tablesWithoutSchema(String schema) {
             com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
-            tables().fields().forEachRemaining(e -> out.set(e.getKey().replaceFirst("^" + schema + "\\.", ""), e.getValue()));
+            tables().properties().forEach(e -> out.set(e.getKey().replaceFirst("^" + schema + "\\.", ""), e.getValue()));
             return out;
         }
     }
