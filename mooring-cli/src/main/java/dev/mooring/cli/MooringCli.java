@@ -1,5 +1,6 @@
 package dev.mooring.cli;
 
+import dev.mooring.cli.internal.BackupCommand;
 import dev.mooring.cli.internal.BaselineCommand;
 import dev.mooring.cli.internal.DriftCommand;
 import dev.mooring.cli.internal.ExportUserCommand;
@@ -7,11 +8,14 @@ import dev.mooring.cli.internal.InfoCommand;
 import dev.mooring.cli.internal.LintCommand;
 import dev.mooring.cli.internal.MigrateCommand;
 import dev.mooring.cli.internal.NewCommand;
+import dev.mooring.cli.internal.PruneCommand;
 import dev.mooring.cli.internal.Output;
 import dev.mooring.cli.internal.QuickstartCommand;
 import dev.mooring.cli.internal.RepairCommand;
+import dev.mooring.cli.internal.RestoreCommand;
 import dev.mooring.cli.internal.RevertCommand;
 import dev.mooring.cli.internal.ValidateCommand;
+import dev.mooring.cli.internal.VerifyCommand;
 import dev.mooring.cli.internal.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,9 +27,10 @@ import java.io.PrintWriter;
  * the code of their {@link dev.mooring.core.ErrorCode} (2 for usage errors).
  */
 @Command(name = "mooring", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "The data layer for offline-first apps: migrations for PostgreSQL and SQLite.",
+        description = "The data layer for offline-first apps: migrations and backups for PostgreSQL and SQLite.",
         subcommands = {QuickstartCommand.class, MigrateCommand.class, InfoCommand.class, ValidateCommand.class,
-                RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class, LintCommand.class,
+                RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class,
+                LintCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, PruneCommand.class,
                 ExportUserCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {

@@ -2,15 +2,21 @@ package dev.mooring.migrate;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.migrate.internal.DatabaseOps;
 import dev.mooring.migrate.internal.DriftCheck;
+import dev.mooring.migrate.internal.HistoryRow;
+import dev.mooring.migrate.internal.HistoryTable;
 import dev.mooring.migrate.internal.HistoryMaintenance;
 import dev.mooring.migrate.internal.LintRun;
 import dev.mooring.migrate.internal.MigrationEngine;
 
 import dev.mooring.core.Dialects;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -120,6 +126,26 @@ public final class Migrator {
         Objects.requireNonNull(config, "config");
         return LintRun.files(config, Dialects.named(Objects.requireNonNull(dialect, "dialect")),
                 since == null ? null : parse(since, "since version"));
+    }
+
+    /**
+     * The highest version successfully applied to the database {@code connection} is open on, read from the history
+     * table {@code table} (as in {@link MigrationConfig#table()}), without looking at any migration files. Empty when
+     * the table does not exist or holds no applied versioned migration. Backups record it in their manifest.
+     */
+    public static Optional<String> appliedVersion(Connection connection, String table) {
+        Objects.requireNonNull(connection, "connection");
+        try {
+            HistoryTable history = new HistoryTable(DatabaseOps.forDialect(Dialects.of(connection)), table);
+            return history.readForDecision(connection).stream()
+                    .filter(row -> row.success() && row.version() != null)
+                    .map(HistoryRow::version)
+                    .max(MigrationVersion::compareTo)
+                    .map(MigrationVersion::toString);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the migration history table " + table + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static MigrationVersion parse(String version, String what) {

@@ -1,0 +1,71 @@
+package dev.mooring.backup;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationConfig;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How {@link Backups} writes and finds backups. Immutable; {@code withX} returns a changed copy.
+ *
+ * @param dir          the folder backups are written to and looked for in
+ * @param compression  how backup files are compressed
+ * @param jobs         parallel workers for a PostgreSQL dump with the built-in engine, 1 to 64
+ * @param encrypt      encrypt with AES-256-GCM under a key derived from {@code MOORING_BACKUP_PASSPHRASE}
+ * @param engine       what writes PostgreSQL backups
+ * @param historyTable the migration history table whose version the manifest records
+ * @param environment  where {@code MOORING_BACKUP_PASSPHRASE} and {@code PATH} (for pg_dump) are read from
+ */
+public record BackupConfig(Path dir, Compression compression, int jobs, boolean encrypt, BackupEngine engine,
+                           String historyTable, Map<String, String> environment) {
+    /** The environment variable that holds the encryption passphrase. */
+    public static final String PASSPHRASE_VARIABLE = "MOORING_BACKUP_PASSPHRASE";
+
+    public BackupConfig {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(historyTable, "historyTable");
+        environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        if (jobs < 1 || jobs > 64) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "jobs must be between 1 and 64, was " + jobs);
+        }
+    }
+
+    /** Defaults: folder {@code dumps}, zstd, one job, no encryption, built-in engine, the process environment. */
+    public static BackupConfig defaults() {
+        return new BackupConfig(Path.of("dumps"), Compression.ZSTD, 1, false, BackupEngine.BUILTIN,
+                MigrationConfig.DEFAULT_TABLE, System.getenv());
+    }
+
+    public BackupConfig withDir(Path dir) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+
+    public BackupConfig withCompression(Compression compression) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+
+    public BackupConfig withJobs(int jobs) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+
+    public BackupConfig withEncrypt(boolean encrypt) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+
+    public BackupConfig withEngine(BackupEngine engine) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+
+    public BackupConfig withHistoryTable(String historyTable) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+
+    public BackupConfig withEnvironment(Map<String, String> environment) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+    }
+}

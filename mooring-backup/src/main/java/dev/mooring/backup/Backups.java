@@ -1,0 +1,84 @@
+package dev.mooring.backup;
+
+import dev.mooring.backup.internal.BackupFiles;
+import dev.mooring.backup.internal.DumpProgress;
+import dev.mooring.backup.internal.RestoreJob;
+import dev.mooring.backup.internal.Retention;
+import dev.mooring.backup.internal.VerifyJob;
+import dev.mooring.backup.internal.postgres.PostgresBackupJob;
+import dev.mooring.backup.internal.sqlite.SqliteBackupJob;
+import dev.mooring.core.DatabaseUrl;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Backups of one PostgreSQL or SQLite database: {@link #backup}, {@link #restore}, {@link #verify} and
+ * {@link #prune}. Every backup is one file plus a JSON manifest beside it ({@link BackupManifest}); restores run in
+ * one transaction; verification can prove a backup restores. Thread-safe: each call is independent.
+ *
+ * <pre>{@code
+ * Backups backups = Backups.create(DatabaseUrl.parse("postgresql://app@localhost/app"), BackupConfig.defaults());
+ * BackupManifest written = backups.backup();
+ * VerifyResult proof = backups.verify(backups.dir().resolve(written.file()), true, scratchServer);
+ * }</pre>
+ */
+public final class Backups {
+    private final DatabaseUrl url;
+    private final BackupConfig config;
+    private final DumpProgress progress;
+
+    private Backups(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+        this.url = url;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** Backups of the database at {@code url}, configured by {@code config}. */
+    public static Backups create(DatabaseUrl url, BackupConfig config) {
+        return new Backups(Objects.requireNonNull(url, "url"), Objects.requireNonNull(config, "config"), DumpProgress.NONE);
+    }
+
+    /** A copy that reports progress to {@code progress}, for example to draw a progress bar. */
+    public Backups withProgress(DumpProgress progress) {
+        return new Backups(url, config, Objects.requireNonNull(progress, "progress"));
+    }
+
+    /** The folder backups are written to and looked for in. */
+    public Path dir() {
+        return config.dir();
+    }
+
+    /** Takes a backup and returns its manifest; the file is {@code dir().resolve(manifest.file())}. */
+    public BackupManifest backup() {
+        return "sqlite".equals(url.dialect().name())
+                ? new SqliteBackupJob(url, config, progress).run()
+                : new PostgresBackupJob(url, config, progress).run();
+    }
+
+    /** Restores {@code file} ({@code null}: the newest backup in {@link #dir()}) into this database. */
+    public RestoreResult restore(Path file, RestoreOptions options) {
+        Path chosen = file != null ? file : latest();
+        return new RestoreJob(url, config, progress).restore(chosen, Objects.requireNonNull(options, "options"));
+    }
+
+    /** The newest backup in {@link #dir()}. */
+    public Path latest() {
+        return BackupFiles.latest(config.dir());
+    }
+
+    /**
+     * Verifies {@code file} and records the outcome in its manifest. With {@code restore}, the backup is restored
+     * into a scratch database — a new database on {@code scratch} for PostgreSQL (dropped afterwards), a temporary
+     * file for SQLite ({@code scratch} may be {@code null}) — and compared with the manifest.
+     */
+    public static VerifyResult verify(Path file, boolean restore, ScratchServer scratch, BackupConfig config) {
+        return new VerifyJob(config.environment(), config.historyTable()).verify(file, restore, scratch);
+    }
+
+    /** Deletes the backups in {@code config.dir()} that {@code policy} does not keep; with {@code dryRun}, only says which. */
+    public static PruneResult prune(BackupConfig config, RetentionPolicy policy, boolean dryRun) {
+        return Retention.prune(config.dir(), policy, dryRun, Instant.now());
+    }
+}

@@ -1,0 +1,112 @@
+package dev.mooring.backup.internal;
+
+import dev.mooring.backup.BackupConfig;
+import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.RestoreOptions;
+import dev.mooring.backup.RestoreResult;
+import dev.mooring.backup.internal.postgres.PostgresRestore;
+import dev.mooring.backup.internal.sqlite.SqliteRestore;
+import dev.mooring.backup.internal.sqlite.SqliteCheck;
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationVersion;
+import dev.mooring.migrate.Migrator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Restores one backup into the configured database: checks the manifest (dialect, schema version, SHA-256) before
+ * touching anything, then restores in one transaction. Single use, not thread-safe.
+ */
+public final class RestoreJob {
+    private final DatabaseUrl url;
+    private final BackupConfig config;
+    private final DumpProgress progress;
+
+    public RestoreJob(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+        this.url = url;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public RestoreResult restore(Path file, RestoreOptions options) {
+        Instant started = Instant.now();
+        Optional<BackupManifest> manifest = ManifestStore.read(file);
+        List<String> warnings = new ArrayList<>();
+        String dialect = BackupFiles.dialect(file, manifest);
+        if (!dialect.equals(url.dialect().name())) {
+            throw new MooringException(ErrorCode.RESTORE_FAILED, file.getFileName() + " is a " + dialect
+                    + " backup and cannot be restored into a " + url.dialect().name() + " database (" + url.redacted() + ").");
+        }
+        if (manifest.isPresent()) {
+            checkSchemaVersion(manifest.get(), options);
+            BackupFiles.checkSha256(file, manifest.get());
+        } else {
+            warnings.add("No manifest beside " + file.getFileName() + ": the file's SHA-256 and row counts were not checked.");
+        }
+        List<dev.mooring.backup.internal.TableSummary> tables;
+        String schemaVersion;
+        if ("sqlite".equals(dialect)) {
+            tables = restoreSqlite(file, manifest, options.clean());
+            schemaVersion = sqliteSchemaVersion();
+        } else {
+            PostgresRestore.Outcome outcome = new PostgresRestore(url.toDataSource(), config.environment(), config.historyTable()).restore(file, manifest,
+                    options.clean());
+            tables = outcome.tables();
+            schemaVersion = outcome.schemaVersion();
+        }
+        return new RestoreResult(file, dialect, options.clean(), tables, schemaVersion,
+                Duration.between(started, Instant.now()).toMillis(), warnings);
+    }
+
+    private static void checkSchemaVersion(BackupManifest manifest, RestoreOptions options) {
+        if (manifest.schemaVersion() == null || options.knownSchemaVersion() == null || options.force()) {
+            return;
+        }
+        if (MigrationVersion.parse(manifest.schemaVersion()).compareTo(MigrationVersion.parse(options.knownSchemaVersion())) > 0) {
+            throw new MooringException(ErrorCode.CONFIRMATION_REQUIRED, "The backup is at schema version "
+                    + manifest.schemaVersion() + ", newer than the newest migration this application knows ("
+                    + options.knownSchemaVersion() + "). The restored database would be ahead of the code that uses it."
+                    + " Restore with a newer build of the application, or pass --force to restore anyway.");
+        }
+    }
+
+    private List<dev.mooring.backup.internal.TableSummary> restoreSqlite(Path file, Optional<BackupManifest> manifest,
+                                                                        boolean clean) {
+        Path target = url.sqliteFile().toAbsolutePath();
+        Path temp = BackupFiles.decodeToTemp(file, config.environment(), target.getParent());
+        try {
+            SqliteCheck.check(temp, manifest.map(BackupManifest::tables).orElse(null), file);
+            try (Connection c = url.toDataSource().getConnection()) {
+                return new SqliteRestore(c, progress).restore(temp, clean);
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.RESTORE_FAILED, "Could not open " + target + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a stray owner-only temporary file; it is named .mooring-restore-*
+            }
+        }
+    }
+
+    private String sqliteSchemaVersion() {
+        try (Connection c = url.toDataSource().getConnection()) {
+            return Migrator.appliedVersion(c, config.historyTable()).orElse(null);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the restored history: " + e.getMessage(), e);
+        }
+    }
+
+}

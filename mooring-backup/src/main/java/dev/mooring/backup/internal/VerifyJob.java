@@ -1,0 +1,204 @@
+package dev.mooring.backup.internal;
+
+import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.ScratchServer;
+import dev.mooring.backup.VerifyResult;
+import dev.mooring.backup.internal.postgres.PostgresDump;
+import dev.mooring.backup.internal.postgres.PostgresRestore;
+import dev.mooring.backup.internal.postgres.PsqlScriptRunner;
+import dev.mooring.backup.internal.sqlite.SqliteCheck;
+import dev.mooring.backup.internal.sqlite.SqliteRestore;
+import dev.mooring.backup.internal.sqlite.SqliteTables;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.Migrator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Verifies a backup: the file's SHA-256 against its manifest, its structure (every byte decrypts, decompresses and
+ * parses, every table has the manifest's row count, the completion marker is there), and with {@code restore} a
+ * full restore into a scratch database compared table by table with the manifest's checksums, plus the foreign
+ * keys and the migration history. The outcome is recorded in the manifest. Single use, not thread-safe.
+ */
+public final class VerifyJob {
+    private final Map<String, String> environment;
+    private final String historyTable;
+    private final List<String> checks = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    public VerifyJob(Map<String, String> environment, String historyTable) {
+        this.environment = environment;
+        this.historyTable = historyTable;
+    }
+
+    /** Verifies {@code file}; {@code scratch} is needed for a PostgreSQL backup with {@code restore}. */
+    public VerifyResult verify(Path file, boolean restore, ScratchServer scratch) {
+        if (!Files.isRegularFile(file)) {
+            throw new MooringException(dev.mooring.core.ErrorCode.CONFIGURATION, "There is no backup file " + file + ".");
+        }
+        Optional<BackupManifest> manifest = ManifestStore.read(file);
+        String dialect = BackupFiles.dialect(file, manifest);
+        List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
+        if (manifest.isEmpty()) {
+            problems.add("no manifest beside the file: row counts and checksums cannot be compared");
+        } else if (!sha256Matches(file, manifest.get())) {
+            return finish(file, manifest, false);
+        }
+        Path temp = null;
+        try {
+            if ("sqlite".equals(dialect)) {
+                temp = BackupFiles.decodeToTemp(file, environment, tempDir(file));
+                record("structure: decrypts, decompresses, SQLite integrity_check and foreign_key_check pass,"
+                        + " rows and checksums match", SqliteCheck.problems(temp, expected));
+                if (restore && problems.isEmpty()) {
+                    restoreSqlite(temp, expected, manifest);
+                }
+            } else {
+                scanScript(file, expected);
+                if (restore && problems.isEmpty()) {
+                    restorePostgres(file, manifest, Objects.requireNonNull(scratch, "scratch"));
+                }
+            }
+        } catch (MooringException e) {
+            problems.add(e.getMessage());
+        } finally {
+            deleteQuietly(temp);
+        }
+        return finish(file, manifest, restore);
+    }
+
+    private boolean sha256Matches(Path file, BackupManifest manifest) {
+        try {
+            BackupFiles.checkSha256(file, manifest);
+            checks.add("sha256 matches the manifest");
+            return true;
+        } catch (MooringException e) {
+            problems.add(e.getMessage());
+            return false;
+        }
+    }
+
+    private void scanScript(Path file, List<TableSummary> expected) {
+        PsqlScriptRunner.ScriptResult scan;
+        try (InputStream in = BackupFiles.open(file, environment)) {
+            scan = PsqlScriptRunner.scan(in);
+        } catch (IOException e) {
+            problems.add("could not read " + file.getFileName() + ": " + e.getMessage());
+            return;
+        }
+        List<String> found = new ArrayList<>();
+        if (!scan.complete()) {
+            found.add("the script ends before its completion marker: the file is truncated");
+        }
+        if (expected != null) {
+            for (TableSummary t : expected) {
+                long rows = scan.rowsByTable().entrySet().stream()
+                        .filter(e -> PostgresRestore.unquoteName(e.getKey()).equals(t.table()))
+                        .mapToLong(Map.Entry::getValue).sum();
+                if (rows != t.rows()) {
+                    found.add("table " + t.table() + " has " + rows + " rows in the script, the manifest says " + t.rows());
+                }
+            }
+        }
+        record("structure: decrypts, decompresses, parses to the completion marker, row counts match", found);
+    }
+
+    private void restorePostgres(Path file, Optional<BackupManifest> manifest, ScratchServer scratch) {
+        String name = "mooring_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        DataSource db = scratch.createDatabase(name);
+        try {
+            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restore(file, manifest, false);
+            checks.add("restored into a scratch database: " + outcome.tables().size() + " tables, foreign keys and"
+                    + " constraints validated");
+            try (Connection c = db.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
+                List<TableSummary> actual = PostgresDump.summarize(c);
+                c.rollback();
+                manifest.ifPresent(m -> record("restored rows and checksums match the manifest",
+                        TableDiff.compare(m.tables(), actual)));
+            }
+            manifest.ifPresent(m -> checkHistory(m, outcome.schemaVersion()));
+        } catch (SQLException e) {
+            problems.add("could not read the scratch database: " + e.getMessage());
+        } finally {
+            scratch.dropDatabase(name);
+        }
+    }
+
+    private void restoreSqlite(Path decoded, List<TableSummary> expected, Optional<BackupManifest> manifest) {
+        Path target = decoded.resolveSibling(decoded.getFileName() + ".restored");
+        try {
+            try (Connection c = SqliteTables.openReadWrite(target)) {
+                new SqliteRestore(c, DumpProgress.NONE).restore(decoded, false);
+                List<String> found = new ArrayList<>(SqliteCheck.integrity(c));
+                if (expected != null) {
+                    found.addAll(TableDiff.compare(expected, SqliteTables.summarize(c, "main")));
+                }
+                record("restored into a scratch SQLite file: integrity_check, foreign_key_check, rows and checksums", found);
+                String version = Migrator.appliedVersion(c, historyTable).orElse(null);
+                manifest.ifPresent(m -> checkHistory(m, version));
+            }
+        } catch (SQLException e) {
+            problems.add("could not restore into a scratch SQLite file: " + e.getMessage());
+        } finally {
+            deleteQuietly(target);
+        }
+    }
+
+    private void checkHistory(BackupManifest manifest, String restoredVersion) {
+        record("migration history is at schema version " + manifest.schemaVersion(),
+                Objects.equals(manifest.schemaVersion(), restoredVersion) ? List.of()
+                        : List.of("the restored migration history is at version " + restoredVersion
+                        + ", the manifest says " + manifest.schemaVersion()));
+    }
+
+    private void record(String check, List<String> found) {
+        if (found.isEmpty()) {
+            checks.add(check);
+        } else {
+            problems.addAll(found);
+        }
+    }
+
+    private VerifyResult finish(Path file, Optional<BackupManifest> manifest, boolean restored) {
+        BackupManifest updated = null;
+        if (manifest.isPresent()) {
+            updated = manifest.get().withVerification(new BackupManifest.Verification(Instant.now(), restored,
+                    problems.isEmpty(), problems));
+            ManifestStore.write(file, updated);
+        }
+        return new VerifyResult(file, updated, restored, checks, problems);
+    }
+
+    private static Path tempDir(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return Files.isWritable(parent) ? parent : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // an owner-only temporary file named .mooring-restore-*
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.mooring.backup.internal.postgres;
+
+import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.internal.BackupFiles;
+import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.Migrator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Restores a PostgreSQL backup script in one transaction: with {@code clean} the backup's schemas are dropped first,
+ * in the same transaction, so any failure — a bad statement, a truncated file, row counts that differ from the
+ * manifest — leaves the target exactly as it was. Single use, not thread-safe.
+ */
+public final class PostgresRestore {
+    /** What was restored. */
+    public record Outcome(List<TableSummary> tables, String schemaVersion) {
+    }
+
+    private final DataSource target;
+    private final Map<String, String> environment;
+    private final String historyTable;
+
+    public PostgresRestore(DataSource target, Map<String, String> environment, String historyTable) {
+        this.target = target;
+        this.environment = environment;
+        this.historyTable = historyTable;
+    }
+
+    public Outcome restore(Path file, Optional<BackupManifest> manifest, boolean clean) {
+        try (Connection c = target.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Outcome outcome = run(c, file, manifest, clean);
+                c.commit();
+                return outcome;
+            } catch (RuntimeException | SQLException | IOException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.RESTORE_FAILED, "The restore failed and was rolled back, the target is"
+                    + " unchanged: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file + ": " + e.getMessage()
+                    + ". The restore was rolled back, the target is unchanged.", e);
+        }
+    }
+
+    private Outcome run(Connection c, Path file, Optional<BackupManifest> manifest, boolean clean)
+            throws SQLException, IOException {
+        boolean ownFormat = manifest.map(m -> "builtin".equals(m.engine())).orElse(true);
+        if (clean && !ownFormat) {
+            // pg_dump scripts carry no clean section of Mooring's: drop the schemas the manifest lists.
+            dropSchemas(c, manifest.get().schemas());
+        }
+        PsqlScriptRunner.ScriptResult result;
+        try (InputStream in = BackupFiles.open(file, environment)) {
+            result = PsqlScriptRunner.run(c, in, clean);
+        }
+        if (!result.complete()) {
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, file.getFileName() + " ends before its completion"
+                    + " marker: it is truncated. The restore was rolled back, the target is unchanged.");
+        }
+        List<TableSummary> tables = tables(result.rowsByTable(), manifest);
+        try (Statement s = c.createStatement()) {
+            s.execute("RESET search_path"); // the script emptied it; the history table is found the usual way
+        }
+        String schemaVersion = Migrator.appliedVersion(c, historyTable).orElse(null);
+        return new Outcome(tables, schemaVersion);
+    }
+
+    private static void dropSchemas(Connection c, List<String> schemas) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String schema : schemas) {
+                s.execute("DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE");
+            }
+            if (schemas.contains("public")) {
+                s.execute("CREATE SCHEMA public");
+            }
+        }
+    }
+
+    /** The restored tables with their COPY row counts; fails when they differ from the manifest's. */
+    private static List<TableSummary> tables(Map<String, Long> rowsByTable, Optional<BackupManifest> manifest) {
+        List<TableSummary> tables = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Long> e : rowsByTable.entrySet()) {
+            String name = unquoteName(e.getKey());
+            Optional<TableSummary> expected = manifest.flatMap(m -> m.tables().stream()
+                    .filter(t -> t.table().equals(name)).findFirst());
+            if (expected.isPresent() && expected.get().rows() != e.getValue()) {
+                problems.add(name + " got " + e.getValue() + " rows, the manifest says " + expected.get().rows());
+            }
+            tables.add(new TableSummary(name, e.getValue(), expected.map(TableSummary::checksum).orElse("")));
+        }
+        if (!problems.isEmpty()) {
+            throw new MooringException(ErrorCode.RESTORE_FAILED, "The restored rows differ from the manifest: "
+                    + String.join("; ", problems) + ". The restore was rolled back, the target is unchanged.");
+        }
+        return tables;
+    }
+
+    /** {@code public.t} or {@code "My Schema"."T"} as written in a COPY statement, to {@code schema.table} unquoted. */
+    public static String unquoteName(String qualified) {
+        StringBuilder out = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < qualified.length(); i++) {
+            char ch = qualified.charAt(i);
+            if (ch == '"') {
+                if (quoted && i + 1 < qualified.length() && qualified.charAt(i + 1) == '"') {
+                    out.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else {
+                out.append(quoted ? ch : Character.toLowerCase(ch));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,141 @@
+package dev.mooring.backup.internal.sqlite;
+
+import dev.mooring.backup.BackupConfig;
+import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.Compression;
+import dev.mooring.backup.internal.BackupNames;
+import dev.mooring.backup.internal.DumpProgress;
+import dev.mooring.backup.internal.ManifestStore;
+import dev.mooring.backup.internal.OwnerOnlyFiles;
+import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.internal.file.BackupFileWriter;
+import dev.mooring.backup.internal.file.FileDigest;
+import dev.mooring.backup.internal.file.Passphrase;
+import dev.mooring.backup.internal.file.WrittenFile;
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.Migrator;
+import org.sqlite.SQLiteConnection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Backs up a SQLite database with SQLite's online backup API: a page-by-page copy inside one read transaction,
+ * consistent even while other connections write, never a copy of the live file. Checksums and the schema version
+ * are then read from that copy, so they describe exactly what the backup holds. Single use, not thread-safe.
+ */
+public final class SqliteBackupJob {
+    private final DatabaseUrl url;
+    private final BackupConfig config;
+    private final DumpProgress progress;
+
+    public SqliteBackupJob(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+        this.url = url;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public BackupManifest run() {
+        Path source = url.sqliteFile();
+        if (!Files.isRegularFile(source)) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "There is no SQLite database at " + source
+                    + ": check --url.");
+        }
+        char[] passphrase = config.encrypt() ? Passphrase.fromEnvironment(config.environment()) : null;
+        Instant started = Instant.now();
+        String database = stem(source);
+        try {
+            Files.createDirectories(config.dir());
+            Path target = config.dir().resolve(BackupNames.fileName(database, started, "sqlite", config.compression(),
+                    passphrase != null));
+            Path snapshot = OwnerOnlyFiles.createTemp(config.dir(), ".mooring-snapshot-", ".sqlite");
+            try {
+                copyWithBackupApi(snapshot);
+                Snapshot content = read(snapshot);
+                progress.planned(content.tables().size(), content.tables().stream().mapToLong(TableSummary::rows).sum(),
+                        Files.size(snapshot));
+                WrittenFile written = store(snapshot, target, passphrase);
+                content.tables().forEach(progress::tableDone);
+                BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, target.getFileName().toString(),
+                        database, url.redacted(), "sqlite", content.sqliteVersion(), content.schemaVersion(),
+                        "sqlite-backup-api", started, Duration.between(started, Instant.now()).toMillis(),
+                        config.compression().name().toLowerCase(java.util.Locale.ROOT),
+                        passphrase == null ? null : BackupFileWriter.ENCRYPTION, written.contentBytes(), written.bytes(),
+                        written.sha256(), List.of(), content.tables(), ManifestStore.mooringVersion(), null);
+                ManifestStore.write(target, manifest);
+                return manifest;
+            } finally {
+                Files.deleteIfExists(snapshot);
+            }
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not write the backup to " + config.dir() + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not back up " + source + ": " + e.getMessage(), e);
+        } finally {
+            if (passphrase != null) {
+                java.util.Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    private void copyWithBackupApi(Path snapshot) throws SQLException {
+        try (Connection c = url.toDataSource().getConnection()) {
+            // One step (-1 pages) copies everything under one read lock, so the copy is one consistent snapshot;
+            // the busy retries cover a writer that holds the lock at the moment the copy starts.
+            c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), null, 100, 300, -1);
+        }
+    }
+
+    /** What the snapshot holds. */
+    record Snapshot(String sqliteVersion, String schemaVersion, List<TableSummary> tables) {
+    }
+
+    private Snapshot read(Path snapshot) throws SQLException {
+        try (Connection c = SqliteTables.openReadOnly(snapshot)) {
+            String version;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            c.setAutoCommit(false);
+            List<TableSummary> tables = SqliteTables.summarize(c, "main");
+            String schemaVersion = Migrator.appliedVersion(c, config.historyTable()).orElse(null);
+            c.rollback();
+            return new Snapshot(version, schemaVersion, tables);
+        }
+    }
+
+    private WrittenFile store(Path snapshot, Path target, char[] passphrase) throws IOException {
+        long size = Files.size(snapshot);
+        if (config.compression() == Compression.NONE && passphrase == null) {
+            // The snapshot already is the backup: owner-only, complete. Renaming it avoids copying every byte again.
+            String sha256 = FileDigest.sha256(snapshot);
+            Files.move(snapshot, target, StandardCopyOption.ATOMIC_MOVE);
+            return new WrittenFile(target, size, size, sha256);
+        }
+        try (BackupFileWriter writer = BackupFileWriter.create(target, config.compression(), passphrase)) {
+            try (OutputStream out = writer.openSegment()) {
+                Files.copy(snapshot, out);
+            }
+            return writer.finish();
+        }
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

@@ -1,0 +1,240 @@
+package dev.mooring.backup;
+
+import dev.mooring.backup.internal.DumpProgress;
+import dev.mooring.backup.internal.ManifestStore;
+import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.internal.sqlite.SqliteTables;
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.testing.SqliteDatabaseExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteBackupTest {
+    static final Map<String, String> ENV = Map.of(BackupConfig.PASSPHRASE_VARIABLE, "correct horse battery staple");
+
+    @RegisterExtension
+    SqliteDatabaseExtension sqlite = new SqliteDatabaseExtension();
+
+    Path dumps() {
+        return sqlite.folder().resolve("dumps");
+    }
+
+    BackupConfig config() {
+        return BackupConfig.defaults().withDir(dumps()).withEnvironment(ENV);
+    }
+
+    @ParameterizedTest(name = "{0}, encrypted={1}")
+    @CsvSource({"none,false", "gzip,false", "zstd,false", "none,true", "zstd,true"})
+    void backupRestoresToIdenticalSchemaAndData(String compression, boolean encrypt) throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupConfig config = config().withCompression(Compression.parse(compression)).withEncrypt(encrypt);
+        BackupManifest manifest = Backups.create(sqlite.url(), config).backup();
+
+        assertThat(manifest.dialect()).isEqualTo("sqlite");
+        assertThat(manifest.schemaVersion()).isEqualTo("2");
+        assertThat(manifest.tables()).extracting(TableSummary::table)
+                .contains("notes", "tags", "counters", "kv", "docs", "schema_version");
+        assertThat(manifest.tables()).filteredOn(t -> t.table().equals("notes")).singleElement()
+                .extracting(TableSummary::rows).isEqualTo((long) SqliteFixture.NOTES);
+        assertThat(manifest.encrypted()).isEqualTo(encrypt);
+        Path file = dumps().resolve(manifest.file());
+        assertThat(file.getFileName().toString()).startsWith("test_").contains(".sqlite");
+
+        DatabaseUrl restored = DatabaseUrl.parse(sqlite.folder().resolve("restored.db").toString());
+        RestoreResult result = Backups.create(restored, config).restore(file, RestoreOptions.defaults());
+
+        assertThat(result.schemaVersion()).isEqualTo("2");
+        assertThat(result.totalRows()).isEqualTo(manifest.totalRows());
+        assertThat(schema(restored)).isEqualTo(schema(sqlite.url()));
+        assertThat(summaries(restored)).isEqualTo(summaries(sqlite.url()));
+        assertThat(scalar(restored, "PRAGMA user_version")).isEqualTo("7");
+        assertThat(scalar(restored, "SELECT seq FROM sqlite_sequence WHERE name = 'counters'"))
+                .isEqualTo(scalar(sqlite.url(), "SELECT seq FROM sqlite_sequence WHERE name = 'counters'"));
+        assertThat(scalar(restored, "SELECT group_concat(rowid) FROM kv"))
+                .isEqualTo(scalar(sqlite.url(), "SELECT group_concat(rowid) FROM kv"));
+        // The trigger came back and works: it fires on new writes, not during the restore.
+        execute(restored, "UPDATE notes SET body = 'changed' WHERE id = 1");
+        assertThat(scalar(restored, "SELECT count(*) FROM note_audit")).isEqualTo(
+                String.valueOf(Long.parseLong(scalar(sqlite.url(), "SELECT count(*) FROM note_audit")) + 1));
+        assertThat(scalar(restored, "SELECT count(*) FROM docs WHERE docs MATCH 'lighthouse'")).isEqualTo("1");
+    }
+
+    @Test
+    void backupFilesAndManifestsAreOwnerOnly() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        for (Compression c : Compression.values()) {
+            BackupManifest m = Backups.create(sqlite.url(), config().withCompression(c)).backup();
+            Path file = dumps().resolve(m.file());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ManifestStore.pathOf(file))))
+                    .isEqualTo("rw-------");
+        }
+        try (var files = Files.list(dumps())) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".mooring"));
+        }
+    }
+
+    @Test
+    void backupTakenWhileAnotherConnectionWritesIsOneSnapshot() throws Exception {
+        execute(sqlite.url(), "PRAGMA journal_mode = WAL");
+        execute(sqlite.url(), "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)");
+        execute(sqlite.url(), "CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT)");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try (Connection c = sqlite.connect(); Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 5000");
+                c.setAutoCommit(false);
+                while (!stop.get()) {
+                    s.execute("INSERT INTO a (v) VALUES (hex(randomblob(200)))");
+                    s.execute("INSERT INTO b (v) VALUES (hex(randomblob(200)))");
+                    c.commit();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try {
+            Thread.sleep(200);
+            List<BackupManifest> manifests = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                manifests.add(Backups.create(sqlite.url(), config().withCompression(Compression.NONE)).backup());
+            }
+            for (BackupManifest m : manifests) {
+                long a = m.tables().stream().filter(t -> t.table().equals("a")).findFirst().orElseThrow().rows();
+                long b = m.tables().stream().filter(t -> t.table().equals("b")).findFirst().orElseThrow().rows();
+                assertThat(a).isPositive().isEqualTo(b);
+                assertThat(Backups.verify(dumps().resolve(m.file()), false, null, config()).passed()).isTrue();
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
+    @Test
+    void restoreIntoANonEmptyDatabaseWithoutCleanChangesNothing() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupManifest m = Backups.create(sqlite.url(), config()).backup();
+        execute(sqlite.url(), "DELETE FROM notes WHERE id > 10");
+        List<TableSummary> before = summaries(sqlite.url());
+
+        assertThatThrownBy(() -> Backups.create(sqlite.url(), config()).restore(dumps().resolve(m.file()), RestoreOptions.defaults()))
+                .isInstanceOf(MooringException.class)
+                .hasMessageContaining("not empty").hasMessageContaining("--clean")
+                .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.RESTORE_FAILED);
+        assertThat(summaries(sqlite.url())).isEqualTo(before);
+    }
+
+    @Test
+    void cleanRestoreReplacesEveryTable() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupManifest m = Backups.create(sqlite.url(), config()).backup();
+        List<TableSummary> atBackup = summaries(sqlite.url());
+        execute(sqlite.url(), "DELETE FROM notes WHERE id > 10");
+        execute(sqlite.url(), "CREATE TABLE added_later (x INTEGER)");
+        execute(sqlite.url(), "CREATE VIEW later_view AS SELECT * FROM added_later");
+
+        RestoreResult r = Backups.create(sqlite.url(), config()).restore(dumps().resolve(m.file()),
+                RestoreOptions.defaults().withClean(true));
+
+        assertThat(r.clean()).isTrue();
+        assertThat(summaries(sqlite.url())).isEqualTo(atBackup);
+        assertThat(scalar(sqlite.url(), "SELECT count(*) FROM sqlite_schema WHERE name IN ('added_later', 'later_view')"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void cleanRestoreThatFailsHalfwayLeavesTheOldDataIntact() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupManifest m = Backups.create(sqlite.url(), config()).backup();
+        execute(sqlite.url(), "DELETE FROM notes WHERE id > 10");
+        execute(sqlite.url(), "CREATE TABLE added_later (x INTEGER)");
+        List<TableSummary> before = summaries(sqlite.url());
+        String schemaBefore = schema(sqlite.url());
+        DumpProgress failAfterFirstTable = new DumpProgress() {
+            @Override
+            public void tableDone(TableSummary table) {
+                throw new IllegalStateException("injected failure after restoring " + table.table());
+            }
+        };
+
+        assertThatThrownBy(() -> Backups.create(sqlite.url(), config()).withProgress(failAfterFirstTable)
+                .restore(dumps().resolve(m.file()), RestoreOptions.defaults().withClean(true)))
+                .hasMessageContaining("injected failure");
+        assertThat(summaries(sqlite.url())).isEqualTo(before);
+        assertThat(schema(sqlite.url())).isEqualTo(schemaBefore);
+    }
+
+    @Test
+    void restoreWithoutAFileTakesTheNewestBackup() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        Backups.create(sqlite.url(), config()).backup();
+        execute(sqlite.url(), "DELETE FROM notes WHERE id > 10");
+        BackupManifest newest = Backups.create(sqlite.url(), config()).backup();
+        DatabaseUrl restored = DatabaseUrl.parse(sqlite.folder().resolve("r.db").toString());
+
+        RestoreResult r = Backups.create(restored, config()).restore(null, RestoreOptions.defaults());
+
+        assertThat(r.file().getFileName().toString()).isEqualTo(newest.file());
+        assertThat(scalar(restored, "SELECT count(*) FROM notes")).isEqualTo("10");
+    }
+
+    @Test
+    void aBackupFromANewerSchemaNeedsForce() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupManifest m = Backups.create(sqlite.url(), config()).backup();
+        DatabaseUrl restored = DatabaseUrl.parse(sqlite.folder().resolve("r.db").toString());
+        Backups target = Backups.create(restored, config());
+
+        assertThatThrownBy(() -> target.restore(dumps().resolve(m.file()), RestoreOptions.defaults().withKnownSchemaVersion("1")))
+                .hasMessageContaining("schema version 2").hasMessageContaining("--force")
+                .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.CONFIRMATION_REQUIRED);
+        assertThat(Files.exists(sqlite.folder().resolve("r.db"))).isFalse();
+        RestoreResult r = target.restore(dumps().resolve(m.file()), RestoreOptions.defaults().withKnownSchemaVersion("1").withForce(true));
+        assertThat(r.schemaVersion()).isEqualTo("2");
+    }
+
+    static String schema(DatabaseUrl url) throws SQLException {
+        return scalar(url, "SELECT group_concat(type || ' ' || name || ': ' || coalesce(sql, ''), char(10))"
+                + " FROM (SELECT * FROM sqlite_schema ORDER BY type, name)");
+    }
+
+    static List<TableSummary> summaries(DatabaseUrl url) throws SQLException {
+        try (Connection c = url.toDataSource().getConnection()) {
+            return SqliteTables.summarize(c, "main");
+        }
+    }
+
+    static String scalar(DatabaseUrl url, String sql) throws SQLException {
+        try (Connection c = url.toDataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    static void execute(DatabaseUrl url, String sql) throws SQLException {
+        try (Connection c = url.toDataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.mooring.cli.internal;
+
+import dev.mooring.backup.BackupConfig;
+import dev.mooring.backup.BackupEngine;
+import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.Backups;
+import dev.mooring.backup.Compression;
+import dev.mooring.backup.VerifyResult;
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.migrate.Migrator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code mooring backup}: one consistent, checksummed backup file plus its manifest. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Back up a PostgreSQL database (a plain SQL script that psql can restore too) or a SQLite file (with"
+                + " SQLite's online backup API) into --dir, with a JSON manifest of row counts, checksums and SHA-256.")
+public final class BackupCommand extends DatabaseCommand {
+    @Mixin
+    BackupOptions backup;
+
+    @Option(names = "--compress", paramLabel = "none|gzip|zstd", defaultValue = "zstd",
+            description = "Compression. Default: ${DEFAULT-VALUE}.")
+    String compress;
+
+    @Option(names = "--jobs", defaultValue = "1", description = "Parallel workers for a PostgreSQL backup, sharing one"
+            + " snapshot. Default: ${DEFAULT-VALUE}.")
+    int jobs;
+
+    @Option(names = "--encrypt", description = "Encrypt with AES-256-GCM, keyed by the passphrase in $"
+            + BackupConfig.PASSPHRASE_VARIABLE + ".")
+    boolean encrypt;
+
+    @Option(names = "--engine", paramLabel = "builtin|pg_dump", defaultValue = "builtin",
+            description = "What writes a PostgreSQL backup: Mooring's own engine (needs no client tools) or an installed"
+                    + " pg_dump at least as new as the server. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--verify", description = "Afterwards, restore the backup into a scratch database and compare it"
+            + " (see `mooring verify --restore`).")
+    boolean verify;
+
+    @Override
+    int run(Migrator migrator, DatabaseUrl url, PrintWriter out) {
+        BackupConfig config = backup.config(db.table).withCompression(Compression.parse(compress)).withJobs(jobs)
+                .withEncrypt(encrypt).withEngine(BackupEngine.parse(engine));
+        ProgressBar progress = ProgressBar.forConsole(spec.commandLine().getErr());
+        BackupManifest manifest;
+        try {
+            manifest = Backups.create(url, config).withProgress(progress).backup();
+        } finally {
+            progress.finish();
+        }
+        VerifyResult verification = verify
+                ? VerifyCommand.verify(config.dir().resolve(manifest.file()), true, config) : null;
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("file", config.dir().resolve(manifest.file()).toString());
+            doc.put("manifest", verification != null ? verification.manifest() : manifest);
+            Output.json(out, doc);
+        } else {
+            Output.text(out, render(manifest, config));
+            if (verification != null) {
+                Output.text(out, VerifyCommand.render(verification));
+            }
+        }
+        return verification == null || verification.passed() ? 0 : dev.mooring.core.ErrorCode.BACKUP_CORRUPT.exitCode();
+    }
+
+    static String render(BackupManifest m, BackupConfig config) {
+        return "Backed up " + m.source() + " (" + m.dialect() + " " + m.serverVersion() + ", schema version "
+                + (m.schemaVersion() == null ? "none" : m.schemaVersion()) + ")\n"
+                + "  file:   " + config.dir().resolve(m.file()) + "\n"
+                + "  tables: " + m.tables().size() + ", rows: " + m.totalRows() + "\n"
+                + "  size:   " + Sizes.human(m.contentBytes()) + " -> " + Sizes.human(m.fileBytes()) + " (" + m.compression()
+                + (m.encrypted() ? ", " + m.encryption() : "") + ") in " + m.durationMs() + " ms\n"
+                + "  sha256: " + m.sha256();
+    }
+}
