@@ -20,7 +20,7 @@ record DataTable(String name, String qualified, String columns, boolean hasChild
               coalesce((SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
                  FROM pg_catalog.pg_attribute a
                  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), ''),
-              c.relhassubclass, pg_catalog.greatest(c.reltuples, 0)::bigint, pg_catalog.pg_relation_size(c.oid)
+              c.relhassubclass, GREATEST(c.reltuples, 0)::bigint, pg_catalog.pg_relation_size(c.oid)
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'r' AND $schema AND $notext
             ORDER BY 6 DESC, 1""";

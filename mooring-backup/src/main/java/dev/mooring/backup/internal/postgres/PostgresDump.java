@@ -36,7 +36,7 @@ public final class PostgresDump {
     private static final String LOCKED = """
             SELECT c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p', 'm') AND $schema AND $notext ORDER BY 1""";
+            WHERE c.relkind IN ('r', 'p') AND $schema AND $notext ORDER BY 1""";
     private static final String SEQUENCES = """
             SELECT c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -166,7 +166,7 @@ public final class PostgresDump {
                 rs -> rs.getString(1))) {
             values.addAll(CatalogQuery.list(conn, "value of sequence " + sequence,
                     "SELECT pg_catalog.format('SELECT pg_catalog.setval(%L, %s, %s);', "
-                            + "'" + sequence.replace("'", "''") + "', last_value, is_called) FROM " + sequence,
+                            + "'" + sequence.replace("'", "''") + "', last_value, is_called::text) FROM " + sequence,
                     rs -> rs.getString(1)));
         }
         return values;

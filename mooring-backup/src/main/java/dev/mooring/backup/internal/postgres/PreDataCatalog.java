@@ -68,12 +68,14 @@ final class PreDataCatalog {
             JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
             WHERE t.typtype = 'r' AND $schema AND $notext""";
 
+    // A function another object made for itself (a range type's constructors) comes back with that object.
     private static final String FUNCTIONS = """
             SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::oid, p.oid,
                    CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END || p.oid::pg_catalog.regprocedure,
                    pg_catalog.rtrim(pg_catalog.pg_get_functiondef(p.oid), E'\\n ') || ';'
             FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-            WHERE p.prokind <> 'a' AND $schema AND $notext""";
+            WHERE p.prokind <> 'a' AND $schema AND $notext AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+              WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'i')""";
 
     // No catalog function prints an aggregate, so the statement is assembled from pg_aggregate.
     private static final String AGGREGATES = """
