@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Builds the CREATE TABLE statement of every ordinary and partitioned table: columns with their types,
  * collations, defaults, identity and generation clauses and named NOT NULL constraints, validated CHECK
- * constraints inline, inheritance, partition keys and bounds, storage options. A partition is created with
- * {@code PARTITION OF}, so it inherits its parent's columns and constraints exactly as the original did.
+ * constraints inline, inheritance, partition keys and bounds, storage options. A partition is created as a
+ * table of its own with all its columns and constraints, then attached to its parent (as pg_dump does), which
+ * keeps the names of its own constraints; attaching makes them inherited again.
  * Stateless; thread-safe.
  */
 final class TableDefinitions {
@@ -24,7 +25,8 @@ final class TableDefinitions {
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND $schema AND $notext""";
 
-    // Only columns defined locally are listed: inherited ones come from the parent.
+    // An inheritance child lists only the columns it defines itself; a partition lists all of them, because it is
+    // created on its own and then attached, which keeps the names of its own NOT NULL constraints.
     private static final String COLUMNS = """
             SELECT a.attrelid, pg_catalog.format('%I %s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)),
               CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END,
@@ -35,12 +37,12 @@ final class TableDefinitions {
               (SELECT dep.objid::pg_catalog.regclass::text FROM pg_catalog.pg_depend dep
                WHERE a.attidentity <> '' AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
                  AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'),
-              a.attnotnull, pg_catalog.quote_ident(nn.conname), nn.oid IS NOT NULL AND NOT nn.conislocal
+              a.attnotnull, pg_catalog.quote_ident(nn.conname), nn.oid IS NOT NULL AND NOT nn.conislocal, c.relispartition
             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_catalog.pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
-            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal AND $schema
+            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND (a.attislocal OR c.relispartition) AND $schema
             ORDER BY a.attrelid, a.attnum""";
 
     // NOT VALID checks are added after the data, which they need not satisfy.
@@ -48,7 +50,8 @@ final class TableDefinitions {
             SELECT co.conrelid, pg_catalog.format('CONSTRAINT %I %s', co.conname, pg_catalog.pg_get_constraintdef(co.oid))
             FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE co.contype = 'c' AND co.conislocal AND co.convalidated AND c.relkind IN ('r', 'p') AND $schema
+            WHERE co.contype = 'c' AND (co.conislocal OR c.relispartition) AND co.convalidated AND c.relkind IN ('r', 'p')
+              AND $schema
             ORDER BY co.conrelid, co.conname""";
 
     private TableDefinitions() {
@@ -60,7 +63,8 @@ final class TableDefinitions {
         String columns = PreDataCatalog.sql(COLUMNS, "pg_class", "c.oid").replace("$seqoptions", PreDataCatalog.SEQUENCE_OPTIONS);
         for (Element e : CatalogQuery.list(conn, "table columns", columns, rs -> new Element(rs.getLong(1), column(
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getBoolean(11))))) {
+                rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getBoolean(11) && !rs.getBoolean(12),
+                rs.getBoolean(12))))) {
             elements.computeIfAbsent(e.table, k -> new ArrayList<>()).add(e.text);
         }
         for (Element e : CatalogQuery.list(conn, "check constraints", PreDataCatalog.sql(CHECKS, "pg_class", "c.oid"),
@@ -79,15 +83,18 @@ final class TableDefinitions {
 
     private static String column(String nameAndType, String collation, String expression, String generated,
             String identity, String identityOptions, String identitySequence, boolean notNull, String notNullName,
-            boolean notNullInherited) {
+            boolean notNullInherited, boolean partition) {
         StringBuilder sb = new StringBuilder(nameAndType);
         if (collation != null) {
             sb.append(" COLLATE ").append(collation);
         }
         if (!identity.isEmpty()) {
-            sb.append(" GENERATED ").append("a".equals(identity) ? "ALWAYS" : "BY DEFAULT")
-                    .append(" AS IDENTITY (SEQUENCE NAME ").append(identitySequence).append(' ')
-                    .append(identityOptions).append(')');
+            // A partition's identity is its parent's: attaching makes the column share the parent's sequence.
+            if (!partition) {
+                sb.append(" GENERATED ").append("a".equals(identity) ? "ALWAYS" : "BY DEFAULT")
+                        .append(" AS IDENTITY (SEQUENCE NAME ").append(identitySequence).append(' ')
+                        .append(identityOptions).append(')');
+            }
         } else if (!generated.isEmpty()) {
             sb.append(" GENERATED ALWAYS AS (").append(expression).append(')')
                     .append("s".equals(generated) ? " STORED" : " VIRTUAL");
@@ -107,17 +114,9 @@ final class TableDefinitions {
     private static String create(Shape t, List<String> elements) {
         StringBuilder sb = new StringBuilder("CREATE ");
         sb.append(t.unlogged ? "UNLOGGED TABLE " : "TABLE ").append(t.name);
-        if (t.partition) {
-            sb.append(" PARTITION OF ").append(t.parents);
-            if (!elements.isEmpty()) {
-                sb.append(" (\n    ").append(String.join(",\n    ", elements)).append("\n)");
-            }
-            sb.append('\n').append(t.bound);
-        } else {
-            sb.append(" (").append(elements.isEmpty() ? "" : "\n    " + String.join(",\n    ", elements) + "\n").append(')');
-            if (t.parents != null) {
-                sb.append("\nINHERITS (").append(t.parents).append(')');
-            }
+        sb.append(" (").append(elements.isEmpty() ? "" : "\n    " + String.join(",\n    ", elements) + "\n").append(')');
+        if (t.parents != null && !t.partition) {
+            sb.append("\nINHERITS (").append(t.parents).append(')');
         }
         if (t.kind == 'p') {
             sb.append("\nPARTITION BY ").append(t.partitionKey);
@@ -125,7 +124,12 @@ final class TableDefinitions {
         if (t.options != null) {
             sb.append("\nWITH (").append(t.options).append(')');
         }
-        return sb.append(';').toString();
+        sb.append(';');
+        if (t.partition) {
+            sb.append("\nALTER TABLE ONLY ").append(t.parents).append(" ATTACH PARTITION ").append(t.name).append(' ')
+                    .append(t.bound).append(';');
+        }
+        return sb.toString();
     }
 
     private record Element(long table, String text) {
