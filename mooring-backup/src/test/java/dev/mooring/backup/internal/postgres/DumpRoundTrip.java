@@ -10,8 +10,6 @@ import dev.mooring.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -71,25 +69,14 @@ final class DumpRoundTrip {
         return name;
     }
 
-    /** Restores {@code script} into database {@code name} of {@code server} in one transaction. */
-    static void restore(EmbeddedPostgresServer server, String name, String script) throws IOException, InterruptedException {
-        Path file = Files.createTempFile("mooring-dump", ".sql");
-        try {
-            Files.writeString(file, script);
-            var url = server.url(name);
-            String conn = "postgresql://" + url.user() + "@localhost:" + server.port() + "/" + name;
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f",
-                    file.toString(), conn).redirectErrorStream(true);
-            if (url.password() != null) {
-                pb.environment().put("PGPASSWORD", url.password());
-            }
-            Process p = pb.start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new AssertionError("psql failed: " + output);
-            }
-        } finally {
-            Files.deleteIfExists(file);
+    /** Restores {@code script} into database {@code name} of {@code server} in one transaction, as Mooring does. */
+    static ScriptResult restore(EmbeddedPostgresServer server, String name, String script) throws SQLException {
+        try (Connection conn = server.dataSource(name).getConnection()) {
+            conn.setAutoCommit(false);
+            ScriptResult result = PsqlScriptRunner.run(conn,
+                    new java.io.ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), false);
+            conn.commit();
+            return result;
         }
     }
 

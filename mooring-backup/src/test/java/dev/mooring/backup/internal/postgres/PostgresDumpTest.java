@@ -47,7 +47,7 @@ class PostgresDumpTest {
         DumpRoundTrip.Dumped dump = DumpRoundTrip.dump(db.dataSource(), jobs);
         String target = DumpRoundTrip.newDatabase(db.server());
         try {
-            DumpRoundTrip.restore(db.server(), target, dump.script());
+            assertThat(DumpRoundTrip.restore(db.server(), target, dump.script()).complete()).isTrue();
             DumpRoundTrip.assertSameCatalog(DumpRoundTrip.catalog(db.server().dataSource(target)),
                     DumpRoundTrip.catalog(db.dataSource()));
             List<TableSummary> restored = DumpRoundTrip.summaries(db.server().dataSource(target));
