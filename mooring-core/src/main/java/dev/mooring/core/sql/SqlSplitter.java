@@ -66,8 +66,40 @@ public final class SqlSplitter {
             throw new IllegalArgumentException("firstLine must be >= 1, was " + firstLine);
         }
         SqlLexer lexer = new SqlLexer(script, syntax, firstLine);
-        StatementBoundary boundary = new StatementBoundary(syntax);
         List<SqlStatement> statements = new ArrayList<>();
+        walk(lexer, syntax, (first, last) -> statements.add(new SqlStatement(script.substring(first, last), lexer.lineAt(first))));
+        return statements;
+    }
+
+    /**
+     * Whether {@code text} stops at the end of a statement, as {@link #split(String, SqlSyntax)} would see it:
+     * its last statement ended with a semicolon that ends statements (not one inside parentheses or a
+     * {@code BEGIN ATOMIC} body), and no quote, block comment or dollar quote is open. White space and closed
+     * comments after that semicolon are allowed; text with no code at all counts as ended. Never throws for
+     * unterminated constructs: they simply mean "not ended".
+     *
+     * <p>For readers that take a script line by line and must know when the lines read so far can be split and
+     * run, such as a restore streaming a dump too large to hold in memory.
+     */
+    public static boolean endsStatement(String text, SqlSyntax syntax) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(syntax, "syntax");
+        SqlLexer lexer = SqlLexer.lenient(text, syntax);
+        boolean open = walk(lexer, syntax, (first, last) -> { });
+        return !open && !lexer.truncated();
+    }
+
+    /** Receives the code range [first, last) of each statement. */
+    private interface StatementSink {
+        void statement(int first, int last);
+    }
+
+    /**
+     * Reads all of {@code lexer}'s text and hands each statement's code range to {@code sink}, the last one
+     * even without its semicolon. Returns whether that last one had none: the text ends inside a statement.
+     */
+    private static boolean walk(SqlLexer lexer, SqlSyntax syntax, StatementSink sink) {
+        StatementBoundary boundary = new StatementBoundary(syntax);
         int first = -1;
         int last = -1;
         while (lexer.nextCode() != null) {
@@ -76,7 +108,7 @@ public final class SqlSplitter {
                     continue;
                 }
                 if (boundary.semicolonEnds()) {
-                    statements.add(new SqlStatement(script.substring(first, last), lexer.lineAt(first)));
+                    sink.statement(first, last);
                     boundary.reset();
                     first = -1;
                     continue;
@@ -90,9 +122,10 @@ public final class SqlSplitter {
             last = lexer.end();
         }
         if (first >= 0) {
-            statements.add(new SqlStatement(script.substring(first, last), lexer.lineAt(first)));
+            sink.statement(first, last);
+            return true;
         }
-        return statements;
+        return false;
     }
 
     /**

@@ -78,6 +78,7 @@ public final class SqlLexer {
     private int lineAtCursor;
     private final int firstLine;
     private final boolean lenient;
+    private boolean truncated;
 
     public SqlLexer(String text, SqlSyntax syntax) {
         this(text, syntax, 1);
@@ -103,6 +104,14 @@ public final class SqlLexer {
      */
     public static SqlLexer lenient(String text, SqlSyntax syntax) {
         return new SqlLexer(text, syntax, 1, true);
+    }
+
+    /**
+     * Whether this {@link #lenient} lexer has run a quote, comment or dollar quote to the end of the text because
+     * nothing closed it: the text stops in the middle of a construct. Always false for a strict lexer, which throws.
+     */
+    public boolean truncated() {
+        return truncated;
     }
 
     /**
@@ -405,6 +414,7 @@ public final class SqlLexer {
     /** The end of the text, for a lenient lexer; otherwise throws. */
     private int unterminated(String what, int offset, String closer) {
         if (lenient) {
+            truncated = true;
             return length;
         }
         throw new MooringException(ErrorCode.INVALID_MIGRATION, "Unterminated " + what + " starting on line "

@@ -1,0 +1,283 @@
+package dev.mooring.backup.internal.postgres;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.core.sql.SqlSplitter;
+import dev.mooring.core.sql.SqlStatement;
+import dev.mooring.core.sql.SqlSyntax;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Restores a plain SQL script into PostgreSQL over JDBC, as {@code psql -1 -v ON_ERROR_STOP=1 -f script} would:
+ * statements run in order in the caller's transaction, the first failure stops the run, and {@code COPY … FROM
+ * stdin} blocks stream their data to the server. Reads Mooring's own dumps and pg_dump's plain format (15–18).
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>The caller turns autocommit off and commits or rolls back; the runner never does either, so a failed run
+ *       leaves nothing behind once the caller rolls back. The script's {@code SET} statements change the session:
+ *       give the runner a connection of its own.</li>
+ *   <li>The script is streamed: one statement, or one buffer of {@code COPY} data, is in memory at a time.
+ *       Statements are split by the core lexer ({@link SqlSplitter}), so dollar quotes, {@code E''} strings,
+ *       quoted names and nested comments hold semicolons safely. SQL is strict UTF-8; data bytes go to the
+ *       server undecoded, in the session's client encoding (pg_dump and Mooring both write UTF-8).</li>
+ *   <li>Lines between {@code -- mooring:clean-begin} and {@code -- mooring:clean-end} run only when
+ *       {@code clean} is true. Of psql's meta-commands, <code>\restrict</code> and <code>&#92;unrestrict</code> are skipped;
+ *       {@code \connect} and every other one is refused, as is {@code \.} outside a data block. Markers and
+ *       meta-commands count only where a statement may start.</li>
+ *   <li>Every failure is a {@link MooringException} with {@link ErrorCode#RESTORE_FAILED} whose message starts
+ *       with the script line; a script cut short says it is truncated or corrupt. An unreadable stream is
+ *       {@link ErrorCode#IO}.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe, like the connection it uses: one run per connection at a time. The static entry points
+ * share nothing, so separate runs on separate connections may proceed in parallel.
+ */
+public final class PsqlScriptRunner {
+    static final String CLEAN_BEGIN = "-- mooring:clean-begin";
+    static final String CLEAN_END = "-- mooring:clean-end";
+    static final String MOORING_COMPLETE = "-- mooring:dump-complete";
+    static final String PG_DUMP_COMPLETE = "-- PostgreSQL database dump complete";
+
+    private final Connection conn;
+    private final ScriptLineReader reader;
+    private final boolean clean;
+    private final ScriptProgress progress;
+    private final StringBuilder pending = new StringBuilder();
+    private final Map<String, Long> rowsByTable = new LinkedHashMap<>();
+    private long pendingLine;
+    private long statements;
+    private long rows;
+    private boolean complete;
+    private Statement statement;
+    private CopyManager copyManager;
+
+    private PsqlScriptRunner(Connection conn, InputStream script, boolean clean, ScriptProgress progress) {
+        this.conn = conn;
+        this.reader = new ScriptLineReader(script, ScriptLineReader.DEFAULT_BUFFER);
+        this.clean = clean;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs {@code script} on {@code conn}. The caller has set autocommit off and commits or rolls back; the runner
+     * never commits. Does not close the stream.
+     *
+     * @param clean whether to run the script's clean section (drops of the objects it creates)
+     * @throws IllegalStateException if {@code conn} is in autocommit mode
+     */
+    public static ScriptResult run(Connection conn, InputStream script, boolean clean) {
+        return run(conn, script, clean, ScriptProgress.NONE);
+    }
+
+    /** As {@link #run(Connection, InputStream, boolean)}, telling {@code progress} how far the run has come. */
+    public static ScriptResult run(Connection conn, InputStream script, boolean clean, ScriptProgress progress) {
+        Objects.requireNonNull(conn, "conn");
+        Objects.requireNonNull(script, "script");
+        Objects.requireNonNull(progress, "progress");
+        requireManualCommit(conn);
+        PsqlScriptRunner runner = new PsqlScriptRunner(conn, script, clean, progress);
+        try {
+            return runner.runAll();
+        } catch (CharacterCodingException e) {
+            throw ScriptFailure.corrupt(runner.reader.line(), "the line is not valid UTF-8", e);
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not read the script after line " + runner.reader.line()
+                    + ": " + e.getMessage(), e);
+        } finally {
+            runner.closeStatement();
+        }
+    }
+
+    private static void requireManualCommit(Connection conn) {
+        try {
+            if (conn.getAutoCommit()) {
+                throw new IllegalStateException("conn is in autocommit mode; turn it off: the caller commits or rolls"
+                        + " back the whole script");
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.RESTORE_FAILED, "Could not use the connection: "
+                    + ScriptFailure.serverMessage(e), e);
+        }
+    }
+
+    private ScriptResult runAll() throws IOException {
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (pending.length() == 0 && tookStatementStart(line)) {
+                continue;
+            }
+            if (pending.length() == 0) {
+                pendingLine = reader.line();
+            }
+            pending.append(line).append('\n');
+            // Only a line holding a semicolon can end a statement; re-lexing on every line would be wasted work.
+            if (line.indexOf(';') >= 0 && SqlSplitter.endsStatement(pending.toString(), SqlSyntax.POSTGRESQL)) {
+                runPending();
+            }
+        }
+        if (!SqlSplitter.endsStatement(pending.toString(), SqlSyntax.POSTGRESQL)) {
+            throw ScriptFailure.truncatedStatement(pendingLine, pending.toString());
+        }
+        progress.progressed(reader.bytesRead(), rows);
+        return new ScriptResult(statements, rowsByTable, complete);
+    }
+
+    /**
+     * Handles a line where a statement may start if it is not SQL: blank, a comment, a marker or a meta-command.
+     * Returns whether it was one (and so has been dealt with).
+     */
+    private boolean tookStatementStart(String line) throws IOException {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty()) {
+            return true;
+        }
+        if (line.equals(CLEAN_BEGIN)) {
+            if (!clean) {
+                skipCleanSection();
+            }
+            return true;
+        }
+        if (line.equals(MOORING_COMPLETE) || line.equals(PG_DUMP_COMPLETE)) {
+            complete = true;
+            return true;
+        }
+        if (trimmed.startsWith("--")) {
+            return true;
+        }
+        if (trimmed.startsWith("\\")) {
+            metaCommand(trimmed);
+            return true;
+        }
+        return false;
+    }
+
+    private void skipCleanSection() throws IOException {
+        long begin = reader.line();
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.equals(CLEAN_END)) {
+                return;
+            }
+        }
+        throw ScriptFailure.corrupt(reader.line(), "the clean section begun on line " + begin + " has no "
+                + CLEAN_END + " line", null);
+    }
+
+    private void metaCommand(String trimmed) {
+        String command = trimmed.split("\\s", 2)[0];
+        switch (command) {
+            case "\\restrict":
+            case "\\unrestrict":
+                // pg_dump 17.6+ fences its output against injected meta-commands; we run none, so there is nothing to fence.
+                return;
+            case "\\connect":
+            case "\\c":
+                throw ScriptFailure.refused(reader.line(), "the script switches databases (" + command + "); restore"
+                        + " each database from its own script, into its own target database");
+            case "\\.":
+                throw ScriptFailure.corrupt(reader.line(), "a \\. line outside any COPY data block", null);
+            default:
+                throw ScriptFailure.refused(reader.line(), "the psql meta-command " + command + " is not supported;"
+                        + " only \\restrict and \\unrestrict may appear in a script to restore");
+        }
+    }
+
+    /** Runs the statements in {@code pending}, which ends at a statement's end. */
+    private void runPending() throws IOException {
+        List<SqlStatement> list = SqlSplitter.split(pending.toString(), SqlSyntax.POSTGRESQL);
+        long base = pendingLine;
+        pending.setLength(0);
+        for (int i = 0; i < list.size(); i++) {
+            String sql = list.get(i).sql();
+            long line = base + list.get(i).line() - 1;
+            String target = CopyFromStdin.target(sql);
+            if (target == null) {
+                execute(sql, line);
+            } else if (i == list.size() - 1) {
+                copy(sql, target, line);
+            } else {
+                throw ScriptFailure.corrupt(line, "COPY … FROM stdin is followed by another statement on its line,"
+                        + " where its data should start", null);
+            }
+            statements++;
+            complete = false;
+        }
+        progress.progressed(reader.bytesRead(), rows);
+    }
+
+    private void execute(String sql, long line) {
+        try {
+            if (statement == null) {
+                statement = conn.createStatement();
+            }
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw ScriptFailure.statement(line, sql, e, clean);
+        }
+    }
+
+    private void copy(String sql, String target, long line) throws IOException {
+        CopyIn copyIn;
+        try {
+            if (copyManager == null) {
+                copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
+            }
+            copyIn = copyManager.copyIn(sql);
+        } catch (SQLException e) {
+            throw ScriptFailure.statement(line, sql, e, clean);
+        }
+        long firstDataLine = reader.line() + 1;
+        try {
+            long lines = reader.pumpCopyData(copyIn::writeToCopy, progress, rows);
+            long copied = copyIn.endCopy();
+            // The server's count is the truth; lines equal rows in text format, the only one dumps use.
+            long n = copied >= 0 ? copied : lines;
+            rowsByTable.merge(target, n, Long::sum);
+            rows += n;
+        } catch (EOFException e) {
+            throw cancelled(copyIn, ScriptFailure.truncatedCopy(reader.line(), target, line));
+        } catch (SQLException e) {
+            throw cancelled(copyIn, ScriptFailure.copyData(firstDataLine, target, e, clean));
+        } catch (IOException | RuntimeException e) {
+            cancelled(copyIn, e);
+            throw e;
+        }
+    }
+
+    /** Abandons a copy still under way, so the connection is usable for the caller's rollback; returns {@code failure}. */
+    private static <T extends Exception> T cancelled(CopyIn copyIn, T failure) {
+        try {
+            if (copyIn.isActive()) {
+                copyIn.cancelCopy();
+            }
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    private void closeStatement() {
+        if (statement != null) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                // The run's own outcome matters more; a failed close leaves nothing the caller must clean up.
+            }
+        }
+    }
+}
