@@ -120,6 +120,12 @@ class PsqlScriptCopyTest {
     }
 
     @Test
+    void copyIntoAMissingTableNamesTheCopyStatement() {
+        assertThatThrownBy(() -> target.restore("SELECT 1;\nCOPY public.nope (id) FROM stdin;\n1\n\\.\n", false))
+                .hasMessage("line 2: COPY public.nope (id) FROM stdin: ERROR: relation \"public.nope\" does not exist");
+    }
+
+    @Test
     void copyMustBeTheLastStatementOnItsLine() {
         assertThatThrownBy(() -> target.restore("CREATE TABLE public.t (id int);\nCOPY public.t FROM stdin; SELECT 1;\n1\n\\.\n", false))
                 .hasMessageStartingWith("line 2: COPY … FROM stdin is followed by another statement on its line");
