@@ -44,6 +44,13 @@ import java.util.Objects;
  *       {@link ErrorCode#IO}.</li>
  * </ul>
  *
+ * <p>Limits: the script must be UTF-8 (pg_dump {@code -E UTF8}; pgjdbc refuses any other {@code client_encoding}).
+ * {@code COPY} data must be in text format, one row per line, as both dump writers produce it: CSV values spanning
+ * lines would be counted as several lines in progress reports (the result's counts come from the server). A
+ * multi-line statement is re-lexed from its start at each of its lines holding a semicolon, which is cheap for
+ * ordinary statements but grows quadratically with a function body of many thousand lines. Memory is bounded by the
+ * longest statement and the longest line, not by the script.
+ *
  * <p>Not thread-safe, like the connection it uses: one run per connection at a time. The static entry points
  * share nothing, so separate runs on separate connections may proceed in parallel.
  */
@@ -52,6 +59,7 @@ public final class PsqlScriptRunner {
     static final String CLEAN_END = "-- mooring:clean-end";
     static final String MOORING_COMPLETE = "-- mooring:dump-complete";
     static final String PG_DUMP_COMPLETE = "-- PostgreSQL database dump complete";
+    private static final int PENDING_KEEP = 1 << 20;
 
     private final Connection conn;
     private final ScriptLineReader reader;
@@ -202,6 +210,10 @@ public final class PsqlScriptRunner {
         List<SqlStatement> list = SqlSplitter.split(pending.toString(), SqlSyntax.POSTGRESQL);
         long base = pendingLine;
         pending.setLength(0);
+        if (pending.capacity() > PENDING_KEEP) {
+            // One huge statement (a multi-MB INSERT) should not pin its memory for the rest of a long restore.
+            pending.trimToSize();
+        }
         for (int i = 0; i < list.size(); i++) {
             String sql = list.get(i).sql();
             long line = base + list.get(i).line() - 1;

@@ -37,9 +37,9 @@ final class ScriptFailure {
         String hint = "";
         if (ALREADY_EXISTS.contains(e.getSQLState())) {
             hint = clean
-                    ? " The target database is not empty, and the script's clean section did not remove this object."
-                    : " The target database is not empty: restore into an empty database, or use --clean to drop"
-                    + " the script's objects first.";
+                    ? " — the target database is not empty, and the script's clean section did not remove this"
+                    : " — the target database is not empty: restore into an empty database, or use --clean to drop"
+                    + " the script's objects first";
         }
         return new MooringException(ErrorCode.RESTORE_FAILED,
                 "line " + line + ": " + head(sql) + ": " + serverMessage(e) + hint, e);
