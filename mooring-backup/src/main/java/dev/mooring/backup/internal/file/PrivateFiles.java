@@ -1,0 +1,38 @@
+package dev.mooring.backup.internal.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+
+/**
+ * Creates files that only their owner can read: backups hold whole databases. On POSIX file systems the
+ * permissions (rw-------) are set by the creating system call itself, so there is no moment when another
+ * user could open the file. Elsewhere (Windows, FAT) files get the directory's default access, the only
+ * portable choice. Stateless and thread-safe.
+ */
+final class PrivateFiles {
+    private PrivateFiles() {
+    }
+
+    /** Creates {@code file}, failing if it exists, and opens it for writing. */
+    static FileChannel createNew(Path file) throws IOException {
+        return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(file));
+    }
+
+    /** Creates a uniquely named temporary file in {@code directory} and opens it for reading and writing. */
+    static Path createTemp(Path directory, String prefix) throws IOException {
+        return Files.createTempFile(directory, prefix, ".segment", ownerOnly(directory));
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path path) {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+    }
+}
