@@ -189,6 +189,7 @@ class SqliteBackupTest {
     void restoreWithoutAFileTakesTheNewestBackup() throws Exception {
         SqliteFixture.create(sqlite.url());
         Backups.create(sqlite.url(), config()).backup();
+        execute(sqlite.url(), "DELETE FROM tags WHERE note_id > 10");
         execute(sqlite.url(), "DELETE FROM notes WHERE id > 10");
         BackupManifest newest = Backups.create(sqlite.url(), config()).backup();
         DatabaseUrl restored = DatabaseUrl.parse(sqlite.folder().resolve("r.db").toString());
@@ -197,6 +198,53 @@ class SqliteBackupTest {
 
         assertThat(r.file().getFileName().toString()).isEqualTo(newest.file());
         assertThat(scalar(restored, "SELECT count(*) FROM notes")).isEqualTo("10");
+    }
+
+    @Test
+    void verifyReportsForeignKeyViolationsThatRestoreFaithfullyKeeps() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        execute(sqlite.url(), "DELETE FROM notes WHERE id IN (2, 4)"); // foreign keys are off: tags now dangle
+        BackupManifest m = Backups.create(sqlite.url(), config()).backup();
+        Path file = dumps().resolve(m.file());
+
+        VerifyResult v = Backups.verify(file, true, null, config());
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.problems()).contains("foreign_key_check: 2 row(s) of tags reference missing rows of notes");
+        assertThat(ManifestStore.read(file).orElseThrow().verification().passed()).isFalse();
+        DatabaseUrl restored = DatabaseUrl.parse(sqlite.folder().resolve("r.db").toString());
+        Backups.create(restored, config()).restore(file, RestoreOptions.defaults());
+        assertThat(summaries(restored)).isEqualTo(summaries(sqlite.url()));
+    }
+
+    @Test
+    void aBackupWithAFlippedBitOrCutShortIsReportedAndNeverRestored() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        for (boolean encrypt : new boolean[]{false, true}) {
+            BackupManifest m = Backups.create(sqlite.url(), config().withEncrypt(encrypt)).backup();
+            Path file = dumps().resolve(m.file());
+            byte[] good = Files.readAllBytes(file);
+            byte[] flipped = good.clone();
+            flipped[good.length / 3] ^= 0x10;
+            byte[] truncated = java.util.Arrays.copyOf(good, good.length - 100);
+            for (byte[] bad : List.of(flipped, truncated)) {
+                Files.write(file, bad);
+                VerifyResult v = Backups.verify(file, true, null, config());
+                assertThat(v.passed()).isFalse();
+                assertThat(v.problems()).anyMatch(p -> p.contains("SHA-256"));
+                DatabaseUrl target = DatabaseUrl.parse(sqlite.folder().resolve("t" + encrypt + bad.length + ".db").toString());
+                assertThatThrownBy(() -> Backups.create(target, config()).restore(file, RestoreOptions.defaults()))
+                        .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.BACKUP_CORRUPT);
+                // Without the manifest the damage is still caught, by the compression or the encryption layer.
+                Path manifest = ManifestStore.pathOf(file);
+                Path aside = manifest.resolveSibling("aside.json");
+                Files.move(manifest, aside);
+                assertThatThrownBy(() -> Backups.create(target, config()).restore(file, RestoreOptions.defaults()))
+                        .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.BACKUP_CORRUPT);
+                Files.move(aside, manifest);
+            }
+            Files.write(file, good);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.mooring.backup.VerifyResult;
 import dev.mooring.backup.internal.postgres.PostgresDump;
 import dev.mooring.backup.internal.postgres.PostgresRestore;
 import dev.mooring.backup.internal.postgres.PsqlScriptRunner;
+import dev.mooring.backup.internal.postgres.ScriptResult;
 import dev.mooring.backup.internal.sqlite.SqliteCheck;
 import dev.mooring.backup.internal.sqlite.SqliteRestore;
 import dev.mooring.backup.internal.sqlite.SqliteTables;
@@ -63,7 +64,7 @@ public final class VerifyJob {
             if ("sqlite".equals(dialect)) {
                 temp = BackupFiles.decodeToTemp(file, environment, tempDir(file));
                 record("structure: decrypts, decompresses, SQLite integrity_check and foreign_key_check pass,"
-                        + " rows and checksums match", SqliteCheck.problems(temp, expected));
+                        + " rows and checksums match", SqliteCheck.problems(temp, expected, true));
                 if (restore && problems.isEmpty()) {
                     restoreSqlite(temp, expected, manifest);
                 }
@@ -93,7 +94,7 @@ public final class VerifyJob {
     }
 
     private void scanScript(Path file, List<TableSummary> expected) {
-        PsqlScriptRunner.ScriptResult scan;
+        ScriptResult scan;
         try (InputStream in = BackupFiles.open(file, environment)) {
             scan = PsqlScriptRunner.scan(in);
         } catch (IOException e) {
@@ -147,7 +148,7 @@ public final class VerifyJob {
         try {
             try (Connection c = SqliteTables.openReadWrite(target)) {
                 new SqliteRestore(c, DumpProgress.NONE).restore(decoded, false);
-                List<String> found = new ArrayList<>(SqliteCheck.integrity(c));
+                List<String> found = new ArrayList<>(SqliteCheck.integrity(c, true));
                 if (expected != null) {
                     found.addAll(TableDiff.compare(expected, SqliteTables.summarize(c, "main")));
                 }

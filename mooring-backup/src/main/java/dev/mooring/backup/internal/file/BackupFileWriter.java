@@ -39,6 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * fails the whole writer: later writes throw and {@code finish()} reports the first failure.
  */
 public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
+    /** How encrypted backups are encrypted, as manifests name it. */
+    public static final String ENCRYPTION = "AES-256-GCM/PBKDF2-HMAC-SHA256";
+
     static final long DEFAULT_SPILL_THRESHOLD = 32L * 1024 * 1024;
 
     private final Path target;

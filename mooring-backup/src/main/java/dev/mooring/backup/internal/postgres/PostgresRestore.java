@@ -66,7 +66,7 @@ public final class PostgresRestore {
             // pg_dump scripts carry no clean section of Mooring's: drop the schemas the manifest lists.
             dropSchemas(c, manifest.get().schemas());
         }
-        PsqlScriptRunner.ScriptResult result;
+        ScriptResult result;
         try (InputStream in = BackupFiles.open(file, environment)) {
             result = PsqlScriptRunner.run(c, in, clean);
         }

@@ -111,6 +111,24 @@ public final class PsqlScriptRunner {
         }
     }
 
+    /**
+     * Reads {@code script} to its end as {@link #run} would, without a database: statements are split and counted,
+     * COPY data rows are counted per target, and the completion marker is looked for. This is how {@code verify}
+     * checks a dump's structure; a truncated or malformed script fails the same way it would in a restore.
+     */
+    public static ScriptResult scan(InputStream script) {
+        Objects.requireNonNull(script, "script");
+        PsqlScriptRunner runner = new PsqlScriptRunner(null, script, false, ScriptProgress.NONE);
+        try {
+            return runner.runAll();
+        } catch (CharacterCodingException e) {
+            throw ScriptFailure.corrupt(runner.reader.line(), "the line is not valid UTF-8", e);
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not read the script after line " + runner.reader.line()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void requireManualCommit(Connection conn) {
         try {
             if (conn.getAutoCommit()) {
@@ -233,6 +251,9 @@ public final class PsqlScriptRunner {
     }
 
     private void execute(String sql, long line) {
+        if (conn == null) {
+            return; // scanning
+        }
         try {
             if (statement == null) {
                 statement = conn.createStatement();
@@ -244,6 +265,10 @@ public final class PsqlScriptRunner {
     }
 
     private void copy(String sql, String target, long line) throws IOException {
+        if (conn == null) {
+            scanCopy(target, line);
+            return;
+        }
         CopyIn copyIn;
         try {
             if (copyManager == null) {
@@ -268,6 +293,18 @@ public final class PsqlScriptRunner {
         } catch (IOException | RuntimeException e) {
             cancelled(copyIn, e);
             throw e;
+        }
+    }
+
+    private void scanCopy(String target, long line) throws IOException {
+        try {
+            long n = reader.pumpCopyData((data, offset, length) -> { }, progress, rows);
+            rowsByTable.merge(target, n, Long::sum);
+            rows += n;
+        } catch (EOFException e) {
+            throw ScriptFailure.truncatedCopy(reader.line(), target, line);
+        } catch (SQLException e) {
+            throw new IllegalStateException("a discarding sink cannot fail", e);
         }
     }
 
