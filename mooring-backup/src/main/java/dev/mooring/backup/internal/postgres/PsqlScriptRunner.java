@@ -151,8 +151,10 @@ public final class PsqlScriptRunner {
                 pendingLine = reader.line();
             }
             pending.append(line).append('\n');
-            // Only a line holding a semicolon can end a statement; re-lexing on every line would be wasted work.
-            if (line.indexOf(';') >= 0 && SqlSplitter.endsStatement(pending.toString(), SqlSyntax.POSTGRESQL)) {
+            // Only a semicolon can end a statement, and only a closing "*/" can end a run of comments that must not
+            // hide the markers and meta-commands after it; re-lexing on every other line would be wasted work.
+            boolean mayEnd = line.indexOf(';') >= 0 || line.contains("*/");
+            if (mayEnd && SqlSplitter.endsStatement(pending.toString(), SqlSyntax.POSTGRESQL)) {
                 runPending();
             }
         }
@@ -223,7 +225,7 @@ public final class PsqlScriptRunner {
         }
     }
 
-    /** Runs the statements in {@code pending}, which ends at a statement's end. */
+    /** Runs the statements in {@code pending}, which ends at a statement's end (or holds only comments). */
     private void runPending() throws IOException {
         List<SqlStatement> list = SqlSplitter.split(pending.toString(), SqlSyntax.POSTGRESQL);
         long base = pendingLine;

@@ -140,6 +140,16 @@ class PsqlScriptRunnerTest {
     }
 
     @Test
+    void markersAndMetaCommandsAfterABlockCommentStillCount() throws Exception {
+        String script = "/* a header\n   in a block comment */\n\\restrict k\nSELECT 1;\n/* done */\n-- mooring:dump-complete\n";
+
+        ScriptResult result = target.restore(script, false);
+
+        assertThat(result.statements()).isEqualTo(1);
+        assertThat(result.complete()).isTrue();
+    }
+
+    @Test
     void connectIsRefusedBecauseTheScriptSwitchesDatabases() {
         String script = "SELECT 1;\n\\connect -reuse-previous=on \"dbname='other'\"\nCREATE TABLE public.t (id int);\n";
 
