@@ -143,7 +143,7 @@ class MooringCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint", "export-user"}) {
+        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint", "export-user", "backup", "restore", "verify", "prune"}) {
             CliRun help = CliRun.of(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: mooring " + command);
