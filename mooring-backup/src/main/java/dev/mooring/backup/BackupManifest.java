@@ -1,6 +1,5 @@
 package dev.mooring.backup;
 
-import dev.mooring.backup.internal.TableSummary;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.mooring.backup;
 
 import dev.mooring.backup.internal.BackupFiles;
-import dev.mooring.backup.internal.DumpProgress;
 import dev.mooring.backup.internal.RestoreJob;
 import dev.mooring.backup.internal.Retention;
 import dev.mooring.backup.internal.VerifyJob;
@@ -27,9 +26,9 @@ import java.util.Objects;
 public final class Backups {
     private final DatabaseUrl url;
     private final BackupConfig config;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    private Backups(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+    private Backups(DatabaseUrl url, BackupConfig config, BackupProgress progress) {
         this.url = url;
         this.config = config;
         this.progress = progress;
@@ -37,11 +36,11 @@ public final class Backups {
 
     /** Backups of the database at {@code url}, configured by {@code config}. */
     public static Backups create(DatabaseUrl url, BackupConfig config) {
-        return new Backups(Objects.requireNonNull(url, "url"), Objects.requireNonNull(config, "config"), DumpProgress.NONE);
+        return new Backups(Objects.requireNonNull(url, "url"), Objects.requireNonNull(config, "config"), BackupProgress.NONE);
     }
 
     /** A copy that reports progress to {@code progress}, for example to draw a progress bar. */
-    public Backups withProgress(DumpProgress progress) {
+    public Backups withProgress(BackupProgress progress) {
         return new Backups(url, config, Objects.requireNonNull(progress, "progress"));
     }
 

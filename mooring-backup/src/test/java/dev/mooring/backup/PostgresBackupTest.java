@@ -1,7 +1,6 @@
 package dev.mooring.backup;
 
 import dev.mooring.backup.internal.ManifestStore;
-import dev.mooring.backup.internal.TableSummary;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.MigrationConfig;

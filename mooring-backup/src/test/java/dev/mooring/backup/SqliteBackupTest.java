@@ -1,8 +1,6 @@
 package dev.mooring.backup;
 
-import dev.mooring.backup.internal.DumpProgress;
 import dev.mooring.backup.internal.ManifestStore;
-import dev.mooring.backup.internal.TableSummary;
 import dev.mooring.backup.internal.sqlite.SqliteTables;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
@@ -171,7 +169,7 @@ class SqliteBackupTest {
         execute(sqlite.url(), "CREATE TABLE added_later (x INTEGER)");
         List<TableSummary> before = summaries(sqlite.url());
         String schemaBefore = schema(sqlite.url());
-        DumpProgress failAfterFirstTable = new DumpProgress() {
+        BackupProgress failAfterFirstTable = new BackupProgress() {
             @Override
             public void tableDone(TableSummary table) {
                 throw new IllegalStateException("injected failure after restoring " + table.table());

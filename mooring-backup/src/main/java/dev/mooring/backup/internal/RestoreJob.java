@@ -1,5 +1,7 @@
 package dev.mooring.backup.internal;
 
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.RestoreOptions;
@@ -31,9 +33,9 @@ import java.util.Optional;
 public final class RestoreJob {
     private final DatabaseUrl url;
     private final BackupConfig config;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    public RestoreJob(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+    public RestoreJob(DatabaseUrl url, BackupConfig config, BackupProgress progress) {
         this.url = url;
         this.config = config;
         this.progress = progress;
@@ -54,7 +56,7 @@ public final class RestoreJob {
         } else {
             warnings.add("No manifest beside " + file.getFileName() + ": the file's SHA-256 and row counts were not checked.");
         }
-        List<dev.mooring.backup.internal.TableSummary> tables;
+        List<dev.mooring.backup.TableSummary> tables;
         String schemaVersion;
         if ("sqlite".equals(dialect)) {
             tables = restoreSqlite(file, manifest, options.clean());
@@ -81,7 +83,7 @@ public final class RestoreJob {
         }
     }
 
-    private List<dev.mooring.backup.internal.TableSummary> restoreSqlite(Path file, Optional<BackupManifest> manifest,
+    private List<dev.mooring.backup.TableSummary> restoreSqlite(Path file, Optional<BackupManifest> manifest,
                                                                         boolean clean) {
         Path target = url.sqliteFile().toAbsolutePath();
         Path temp = BackupFiles.decodeToTemp(file, config.environment(), target.getParent());

@@ -1,5 +1,6 @@
 package dev.mooring.backup.internal;
 
+import dev.mooring.backup.TableSummary;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.mooring.backup.internal;
 
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.ScratchServer;
 import dev.mooring.backup.VerifyResult;
@@ -147,7 +149,7 @@ public final class VerifyJob {
         Path target = decoded.resolveSibling(decoded.getFileName() + ".restored");
         try {
             try (Connection c = SqliteTables.openReadWrite(target)) {
-                new SqliteRestore(c, DumpProgress.NONE).restore(decoded, false);
+                new SqliteRestore(c, BackupProgress.NONE).restore(decoded, false);
                 List<String> found = new ArrayList<>(SqliteCheck.integrity(c, true));
                 if (expected != null) {
                     found.addAll(TableDiff.compare(expected, SqliteTables.summarize(c, "main")));

@@ -1,7 +1,7 @@
 package dev.mooring.cli.internal;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a few times a second; otherwise plain lines, one per finished table, that logs keep. Thread-safe: parallel dump
  * workers report from their own threads.
  */
-final class ProgressBar implements DumpProgress {
+final class ProgressBar implements BackupProgress {
     private static final long REDRAW_NANOS = 200_000_000L;
 
     private final PrintWriter err;

@@ -4,7 +4,7 @@ import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.Backups;
 import dev.mooring.backup.RestoreOptions;
 import dev.mooring.backup.RestoreResult;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;

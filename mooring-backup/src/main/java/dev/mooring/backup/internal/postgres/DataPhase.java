@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.file.SegmentedOutput;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -36,12 +36,12 @@ final class DataPhase {
     private final DataSource source;
     private final String snapshot;
     private final SegmentedOutput out;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
     private final Deque<DataTable> queue;
     private final List<TableSummary> summaries = Collections.synchronizedList(new ArrayList<>());
     private boolean failed;
 
-    DataPhase(DataSource source, String snapshot, SegmentedOutput out, DumpProgress progress, List<DataTable> tables) {
+    DataPhase(DataSource source, String snapshot, SegmentedOutput out, BackupProgress progress, List<DataTable> tables) {
         this.source = source;
         this.snapshot = snapshot;
         this.out = out;

@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.file.SegmentedOutput;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
@@ -40,9 +40,9 @@ public final class PgDumpEngine {
 
     private final DatabaseUrl url;
     private final Map<String, String> environment;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    public PgDumpEngine(DatabaseUrl url, Map<String, String> environment, DumpProgress progress) {
+    public PgDumpEngine(DatabaseUrl url, Map<String, String> environment, BackupProgress progress) {
         this.url = url;
         this.environment = environment;
         this.progress = progress;

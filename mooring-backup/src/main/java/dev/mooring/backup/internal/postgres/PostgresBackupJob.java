@@ -4,7 +4,7 @@ import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.BackupEngine;
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.internal.BackupNames;
-import dev.mooring.backup.internal.DumpProgress;
+import dev.mooring.backup.BackupProgress;
 import dev.mooring.backup.internal.ManifestStore;
 import dev.mooring.backup.internal.file.BackupFileWriter;
 import dev.mooring.backup.internal.file.Passphrase;
@@ -34,9 +34,9 @@ import javax.sql.DataSource;
 public final class PostgresBackupJob {
     private final DatabaseUrl url;
     private final BackupConfig config;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    public PostgresBackupJob(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+    public PostgresBackupJob(DatabaseUrl url, BackupConfig config, BackupProgress progress) {
         this.url = url;
         this.config = config;
         this.progress = progress;

@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.file.SegmentedOutput;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -50,9 +50,9 @@ public final class PostgresDump {
 
     private final DataSource source;
     private final int jobs;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    private PostgresDump(DataSource source, int jobs, DumpProgress progress) {
+    private PostgresDump(DataSource source, int jobs, BackupProgress progress) {
         this.source = source;
         this.jobs = jobs;
         this.progress = progress;
@@ -62,7 +62,7 @@ public final class PostgresDump {
      * A dump of the database {@code source} connects to, copying data on {@code jobs} connections
      * (1 to 64; with 1 the coordinator copies, so it needs a single connection).
      */
-    public static PostgresDump create(DataSource source, int jobs, DumpProgress progress) {
+    public static PostgresDump create(DataSource source, int jobs, BackupProgress progress) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(progress, "progress");
         if (jobs < 1 || jobs > 64) {
@@ -98,7 +98,7 @@ public final class PostgresDump {
         PostgresSession.apply(conn);
         List<TableSummary> summaries = new ArrayList<>();
         for (DataTable table : DataTable.list(conn)) {
-            summaries.add(TableCopier.copy(conn, table, null, DumpProgress.NONE));
+            summaries.add(TableCopier.copy(conn, table, null, BackupProgress.NONE));
         }
         summaries.sort(Comparator.comparing(TableSummary::table));
         return summaries;

@@ -1,6 +1,6 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 
 import java.util.List;
 import java.util.Objects;

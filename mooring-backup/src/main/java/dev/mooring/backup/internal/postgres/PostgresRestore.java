@@ -2,7 +2,7 @@ package dev.mooring.backup.internal.postgres;
 
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.internal.BackupFiles;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.Migrator;

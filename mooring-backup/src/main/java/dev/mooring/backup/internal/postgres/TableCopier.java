@@ -1,8 +1,8 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.DumpProgress;
+import dev.mooring.backup.BackupProgress;
 import dev.mooring.backup.internal.RowDigest;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import org.postgresql.PGConnection;
@@ -31,7 +31,7 @@ final class TableCopier {
      * Copies {@code table} on {@code conn}; writes the COPY FROM block to {@code out} unless it is null.
      * Does not close {@code out}.
      */
-    static TableSummary copy(Connection conn, DataTable table, OutputStream out, DumpProgress progress) {
+    static TableSummary copy(Connection conn, DataTable table, OutputStream out, BackupProgress progress) {
         RowDigest digest = new RowDigest();
         try {
             if (out != null) {

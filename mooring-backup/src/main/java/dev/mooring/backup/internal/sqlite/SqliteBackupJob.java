@@ -4,10 +4,10 @@ import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.Compression;
 import dev.mooring.backup.internal.BackupNames;
-import dev.mooring.backup.internal.DumpProgress;
+import dev.mooring.backup.BackupProgress;
 import dev.mooring.backup.internal.ManifestStore;
 import dev.mooring.backup.internal.OwnerOnlyFiles;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.file.BackupFileWriter;
 import dev.mooring.backup.internal.file.FileDigest;
 import dev.mooring.backup.internal.file.Passphrase;
@@ -39,9 +39,9 @@ import java.util.List;
 public final class SqliteBackupJob {
     private final DatabaseUrl url;
     private final BackupConfig config;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    public SqliteBackupJob(DatabaseUrl url, BackupConfig config, DumpProgress progress) {
+    public SqliteBackupJob(DatabaseUrl url, BackupConfig config, BackupProgress progress) {
         this.url = url;
         this.config = config;
         this.progress = progress;

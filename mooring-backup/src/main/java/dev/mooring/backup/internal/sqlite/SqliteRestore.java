@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.sqlite;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.sqlite.SqliteTables.Table;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -26,9 +26,9 @@ public final class SqliteRestore {
     private static final String SOURCE = "mooring_backup";
 
     private final Connection target;
-    private final DumpProgress progress;
+    private final BackupProgress progress;
 
-    public SqliteRestore(Connection target, DumpProgress progress) {
+    public SqliteRestore(Connection target, BackupProgress progress) {
         this.target = target;
         this.progress = progress;
     }

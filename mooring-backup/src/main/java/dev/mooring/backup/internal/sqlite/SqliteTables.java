@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.sqlite;
 
 import dev.mooring.backup.internal.RowDigest;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.core.Dialects;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.core.sql.SqlSplitter;
 import dev.mooring.core.sql.SqlStatement;
 import dev.mooring.core.sql.SqlSyntax;
@@ -58,7 +58,7 @@ final class DumpRoundTrip {
 
     static Dumped dump(DataSource source, int jobs) {
         MemorySegments out = new MemorySegments();
-        PostgresDumpResult result = PostgresDump.create(source, jobs, DumpProgress.NONE).writeTo(out);
+        PostgresDumpResult result = PostgresDump.create(source, jobs, BackupProgress.NONE).writeTo(out);
         return new Dumped(out.text(), result, out.count());
     }
 

@@ -1,7 +1,7 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.DumpProgress;
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.BackupProgress;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.testing.PostgresDatabaseExtension;
@@ -95,7 +95,7 @@ class PostgresDumpConsistencyTest {
         AtomicLong rows = new AtomicLong();
         AtomicLong tables = new AtomicLong();
         AtomicLong planned = new AtomicLong(-1);
-        DumpProgress progress = new DumpProgress() {
+        BackupProgress progress = new BackupProgress() {
             @Override
             public void planned(int count, long estimatedRows, long estimatedBytes) {
                 planned.set(count);

@@ -1,6 +1,6 @@
 package dev.mooring.backup.internal.postgres;
 
-import dev.mooring.backup.internal.TableSummary;
+import dev.mooring.backup.TableSummary;
 import dev.mooring.testing.PostgresDatabaseExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,4 +1,4 @@
-package dev.mooring.backup.internal;
+package dev.mooring.backup;
 
 import java.util.Objects;
 

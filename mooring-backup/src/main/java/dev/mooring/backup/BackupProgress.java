@@ -1,12 +1,12 @@
-package dev.mooring.backup.internal;
+package dev.mooring.backup;
 
 /**
  * Hears how a dump advances, to draw a progress bar. Implementations must be thread-safe: parallel workers
  * report from their own threads.
  */
-public interface DumpProgress {
+public interface BackupProgress {
     /** Hears nothing. */
-    DumpProgress NONE = new DumpProgress() {
+    BackupProgress NONE = new BackupProgress() {
     };
 
     /** Called once before data is read: how many tables, and the catalog's estimates of rows and bytes. */
