@@ -208,7 +208,12 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
         }
     }
 
-    void fail(Throwable cause) {
+    /**
+     * Marks the writer failed: later writes throw and {@link #finish()} reports {@code cause}. A producer whose
+     * work failed calls this before closing its segment, which would otherwise look complete.
+     */
+    public void fail(Throwable cause) {
+        Objects.requireNonNull(cause, "cause");
         synchronized (pending) {
             if (failure == null) {
                 failure = cause;

@@ -94,6 +94,8 @@ final class SegmentStream extends OutputStream {
     }
 
     private void compress(byte[] b, int offset, int length) throws IOException {
+        // once per block, not per byte: stops a producer promptly when another segment failed
+        writer.checkWritable();
         contentBytes += length;
         compressor.write(b, offset, length);
     }
