@@ -1,6 +1,7 @@
 package dev.mooring.backup.internal;
 
 import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.internal.file.PrivateFiles;
 import dev.mooring.backup.internal.file.BackupFileReader;
 import dev.mooring.backup.internal.file.FileDigest;
 import dev.mooring.backup.internal.file.Passphrase;
@@ -68,7 +69,7 @@ public final class BackupFiles {
     /** Writes the plain content of {@code file} to a new owner-only temporary file in {@code dir}. */
     public static Path decodeToTemp(Path file, Map<String, String> environment, Path dir) {
         try {
-            Path temp = OwnerOnlyFiles.createTemp(dir, ".mooring-restore-", ".tmp");
+            Path temp = PrivateFiles.createTemp(dir, ".mooring-restore-", ".tmp");
             // Written into the owner-only file as created; Files.copy(..., REPLACE_EXISTING) would recreate it.
             try (InputStream in = open(file, environment);
                  java.io.OutputStream out = Files.newOutputStream(temp, java.nio.file.StandardOpenOption.WRITE)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.internal.file.PrivateFiles;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
@@ -44,7 +45,7 @@ public final class ManifestStore {
         Path target = pathOf(backupFile);
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            OwnerOnlyFiles.write(temp, JSON.writeValueAsBytes(manifest));
+            PrivateFiles.write(temp, JSON.writeValueAsBytes(manifest));
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "Could not write the manifest " + target + ": " + e.getMessage(), e);

@@ -15,18 +15,29 @@ import java.util.EnumSet;
  * user could open the file. Elsewhere (Windows, FAT) files get the directory's default access, the only
  * portable choice. Stateless and thread-safe.
  */
-final class PrivateFiles {
+public final class PrivateFiles {
     private PrivateFiles() {
     }
 
     /** Creates {@code file}, failing if it exists, and opens it for writing. */
-    static FileChannel createNew(Path file) throws IOException {
+    public static FileChannel createNew(Path file) throws IOException {
         return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(file));
     }
 
-    /** Creates a uniquely named temporary file in {@code directory} and opens it for reading and writing. */
-    static Path createTemp(Path directory, String prefix) throws IOException {
-        return Files.createTempFile(directory, prefix, ".segment", ownerOnly(directory));
+    /** Creates a uniquely named, empty temporary file {@code <prefix>…<suffix>} in {@code directory}. */
+    public static Path createTemp(Path directory, String prefix, String suffix) throws IOException {
+        return Files.createTempFile(directory, prefix, suffix, ownerOnly(directory));
+    }
+
+    /** Creates or replaces {@code file} with {@code bytes}. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        Files.deleteIfExists(file);
+        try (FileChannel channel = createNew(file)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
     }
 
     private static FileAttribute<?>[] ownerOnly(Path path) {

@@ -102,7 +102,7 @@ final class SegmentBuffer {
     }
 
     private void spillToDisk() throws IOException {
-        spillFile = PrivateFiles.createTemp(directory, tempPrefix);
+        spillFile = PrivateFiles.createTemp(directory, tempPrefix, ".segment");
         spill = FileChannel.open(spillFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         for (int i = 0; i < blocks.size(); i++) {
             int n = i == blocks.size() - 1 ? lastBlockFill : blocks.get(i).length;

@@ -6,7 +6,7 @@ import dev.mooring.backup.Compression;
 import dev.mooring.backup.internal.BackupNames;
 import dev.mooring.backup.BackupProgress;
 import dev.mooring.backup.internal.ManifestStore;
-import dev.mooring.backup.internal.OwnerOnlyFiles;
+import dev.mooring.backup.internal.file.PrivateFiles;
 import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.file.BackupFileWriter;
 import dev.mooring.backup.internal.file.FileDigest;
@@ -60,7 +60,7 @@ public final class SqliteBackupJob {
             Files.createDirectories(config.dir());
             Path target = config.dir().resolve(BackupNames.fileName(database, started, "sqlite", config.compression(),
                     passphrase != null));
-            Path snapshot = OwnerOnlyFiles.createTemp(config.dir(), ".mooring-snapshot-", ".sqlite");
+            Path snapshot = PrivateFiles.createTemp(config.dir(), ".mooring-snapshot-", ".sqlite");
             try {
                 copyWithBackupApi(snapshot);
                 Snapshot content = read(snapshot);
