@@ -151,7 +151,7 @@ class MooringCliTest {
     }
 
     @Test
-    void quickstartMigratesTheEmbeddedServerAndTheClientAndIsIdempotent() {
+    void quickstartMigratesTheEmbeddedServerAndTheClientBacksUpAndIsIdempotent() throws Exception {
         Path data = dir.resolve("mooring-data");
         CliRun first = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
@@ -163,6 +163,10 @@ class MooringCliTest {
         CliRun second = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260210143000");
+        assertThat(second.out()).containsPattern("Backup .*reminders_.*\\.sql\\.zst: \\d+ tables, \\d+ rows, verified by restoring");
+        try (Stream<Path> dumps = Files.list(data.resolve("dumps"))) {
+            assertThat(dumps.filter(p -> p.toString().endsWith(".sql.zst"))).hasSize(2);
+        }
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.mooring.cli.internal;
 
+import dev.mooring.backup.BackupConfig;
+import dev.mooring.backup.BackupManifest;
+import dev.mooring.backup.Backups;
+import dev.mooring.backup.RetentionPolicy;
+import dev.mooring.backup.VerifyResult;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.InfoReport;
@@ -20,12 +25,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code mooring quickstart}: the whole toolkit on embedded defaults, with nothing to install. Starts an embedded
  * PostgreSQL whose data lives under {@code ./mooring-data/postgres}, migrates it with the Reminders example's server
- * migrations, migrates a local SQLite client file with the client migrations, and prints the status of both.
- * Running it again finds both up to date.
+ * migrations, migrates a local SQLite client file with the client migrations, backs up the server database into
+ * {@code ./mooring-data/dumps} and proves the backup by restoring it into a scratch database on the same server, and
+ * prints the status of both. Running it again finds both up to date (and keeps the three newest verified backups).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Start an embedded PostgreSQL under ./mooring-data, apply the example app's server migrations to it "
-                + "and its client migrations to a local SQLite file, and show the status of both.")
+                + "and its client migrations to a local SQLite file, back up the server database and verify the backup by "
+                + "restoring it, and show the status of both.")
 public final class QuickstartCommand implements Callable<Integer> {
     static final String SERVER_MIGRATIONS = "classpath:mooring/examples/reminders/server";
     static final String CLIENT_MIGRATIONS = "classpath:mooring/examples/reminders/client";
@@ -59,23 +66,38 @@ public final class QuickstartCommand implements Callable<Integer> {
             Migrator client = Migrator.create(clientUrl.toDataSource(), MigrationConfig.of(CLIENT_MIGRATIONS));
             MigrateResult clientResult = client.migrate();
             InfoReport clientInfo = client.info();
+            VerifyResult backup = backUpAndVerify(pg, serverUrl);
 
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("server", Map.of("url", serverUrl.redacted(), "migrate", serverResult, "info", serverInfo));
                 doc.put("client", Map.of("url", clientUrl.redacted(), "migrate", clientResult, "info", clientInfo));
+                doc.put("backup", backup);
                 Output.json(out, doc);
                 return 0;
             }
             Output.text(out, "PostgreSQL " + serverUrl.redacted() + " on port " + pg.port() + ": " + summary(serverResult) + "\n"
-                    + "SQLite client " + clientFile + ": " + summary(clientResult) + "\n\n"
+                    + "SQLite client " + clientFile + ": " + summary(clientResult) + "\n"
+                    + "Backup " + backup.file() + ": " + backup.manifest().tables().size() + " tables, "
+                    + backup.manifest().totalRows() + " rows, " + (backup.passed() ? "verified by restoring it into a"
+                    + " scratch database" : "VERIFICATION FAILED: " + backup.problems()) + "\n\n"
                     + "== Server (PostgreSQL) ==\n" + InfoCommand.render(serverInfo, serverUrl) + "\n"
                     + "== Client (SQLite) ==\n" + InfoCommand.render(clientInfo, clientUrl) + "\n"
                     + "Next: inspect the client with\n"
                     + "  ./mooring info --url " + clientFile + " --locations " + CLIENT_MIGRATIONS + "\n"
+                    + "and restore the backup into an empty database with ./mooring restore --url <url> --dir " + dataDir.resolve("dumps") + "\n"
                     + "The embedded server stops now; its data stays in " + pgData + " for the next run.");
             return 0;
         }
+    }
+
+    /** Backs up the server database, proves it restores on a scratch database, and keeps the three newest. */
+    private VerifyResult backUpAndVerify(EmbeddedPostgresServer pg, DatabaseUrl serverUrl) {
+        BackupConfig config = BackupConfig.defaults().withDir(dataDir.resolve("dumps"));
+        BackupManifest manifest = Backups.create(serverUrl, config).backup();
+        VerifyResult result = Backups.verify(config.dir().resolve(manifest.file()), true, VerifyCommand.scratch(pg), config);
+        Backups.prune(config, new RetentionPolicy(0, 3), false);
+        return result;
     }
 
     private static String summary(MigrateResult r) {

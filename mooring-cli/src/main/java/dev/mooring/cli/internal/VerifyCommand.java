@@ -61,7 +61,8 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static ScratchServer scratch(EmbeddedPostgresServer server) {
+    /** Scratch databases on {@code server}, created and dropped per verification. */
+    static ScratchServer scratch(EmbeddedPostgresServer server) {
         return new ScratchServer() {
             @Override
             public DataSource createDatabase(String name) {
