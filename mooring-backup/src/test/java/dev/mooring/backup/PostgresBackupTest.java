@@ -169,6 +169,25 @@ class PostgresBackupTest {
     }
 
     @Test
+    void verifyReadsTheScriptToItsEndAndFindsATruncationEvenWithoutAManifest() throws Exception {
+        fill(pg.dataSource());
+        BackupManifest m = Backups.create(pg.url(), config().withCompression(Compression.NONE)).backup();
+        Path file = dumps.resolve(m.file());
+        VerifyResult good = Backups.verify(file, false, null, config());
+        assertThat(good.problems()).isEmpty();
+        assertThat(good.checks()).anyMatch(c -> c.contains("row counts match"));
+
+        Files.delete(ManifestStore.pathOf(file));
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        VerifyResult cut = Backups.verify(file, false, null, config());
+
+        assertThat(cut.passed()).isFalse();
+        assertThat(cut.problems()).anyMatch(p -> p.contains("truncated"));
+        assertThat(cut.problems()).anyMatch(p -> p.contains("no manifest"));
+    }
+
+    @Test
     void pgDumpOlderThanTheServerIsAClearErrorNamingTheVersionNeeded() throws IOException {
         Path fake = dumps.resolve("pg_dump");
         Files.writeString(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)'\n");

@@ -98,17 +98,7 @@ public final class PsqlScriptRunner {
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(progress, "progress");
         requireManualCommit(conn);
-        PsqlScriptRunner runner = new PsqlScriptRunner(conn, script, clean, progress);
-        try {
-            return runner.runAll();
-        } catch (CharacterCodingException e) {
-            throw ScriptFailure.corrupt(runner.reader.line(), "the line is not valid UTF-8", e);
-        } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not read the script after line " + runner.reader.line()
-                    + ": " + e.getMessage(), e);
-        } finally {
-            runner.closeStatement();
-        }
+        return new PsqlScriptRunner(conn, script, clean, progress).runToEnd();
     }
 
     /**
@@ -118,14 +108,19 @@ public final class PsqlScriptRunner {
      */
     public static ScriptResult scan(InputStream script) {
         Objects.requireNonNull(script, "script");
-        PsqlScriptRunner runner = new PsqlScriptRunner(null, script, false, ScriptProgress.NONE);
+        return new PsqlScriptRunner(null, script, false, ScriptProgress.NONE).runToEnd();
+    }
+
+    private ScriptResult runToEnd() {
         try {
-            return runner.runAll();
+            return runAll();
         } catch (CharacterCodingException e) {
-            throw ScriptFailure.corrupt(runner.reader.line(), "the line is not valid UTF-8", e);
+            throw ScriptFailure.corrupt(reader.line(), "the line is not valid UTF-8", e);
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not read the script after line " + runner.reader.line()
+            throw new MooringException(ErrorCode.IO, "Could not read the script after line " + reader.line()
                     + ": " + e.getMessage(), e);
+        } finally {
+            closeStatement();
         }
     }
 
