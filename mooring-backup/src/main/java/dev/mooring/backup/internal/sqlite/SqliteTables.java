@@ -4,20 +4,15 @@ import dev.mooring.backup.internal.RowDigest;
 import dev.mooring.backup.TableSummary;
 import dev.mooring.core.Dialects;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The tables of one SQLite database (the main one or an attached one) and their content checksums. A row's
- * canonical bytes are, per column, a storage-class tag and the value (integers and reals as 8 bytes, text as
- * UTF-8, blobs as they are, each with its length), so a checksum changes when any value or its storage class
- * does. Stateless.
+ * The tables of one SQLite database (the main one or an attached one) and their content checksums. Stateless.
  */
 public final class SqliteTables {
     /** A table as {@code PRAGMA table_list} shows it. */
@@ -60,22 +55,38 @@ public final class SqliteTables {
         return summaries;
     }
 
-    /** The row count and checksum of one table. */
+    /**
+     * The row count and checksum of one table. Each row is read as one value: SQLite renders every column with
+     * {@code quote()} (text quoted, blobs as hex, reals with enough digits to round-trip, NULL as NULL) and joins
+     * them, so the storage class of every value is part of the checksum and the driver is called once per row
+     * rather than once per column.
+     */
     public static TableSummary summarize(Connection c, String schema, String table) throws SQLException {
         RowDigest digest = new RowDigest();
-        RowEncoder encoder = new RowEncoder();
+        String row = columns(c, schema, table).stream().map(col -> "quote(" + quote(col) + ")")
+                .reduce((a, b) -> a + " || char(31) || " + b).orElse("''");
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + quote(schema) + "." + quote(table))) {
-            int columns = rs.getMetaData().getColumnCount();
+             ResultSet rs = s.executeQuery("SELECT " + row + " FROM " + quote(schema) + "." + quote(table))) {
             while (rs.next()) {
-                encoder.reset();
-                for (int i = 1; i <= columns; i++) {
-                    encoder.add(rs.getObject(i));
-                }
-                digest.add(encoder.bytes, 0, encoder.length);
+                byte[] bytes = rs.getBytes(1);
+                digest.add(bytes == null ? new byte[0] : bytes);
             }
         }
         return new TableSummary(table, digest.rows(), digest.value());
+    }
+
+    /** The stored columns of a table, in order; generated and hidden columns are left out. */
+    private static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA " + quote(schema) + ".table_xinfo(" + quote(table) + ")")) {
+            while (rs.next()) {
+                if (rs.getInt("hidden") == 0) {
+                    columns.add(rs.getString("name"));
+                }
+            }
+        }
+        return columns;
     }
 
     /** Opens {@code file} read-only. */
@@ -93,62 +104,5 @@ public final class SqliteTables {
     /** Quotes an identifier for SQLite. */
     public static String quote(String identifier) {
         return Dialects.named("sqlite").quote(identifier);
-    }
-
-    /** Builds one row's canonical bytes in a reused buffer. */
-    private static final class RowEncoder {
-        byte[] bytes = new byte[256];
-        int length;
-
-        void reset() {
-            length = 0;
-        }
-
-        void add(Object value) {
-            if (value == null) {
-                put((byte) 0);
-            } else if (value instanceof Integer || value instanceof Long) {
-                put((byte) 1);
-                putLong(((Number) value).longValue());
-            } else if (value instanceof Double || value instanceof Float) {
-                put((byte) 2);
-                putLong(Double.doubleToLongBits(((Number) value).doubleValue()));
-            } else if (value instanceof byte[]) {
-                put((byte) 4);
-                putBytes((byte[]) value);
-            } else {
-                put((byte) 3);
-                putBytes(value.toString().getBytes(StandardCharsets.UTF_8));
-            }
-        }
-
-        private void put(byte b) {
-            ensure(1);
-            bytes[length++] = b;
-        }
-
-        private void putLong(long v) {
-            ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                bytes[length++] = (byte) (v >>> shift);
-            }
-        }
-
-        private void putBytes(byte[] value) {
-            ensure(4 + value.length);
-            int n = value.length;
-            bytes[length++] = (byte) (n >>> 24);
-            bytes[length++] = (byte) (n >>> 16);
-            bytes[length++] = (byte) (n >>> 8);
-            bytes[length++] = (byte) n;
-            System.arraycopy(value, 0, bytes, length, n);
-            length += n;
-        }
-
-        private void ensure(int more) {
-            if (length + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
-            }
-        }
     }
 }
