@@ -22,6 +22,9 @@ enum EntryKind {
     FOREIGN_KEY("foreign keys", false),
     TRIGGER("triggers", false),
     RULE("rules", false),
+    ROW_SECURITY("row-level security settings", false),
+    POLICY("row-level security policies", false),
+    STATISTICS("extended statistics", false),
     SEQUENCE_OWNER("sequence ownerships", false),
     REFRESH("materialized view refreshes", false),
     POST_DATA_COMMENT("comments", false);

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Reads what a dump creates after the data, in the order the script runs it: key constraints, indexes (each
  * partition's own, then attached to its parent's as the original was), NOT VALID checks, foreign keys,
- * triggers, rules and sequence ownership. Objects a partition got from its parent (foreign keys, triggers)
- * are left to the parent's statement, which recreates them. Stateless; thread-safe.
+ * triggers, rules, row-level security and its policies, extended statistics and sequence ownership. Objects a
+ * partition got from its parent (foreign keys, triggers) are left to the parent's statement, which recreates them. Stateless; thread-safe.
  */
 final class PostDataCatalog {
     // ONLY: a partition's own constraint is created separately and attached, like the original.
@@ -75,6 +75,37 @@ final class PostDataCatalog {
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE r.rulename <> '_RETURN' AND $schema AND $notext""";
 
+    private static final String ROW_SECURITY = """
+            SELECT NULL::oid, NULL::oid, 'row security of ' || c.oid::pg_catalog.regclass,
+              pg_catalog.format('ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY;', c.oid::pg_catalog.regclass)
+              || CASE WHEN c.relforcerowsecurity THEN pg_catalog.format(E'\\nALTER TABLE ONLY %s FORCE ROW LEVEL SECURITY;',
+                   c.oid::pg_catalog.regclass) ELSE '' END
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relrowsecurity AND $schema AND $notext""";
+
+    // Roles are named as they are: a restore into a cluster without them fails, as pg_dump's would.
+    private static final String POLICIES = """
+            SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass::oid, p.oid,
+              pg_catalog.format('policy %I on %s', p.polname, p.polrelid::pg_catalog.regclass),
+              pg_catalog.format('CREATE POLICY %I ON %s AS %s FOR %s TO %s%s%s;', p.polname, p.polrelid::pg_catalog.regclass,
+                CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+                CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE'
+                  ELSE 'ALL' END,
+                (SELECT pg_catalog.string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC'
+                   ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r.oid)) END, ', ' ORDER BY r.ord)
+                 FROM pg_catalog.unnest(p.polroles) WITH ORDINALITY r(oid, ord)),
+                ' USING (' || pg_catalog.pg_get_expr(p.polqual, p.polrelid) || ')',
+                ' WITH CHECK (' || pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) || ')')
+            FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE $schema AND $notext""";
+
+    private static final String STATISTICS = """
+            SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::oid, s.oid,
+              pg_catalog.format('statistics %I.%I', n.nspname, s.stxname), pg_catalog.pg_get_statisticsobjdef(s.oid) || ';'
+            FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+            WHERE $schema AND $notext""";
+
     private static final String SEQUENCE_OWNERS = """
             SELECT NULL::oid, NULL::oid, 'ownership of sequence ' || s.oid::pg_catalog.regclass,
               pg_catalog.format('ALTER SEQUENCE %s OWNED BY %s.%I;', s.oid::pg_catalog.regclass,
@@ -98,6 +129,9 @@ final class PostDataCatalog {
         add(conn, entries, EntryKind.FOREIGN_KEY, FOREIGN_KEYS, "pg_class", "c.oid");
         add(conn, entries, EntryKind.TRIGGER, TRIGGERS, "pg_class", "c.oid");
         add(conn, entries, EntryKind.RULE, RULES, "pg_class", "c.oid");
+        add(conn, entries, EntryKind.ROW_SECURITY, ROW_SECURITY, "pg_class", "c.oid");
+        add(conn, entries, EntryKind.POLICY, POLICIES, "pg_class", "c.oid");
+        add(conn, entries, EntryKind.STATISTICS, STATISTICS, "pg_statistic_ext", "s.oid");
         add(conn, entries, EntryKind.SEQUENCE_OWNER, SEQUENCE_OWNERS, "pg_class", "s.oid");
         entries.sort(Comparator.comparing(DumpEntry::kind).thenComparing(DumpEntry::label));
         return entries;

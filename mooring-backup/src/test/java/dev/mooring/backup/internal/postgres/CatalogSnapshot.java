@@ -45,6 +45,7 @@ final class CatalogSnapshot {
             """
             SELECT 'relation', c.oid::regclass::text, c.relkind::text || ' ' || c.relpersistence::text || ' populated=' || c.relispopulated
               || ' options=' || coalesce(array_to_string(c.reloptions, ','), '')
+              || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity
               || ' partkey=' || coalesce(pg_get_partkeydef(c.oid), '') || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
               || ' parents=' || coalesce((SELECT string_agg(inhparent::regclass::text, ',' ORDER BY inhseqno) FROM pg_inherits WHERE inhrelid = c.oid), '')
               || ' view=' || CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) ELSE '' END
@@ -79,6 +80,17 @@ final class CatalogSnapshot {
               || ' cloned=' || (t.tgparentid <> 0)
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT t.tgisinternal AND %s
+            """.formatted(SCHEMA_OK),
+            """
+            SELECT 'policy', pol.polrelid::regclass::text || '.' || pol.polname, pol.polcmd::text || ' ' || pol.polpermissive
+              || ' roles=' || pol.polroles::text || ' using=' || coalesce(pg_get_expr(pol.polqual, pol.polrelid), '')
+              || ' check=' || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '')
+            FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE %s
+            """.formatted(SCHEMA_OK),
+            """
+            SELECT 'statistics', n.nspname || '.' || s.stxname, pg_get_statisticsobjdef(s.oid)
+            FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE %s
             """.formatted(SCHEMA_OK),
             """
             SELECT 'rule', r.ev_class::regclass::text || '.' || r.rulename, pg_get_ruledef(r.oid)
