@@ -2,6 +2,7 @@ package dev.mooring.backup.internal.postgres;
 
 import dev.mooring.backup.TableSummary;
 import dev.mooring.testing.PostgresDatabaseExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,7 +32,10 @@ class PostgresDumpTest {
                 .extracting(TableSummary::rows).isEqualTo(5000L);
     }
 
-    /** The shared Pagila schema, found by walking up from the module to the folder holding shared/. */
+    /**
+     * The shared Pagila schema, found by walking up from the module to the folder holding shared/. It lives beside
+     * the checkout, not in it; a checkout without it (a bare clone elsewhere) skips this test and says why.
+     */
     private static Path pagilaSchema() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared/fixtures/pagila/pagila-schema.sql");
@@ -39,8 +43,9 @@ class PostgresDumpTest {
                 return candidate;
             }
         }
-        throw new AssertionError("shared/fixtures/pagila/pagila-schema.sql not found in any folder above "
-                + Path.of("").toAbsolutePath() + "; the Pagila round trip needs the shared fixtures checked out");
+        Assumptions.abort("shared/fixtures/pagila/pagila-schema.sql not found in any folder above "
+                + Path.of("").toAbsolutePath() + "; the Pagila round trip needs the shared fixtures beside the checkout");
+        return null;
     }
 
     private static PostgresDumpResult assertRoundTrip(int jobs) throws Exception {
