@@ -18,9 +18,10 @@ import java.util.Objects;
  * one transaction; verification can prove a backup restores. Thread-safe: each call is independent.
  *
  * <pre>{@code
- * Backups backups = Backups.create(DatabaseUrl.parse("postgresql://app@localhost/app"), BackupConfig.defaults());
+ * BackupConfig config = BackupConfig.defaults();
+ * Backups backups = Backups.create(DatabaseUrl.parse("postgresql://app@localhost/app"), config);
  * BackupManifest written = backups.backup();
- * VerifyResult proof = backups.verify(backups.dir().resolve(written.file()), true, scratchServer);
+ * VerifyResult proof = Backups.verify(backups.dir().resolve(written.file()), true, scratchServer, config);
  * }</pre>
  */
 public final class Backups {

@@ -246,6 +246,15 @@ class SqliteBackupTest {
     }
 
     @Test
+    void restoringAFileThatDoesNotExistSaysSoBeforeAnythingElse() {
+        Path missing = dumps().resolve("gone_2026-01-01T00-00-00-000Z.sql.zst");
+        assertThatThrownBy(() -> Backups.create(sqlite.url(), config()).restore(missing, RestoreOptions.defaults()))
+                .hasMessageContaining("There is no backup file").hasMessageContaining("gone_")
+                .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.CONFIGURATION);
+        assertThat(sqlite.path()).doesNotExist();
+    }
+
+    @Test
     void aBackupFromANewerSchemaNeedsForce() throws Exception {
         SqliteFixture.create(sqlite.url());
         BackupManifest m = Backups.create(sqlite.url(), config()).backup();

@@ -43,6 +43,10 @@ public final class RestoreJob {
 
     public RestoreResult restore(Path file, RestoreOptions options) {
         Instant started = Instant.now();
+        if (!Files.isRegularFile(file)) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "There is no backup file " + file
+                    + ": name an existing file, or leave it out to restore the newest backup in --dir.");
+        }
         Optional<BackupManifest> manifest = ManifestStore.read(file);
         List<String> warnings = new ArrayList<>();
         String dialect = BackupFiles.dialect(file, manifest);
@@ -62,8 +66,8 @@ public final class RestoreJob {
             tables = restoreSqlite(file, manifest, options.clean());
             schemaVersion = sqliteSchemaVersion();
         } else {
-            PostgresRestore.Outcome outcome = new PostgresRestore(url.toDataSource(), config.environment(), config.historyTable()).restore(file, manifest,
-                    options.clean());
+            PostgresRestore.Outcome outcome = new PostgresRestore(url.toDataSource(), config.environment(),
+                    config.historyTable()).restore(file, manifest, options.clean());
             tables = outcome.tables();
             schemaVersion = outcome.schemaVersion();
         }

@@ -12,6 +12,7 @@ import dev.mooring.backup.internal.postgres.ScriptResult;
 import dev.mooring.backup.internal.sqlite.SqliteCheck;
 import dev.mooring.backup.internal.sqlite.SqliteRestore;
 import dev.mooring.backup.internal.sqlite.SqliteTables;
+import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.Migrator;
 
@@ -51,7 +52,7 @@ public final class VerifyJob {
     /** Verifies {@code file}; {@code scratch} is needed for a PostgreSQL backup with {@code restore}. */
     public VerifyResult verify(Path file, boolean restore, ScratchServer scratch) {
         if (!Files.isRegularFile(file)) {
-            throw new MooringException(dev.mooring.core.ErrorCode.CONFIGURATION, "There is no backup file " + file + ".");
+            throw new MooringException(ErrorCode.CONFIGURATION, "There is no backup file " + file + ".");
         }
         Optional<BackupManifest> manifest = ManifestStore.read(file);
         String dialect = BackupFiles.dialect(file, manifest);

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -120,9 +119,11 @@ public final class SqliteBackupJob {
     private WrittenFile store(Path snapshot, Path target, char[] passphrase) throws IOException {
         long size = Files.size(snapshot);
         if (config.compression() == Compression.NONE && passphrase == null) {
-            // The snapshot already is the backup: owner-only, complete. Renaming it avoids copying every byte again.
+            // The snapshot already is the backup: owner-only, complete. Linking it into place avoids copying every
+            // byte again and, unlike a rename, fails rather than replace a file that is already there.
             String sha256 = FileDigest.sha256(snapshot);
-            Files.move(snapshot, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.createLink(target, snapshot);
+            Files.delete(snapshot);
             return new WrittenFile(target, size, size, sha256);
         }
         try (BackupFileWriter writer = BackupFileWriter.create(target, config.compression(), passphrase)) {
