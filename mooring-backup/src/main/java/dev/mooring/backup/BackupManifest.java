@@ -24,7 +24,9 @@ import java.util.Objects;
  * @param fileBytes      the size of the file on disk
  * @param sha256         the SHA-256 of the file on disk, hex
  * @param schemas        the PostgreSQL schemas the backup recreates (empty for SQLite)
- * @param tables         every table with data: rows and content checksum, taken in the backup's snapshot
+ * @param tables         every table with data: rows and content checksum, taken in the backup's snapshot. A SQLite
+ *                       backup is written with row counts only; its first verification reads the checksums from the
+ *                       backup file (which is the snapshot) and records them here
  * @param mooringVersion the Mooring version that wrote it
  * @param verification   the last verification, {@code null} when never verified
  */
@@ -63,6 +65,18 @@ public record BackupManifest(int format, String file, String database, String so
         return new BackupManifest(format, file, database, source, dialect, serverVersion, schemaVersion, engine,
                 startedAt, durationMs, compression, encryption, contentBytes, fileBytes, sha256, schemas, tables,
                 mooringVersion, verification);
+    }
+
+    /** A copy with these tables, e.g. with the checksums a first verification computed. */
+    public BackupManifest withTables(List<TableSummary> tables) {
+        return new BackupManifest(format, file, database, source, dialect, serverVersion, schemaVersion, engine,
+                startedAt, durationMs, compression, encryption, contentBytes, fileBytes, sha256, schemas, tables,
+                mooringVersion, verification);
+    }
+
+    /** Whether some table's checksum is still to be computed. */
+    public boolean checksumsPending() {
+        return tables.stream().anyMatch(t -> t.checksum() == null);
     }
 
     /**

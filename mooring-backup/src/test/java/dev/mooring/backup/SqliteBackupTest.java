@@ -77,6 +77,59 @@ class SqliteBackupTest {
     }
 
     @Test
+    void rowCountsAreRecordedAtBackupAndChecksumsAtTheFirstVerification() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupManifest m = Backups.create(sqlite.url(), config().withCompression(Compression.NONE)).backup();
+        Path file = dumps().resolve(m.file());
+        List<TableSummary> source = summaries(sqlite.url());
+
+        assertThat(m.tables()).extracting(TableSummary::table, TableSummary::rows)
+                .containsExactlyElementsOf(source.stream().map(t -> org.assertj.core.groups.Tuple.tuple(t.table(), t.rows()))
+                        .toList());
+        assertThat(m.checksumsPending()).isTrue();
+        assertThat(ManifestStore.read(file).orElseThrow().tables()).allMatch(t -> t.checksum() == null);
+
+        VerifyResult first = Backups.verify(file, false, null, config());
+
+        assertThat(first.passed()).as(first.problems().toString()).isTrue();
+        assertThat(first.checks()).contains("content checksums computed from the backup file and recorded in the manifest");
+        assertThat(ManifestStore.read(file).orElseThrow().tables()).isEqualTo(source);
+
+        // From now on the recorded checksums are what the file is held to: a backup whose rows were changed, even
+        // with the manifest's SHA-256 forged to match, is caught row for row.
+        Path copy = sqlite.folder().resolve("edited.db");
+        Files.copy(file, copy);
+        execute(DatabaseUrl.parse(copy.toString()), "UPDATE notes SET body = 'forged' WHERE id = 3");
+        Files.copy(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        BackupManifest recorded = ManifestStore.read(file).orElseThrow();
+        ManifestStore.write(file, new BackupManifest(recorded.format(), recorded.file(), recorded.database(),
+                recorded.source(), recorded.dialect(), recorded.serverVersion(), recorded.schemaVersion(),
+                recorded.engine(), recorded.startedAt(), recorded.durationMs(), recorded.compression(),
+                recorded.encryption(), recorded.contentBytes(), Files.size(file),
+                dev.mooring.backup.internal.file.FileDigest.sha256(file), recorded.schemas(), recorded.tables(),
+                recorded.mooringVersion(), recorded.verification()));
+
+        VerifyResult second = Backups.verify(file, true, null, config());
+
+        assertThat(second.passed()).isFalse();
+        assertThat(second.problems()).anyMatch(p -> p.contains("table notes has the right row count but different content"));
+        assertThat(ManifestStore.read(file).orElseThrow().tables()).isEqualTo(source);
+    }
+
+    @Test
+    void verifyWithRestoreRecordsTheChecksumsItComparedTheRestoreWith() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        BackupManifest m = Backups.create(sqlite.url(), config()).backup();
+        Path file = dumps().resolve(m.file());
+
+        VerifyResult v = Backups.verify(file, true, null, config());
+
+        assertThat(v.passed()).as(v.problems().toString()).isTrue();
+        assertThat(v.manifest().tables()).isEqualTo(summaries(sqlite.url()));
+        assertThat(v.manifest().verification().restored()).isTrue();
+    }
+
+    @Test
     void backupFilesAndManifestsAreOwnerOnly() throws Exception {
         SqliteFixture.create(sqlite.url());
         for (Compression c : Compression.values()) {

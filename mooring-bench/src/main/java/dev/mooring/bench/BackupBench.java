@@ -104,6 +104,19 @@ public final class BackupBench {
         return size;
     }
 
+    /** A SQLite backup and its first verification, which reads every row for the manifest's checksums. */
+    private long mooringAndVerify(DatabaseUrl url) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("mooring"));
+        BackupConfig config = BackupConfig.defaults().withDir(dir).withCompression(Compression.NONE);
+        BackupManifest m = Backups.create(url, config).backup();
+        if (!Backups.verify(dir.resolve(m.file()), false, null, config).passed()) {
+            throw new IllegalStateException("the benchmark's backup did not verify");
+        }
+        long size = m.fileBytes();
+        ExternalTools.deleteTree(dir);
+        return size;
+    }
+
     private void postgresRestore(EmbeddedPostgresServer pg, String db) throws Exception {
         Path plain = work.resolve("restore-pg_dump.sql");
         ExternalTools.pgDump(pg, db, "p", plain, true);
@@ -150,6 +163,7 @@ public final class BackupBench {
         contenders.put("online backup API (floor)", () -> ExternalTools.sqliteBackupApi(file, work.resolve("floor.db")));
         contenders.put("mooring none", () -> mooring(url, Compression.NONE, 1));
         contenders.put("mooring zstd", () -> mooring(url, Compression.ZSTD, 1));
+        contenders.put("mooring none, then verify", () -> mooringAndVerify(url));
         Map<String, Timing> timings = Timing.measure(contenders, rounds);
         report.append("### Backup, SQLite (").append(mb(bytes)).append(" MB file)\n\n");
         report.append(Timing.table(timings, bytes, "online backup API (floor)", null)).append('\n');

@@ -43,6 +43,8 @@ public final class VerifyJob {
     private final String historyTable;
     private final List<String> checks = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    /** A SQLite backup's tables with the checksums its first verification computed; {@code null} otherwise. */
+    private List<TableSummary> completedTables;
 
     public VerifyJob(Map<String, String> environment, String historyTable) {
         this.environment = environment;
@@ -66,10 +68,9 @@ public final class VerifyJob {
         try {
             if ("sqlite".equals(dialect)) {
                 temp = BackupFiles.decodeToTemp(file, environment, tempDir(file));
-                record("structure: decrypts, decompresses, SQLite integrity_check and foreign_key_check pass,"
-                        + " rows and checksums match", SqliteCheck.problems(temp, expected, true));
+                List<TableSummary> reference = checkSqlite(temp, manifest);
                 if (restore && problems.isEmpty()) {
-                    restoreSqlite(temp, expected, manifest);
+                    restoreSqlite(temp, reference, manifest);
                 }
             } else {
                 scanScript(file, expected);
@@ -146,6 +147,30 @@ public final class VerifyJob {
         }
     }
 
+    /**
+     * SQLite's checks on the decoded backup and its tables against the manifest. A backup written without checksums
+     * gets them here, from the file itself, which is the snapshot; they are what the scratch restore is compared
+     * with and are recorded in the manifest. Returns the tables to compare a restore with.
+     */
+    private List<TableSummary> checkSqlite(Path decoded, Optional<BackupManifest> manifest) {
+        SqliteCheck.Inspection inspection = SqliteCheck.inspect(decoded, true);
+        List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
+        List<String> found = new ArrayList<>(inspection.problems());
+        if (inspection.tables() != null && expected != null) {
+            found.addAll(TableDiff.compare(expected, inspection.tables()));
+        }
+        record("structure: decrypts, decompresses, SQLite integrity_check and foreign_key_check pass,"
+                + " rows and checksums match", found);
+        if (inspection.tables() == null || !found.isEmpty()) {
+            return expected;
+        }
+        if (manifest.isPresent() && manifest.get().checksumsPending()) {
+            completedTables = inspection.tables();
+            checks.add("content checksums computed from the backup file and recorded in the manifest");
+        }
+        return expected == null ? null : inspection.tables();
+    }
+
     private void restoreSqlite(Path decoded, List<TableSummary> expected, Optional<BackupManifest> manifest) {
         Path target = decoded.resolveSibling(decoded.getFileName() + ".restored");
         try {
@@ -184,7 +209,9 @@ public final class VerifyJob {
     private VerifyResult finish(Path file, Optional<BackupManifest> manifest, boolean restored) {
         BackupManifest updated = null;
         if (manifest.isPresent()) {
-            updated = manifest.get().withVerification(new BackupManifest.Verification(Instant.now(), restored,
+            BackupManifest base = completedTables != null && problems.isEmpty()
+                    ? manifest.get().withTables(completedTables) : manifest.get();
+            updated = base.withVerification(new BackupManifest.Verification(Instant.now(), restored,
                     problems.isEmpty(), problems));
             ManifestStore.write(file, updated);
         }

@@ -116,6 +116,18 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
 
     @Override
     public OutputStream openSegment() throws IOException {
+        return openSegment(1);
+    }
+
+    /**
+     * The whole content as one segment, for producers that write a single stream (SQLite backups): zstd compresses
+     * it on every core, since nothing else runs in parallel.
+     */
+    public OutputStream openStream() throws IOException {
+        return openSegment(Runtime.getRuntime().availableProcessors());
+    }
+
+    private OutputStream openSegment(int compressorThreads) throws IOException {
         checkWritable();
         Segment segment;
         synchronized (pending) {
@@ -130,16 +142,11 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
             pending.addLast(segment);
         }
         try {
-            return new SegmentStream(this, segment, compression);
+            return new SegmentStream(this, segment, compression, compressorThreads);
         } catch (IOException | RuntimeException e) {
             fail(e);
             throw e;
         }
-    }
-
-    /** The whole content as one segment: for producers that write a single stream (SQLite backups). */
-    public OutputStream openStream() throws IOException {
-        return openSegment();
     }
 
     /**

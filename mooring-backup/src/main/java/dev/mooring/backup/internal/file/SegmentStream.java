@@ -28,10 +28,15 @@ final class SegmentStream extends OutputStream {
     private long contentBytes;
     private boolean closed;
 
-    SegmentStream(BackupFileWriter writer, Segment segment, Compression compression) throws IOException {
+    /**
+     * @param compressorThreads how many threads zstd compresses this segment with: 1 where producers already run
+     *                          in parallel (one segment each), more for a single stream that is the whole backup
+     */
+    SegmentStream(BackupFileWriter writer, Segment segment, Compression compression, int compressorThreads)
+            throws IOException {
         this.writer = writer;
         this.segment = segment;
-        this.compressor = compressor(compression, segment);
+        this.compressor = compressor(compression, segment, compressorThreads);
     }
 
     @Override
@@ -100,14 +105,17 @@ final class SegmentStream extends OutputStream {
         compressor.write(b, offset, length);
     }
 
-    private static OutputStream compressor(Compression compression, OutputStream segment) throws IOException {
+    private static OutputStream compressor(Compression compression, OutputStream segment, int threads)
+            throws IOException {
         switch (compression) {
             case NONE:
                 return segment;
             case GZIP:
                 return new GzipMember(segment);
             case ZSTD:
-                return new ZstdOutputStreamNoFinalizer(segment, ZSTD_LEVEL).setChecksum(true);
+                ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(segment, ZSTD_LEVEL).setChecksum(true);
+                // zstd's own worker threads still write one standard frame
+                return threads > 1 ? zstd.setWorkers(threads) : zstd;
             default:
                 throw new IllegalArgumentException("compression " + compression);
         }

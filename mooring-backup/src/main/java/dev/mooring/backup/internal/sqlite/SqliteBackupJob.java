@@ -21,7 +21,9 @@ import org.sqlite.SQLiteConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,11 +31,15 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Backs up a SQLite database with SQLite's online backup API: a page-by-page copy inside one read transaction,
- * consistent even while other connections write, never a copy of the live file. Checksums and the schema version
- * are then read from that copy, so they describe exactly what the backup holds. Single use, not thread-safe.
+ * consistent even while other connections write, never a copy of the live file. Row counts and the schema version
+ * are then read from that copy, so they describe exactly what the backup holds. Content checksums are not computed
+ * here: reading every row costs several times the copy itself, and the backup file is the snapshot, so the first
+ * {@code verify} reads them from the file and records them in the manifest. Single use, not thread-safe.
  */
 public final class SqliteBackupJob {
     private final DatabaseUrl url;
@@ -61,7 +67,7 @@ public final class SqliteBackupJob {
                     passphrase != null));
             Path snapshot = PrivateFiles.createTemp(config.dir(), ".mooring-snapshot-", ".sqlite");
             try {
-                copyWithBackupApi(snapshot);
+                copyWithBackupApi(source, snapshot);
                 Snapshot content = read(snapshot);
                 progress.planned(content.tables().size(), content.tables().stream().mapToLong(TableSummary::rows).sum(),
                         Files.size(snapshot));
@@ -89,11 +95,16 @@ public final class SqliteBackupJob {
         }
     }
 
-    private void copyWithBackupApi(Path snapshot) throws SQLException {
-        try (Connection c = url.toDataSource().getConnection()) {
-            // One step (-1 pages) copies everything under one read lock, so the copy is one consistent snapshot;
-            // the busy retries cover a writer that holds the lock at the moment the copy starts.
-            c.unwrap(SQLiteConnection.class).getDatabase().backup("main", snapshot.toString(), null, 100, 300, -1);
+    private void copyWithBackupApi(Path source, Path snapshot) throws SQLException {
+        try (Connection c = SqliteTables.openReadWrite(snapshot); Statement s = c.createStatement()) {
+            // The copy runs from the destination's side so that the destination can skip its rollback journal and
+            // its fsyncs: the snapshot is a private temporary file that is synced once, when complete, before it
+            // is published. One step (-1 pages) copies everything under one read lock on the source, so the copy is
+            // one consistent snapshot; the busy retries cover a writer that holds the lock when the copy starts.
+            s.execute("PRAGMA journal_mode = OFF");
+            s.execute("PRAGMA synchronous = OFF");
+            s.execute("PRAGMA locking_mode = EXCLUSIVE");
+            c.unwrap(SQLiteConnection.class).getDatabase().restore("main", source.toString(), null, 100, 300, -1);
         }
     }
 
@@ -109,7 +120,7 @@ public final class SqliteBackupJob {
                 version = rs.getString(1);
             }
             c.setAutoCommit(false);
-            List<TableSummary> tables = SqliteTables.summarize(c, "main");
+            List<TableSummary> tables = SqliteTables.count(c, "main");
             String schemaVersion = Migrator.appliedVersion(c, config.historyTable()).orElse(null);
             c.rollback();
             return new Snapshot(version, schemaVersion, tables);
@@ -119,18 +130,34 @@ public final class SqliteBackupJob {
     private WrittenFile store(Path snapshot, Path target, char[] passphrase) throws IOException {
         long size = Files.size(snapshot);
         if (config.compression() == Compression.NONE && passphrase == null) {
-            // The snapshot already is the backup: owner-only, complete. Linking it into place avoids copying every
-            // byte again and, unlike a rename, fails rather than replace a file that is already there.
-            String sha256 = FileDigest.sha256(snapshot);
+            // The snapshot already is the backup: owner-only, complete. It is checksummed while it is synced, then
+            // linked into place, which avoids copying every byte again and, unlike a rename, fails rather than
+            // replace a file that is already there.
+            CompletableFuture<String> sha256 = CompletableFuture.supplyAsync(() -> FileDigest.sha256(snapshot));
+            try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            String digest = joined(sha256);
             Files.createLink(target, snapshot);
             Files.delete(snapshot);
-            return new WrittenFile(target, size, size, sha256);
+            return new WrittenFile(target, size, size, digest);
         }
         try (BackupFileWriter writer = BackupFileWriter.create(target, config.compression(), passphrase)) {
-            try (OutputStream out = writer.openSegment()) {
+            try (OutputStream out = writer.openStream()) {
                 Files.copy(snapshot, out);
             }
             return writer.finish();
+        }
+    }
+
+    private static String joined(CompletableFuture<String> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw e;
         }
     }
 

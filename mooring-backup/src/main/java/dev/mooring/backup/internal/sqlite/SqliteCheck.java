@@ -37,14 +37,31 @@ public final class SqliteCheck {
 
     /** What is wrong with {@code database}; empty when it is sound and matches {@code expected}. */
     public static List<String> problems(Path database, List<TableSummary> expected, boolean foreignKeys) {
+        Inspection inspection = inspect(database, foreignKeys);
+        List<String> problems = new ArrayList<>(inspection.problems());
+        if (inspection.tables() != null && expected != null) {
+            problems.addAll(TableDiff.compare(expected, inspection.tables()));
+        }
+        return problems;
+    }
+
+    /**
+     * What a decoded backup holds and what is wrong with it by SQLite's own checks.
+     *
+     * @param problems integrity (and with foreign keys, reference) findings; empty when sound
+     * @param tables   every table's rows and checksum, {@code null} when the file is unreadable or damaged
+     */
+    public record Inspection(List<String> problems, List<TableSummary> tables) {
+    }
+
+    /** Runs SQLite's checks on {@code database} and, when it is sound, reads every table's rows and checksum. */
+    public static Inspection inspect(Path database, boolean foreignKeys) {
         try (Connection c = SqliteTables.openReadOnly(database)) {
-            List<String> problems = new ArrayList<>(integrity(c, foreignKeys));
-            if (problems.isEmpty() && expected != null) {
-                problems.addAll(TableDiff.compare(expected, SqliteTables.summarize(c, "main")));
-            }
-            return problems;
+            List<String> problems = integrity(c, foreignKeys);
+            boolean damaged = problems.stream().anyMatch(p -> p.startsWith("integrity_check"));
+            return new Inspection(problems, damaged ? null : SqliteTables.summarize(c, "main"));
         } catch (SQLException e) {
-            return List.of("it is not a readable SQLite database (" + e.getMessage() + ")");
+            return new Inspection(List.of("it is not a readable SQLite database (" + e.getMessage() + ")"), null);
         }
     }
 
