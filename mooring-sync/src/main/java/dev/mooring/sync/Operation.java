@@ -1,0 +1,28 @@
+package dev.mooring.sync;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** What a change does to its row. JSON: {@code "upsert"} or {@code "delete"}. */
+public enum Operation {
+    /** Inserts the row, or sets the given columns of the existing row. */
+    UPSERT,
+    /** Deletes the row. */
+    DELETE;
+
+    /** The JSON form: the name in lower case. */
+    @JsonValue
+    public String wireName() {
+        return WireForm.name(this);
+    }
+
+    /**
+     * The operation with this JSON name.
+     *
+     * @throws IllegalArgumentException naming the text and the names allowed
+     */
+    @JsonCreator
+    public static Operation fromWireName(String text) {
+        return WireForm.constant(Operation.class, text);
+    }
+}
