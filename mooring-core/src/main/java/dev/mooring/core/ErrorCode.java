@@ -41,6 +41,10 @@ public enum ErrorCode {
     CONFIRMATION_REQUIRED(18),
     /** An external tool (pg_dump) is missing, too old, or failed. */
     EXTERNAL_TOOL(19),
+    /** A sync cursor is older than the change history the server keeps: the client must bootstrap again. */
+    CURSOR_EXPIRED(20),
+    /** A sync request had no valid bearer token, or asked for something its user may not do. */
+    AUTHENTICATION(21),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 

@@ -1,0 +1,163 @@
+package dev.mooring.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@link SyncConfig} from a YAML or JSON file (JSON is YAML, so one parser reads both):
+ *
+ * <pre>{@code
+ * tables:
+ *   - name: events              # owner column user_id, two-way, lww-column, update-wins
+ *   - name: shares
+ *     owner: owner_id
+ *     conflict: manual          # lww-column | lww-row | server-wins | client-wins | manual
+ *     manual-window: 2s
+ *     delete: newest-wins       # update-wins | newest-wins | delete-wins
+ *   - name: holidays
+ *     public-read: true
+ *   - name: reports
+ *     direction: server-to-client
+ * tombstone-retention: 90d      # s, m, h, d, ms, or ISO-8601 (PT5M)
+ * max-clock-skew: 5m
+ * }</pre>
+ *
+ * Unknown keys are errors that name the key and the accepted ones. Stateless.
+ */
+public final class SyncConfigFile {
+    private static final Set<String> TOP_KEYS = Set.of("tables", "tombstone-retention", "max-clock-skew");
+    private static final Set<String> TABLE_KEYS = Set.of("name", "owner", "public-read", "direction", "conflict",
+            "delete", "manual-window");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private SyncConfigFile() {
+    }
+
+    /** Reads {@code file}. */
+    public static SyncConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "There is no sync configuration at " + file
+                    + ": check --config.", e);
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not read " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses configuration text; {@code origin} names it in messages. */
+    public static SyncConfig parse(String text, String origin) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, origin + " is not valid YAML or JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, origin + " must be a mapping with a 'tables' list.");
+        }
+        checkKeys(root, TOP_KEYS, origin);
+        JsonNode tablesNode = root.path("tables");
+        if (!tablesNode.isArray() || tablesNode.isEmpty()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, origin + ": 'tables' must list at least one synced table,"
+                    + " e.g. tables: [{name: events}].");
+        }
+        List<SyncedTable> tables = new ArrayList<>();
+        for (JsonNode t : tablesNode) {
+            tables.add(table(t, origin));
+        }
+        return new SyncConfig(tables,
+                duration(root.get("tombstone-retention"), SyncConfig.DEFAULT_TOMBSTONE_RETENTION, "tombstone-retention", origin),
+                duration(root.get("max-clock-skew"), SyncConfig.DEFAULT_MAX_CLOCK_SKEW, "max-clock-skew", origin));
+    }
+
+    private static SyncedTable table(JsonNode t, String origin) {
+        if (t.isTextual()) {
+            return SyncedTable.owned(t.asText());
+        }
+        if (!t.isObject() || !t.path("name").isTextual()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, origin + ": every entry of 'tables' needs a 'name'"
+                    + " (got " + t + ").");
+        }
+        String name = t.get("name").asText();
+        checkKeys(t, TABLE_KEYS, origin + ", table " + name);
+        SyncedTable table = t.path("public-read").asBoolean(false) ? SyncedTable.publicRead(name) : SyncedTable.owned(name);
+        if (t.has("owner")) {
+            if (table.publicRead()) {
+                throw new MooringException(ErrorCode.CONFIGURATION, origin + ", table " + name
+                        + ": a public-read table has no owner; remove 'owner' or 'public-read'.");
+            }
+            table = table.withOwnerColumn(t.get("owner").asText());
+        }
+        if (t.has("direction")) {
+            table = table.withDirection(Direction.parse(t.get("direction").asText()));
+        }
+        if (t.has("conflict")) {
+            table = table.withConflictPolicy(ConflictPolicy.parse(t.get("conflict").asText()));
+        }
+        if (t.has("delete")) {
+            table = table.withDeletePolicy(DeletePolicy.parse(t.get("delete").asText()));
+        }
+        return table.withManualWindow(duration(t.get("manual-window"), table.manualWindow(), "manual-window", origin));
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> accepted, String where) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String key = names.next();
+            if (!accepted.contains(key)) {
+                throw new MooringException(ErrorCode.CONFIGURATION, where + ": unknown key '" + key + "'; accepted: "
+                        + String.join(", ", accepted.stream().sorted().toList()) + ".");
+            }
+        }
+    }
+
+    /** {@code 90d}, {@code 5m}, {@code 1s}, {@code 500ms} or ISO-8601 ({@code PT5M}). */
+    static Duration duration(JsonNode node, Duration fallback, String key, String origin) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        String text = node.asText().trim();
+        Matcher m = SHORT_DURATION.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                    return Duration.ofSeconds(n);
+                case "m":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                default:
+                    return Duration.ofDays(n);
+            }
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, origin + ": " + key + " '" + text
+                    + "' is not a duration; write e.g. 90d, 5m, 1s, 500ms or PT5M.", e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.mooring.server;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.server.internal.ChangeFeed;
+import dev.mooring.server.internal.FeedPosition;
+import dev.mooring.server.internal.Nodes;
+import dev.mooring.server.internal.PushApplier;
+import dev.mooring.server.internal.TableCatalog;
+import dev.mooring.sync.HybridClock;
+import dev.mooring.sync.PullResponse;
+import dev.mooring.sync.PushRequest;
+import dev.mooring.sync.PushResponse;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+
+/**
+ * The server side of sync as a Java API, what the HTTP layer calls: pull a user's changes, push a node's changes.
+ * The caller has authenticated {@code userId}; everything here is checked against it and against the real schema.
+ * Thread-safe; one instance per server.
+ *
+ * <pre>{@code
+ * SyncSchema.install(dataSource, config);
+ * SyncService sync = SyncService.create(dataSource, config);
+ * PullResponse page = sync.pull("user-1", "phone-1", null, 500);      // a fresh client: bootstrap first
+ * }</pre>
+ */
+public final class SyncService {
+    public static final int MAX_PAGE = 10_000;
+
+    private final DataSource dataSource;
+    private final SyncConfig config;
+    private final TableCatalog catalog;
+    private final HybridClock clock;
+    private final ChangeFeed feed;
+    private final PushApplier applier;
+
+    private SyncService(DataSource dataSource, SyncConfig config, TableCatalog catalog, HybridClock clock) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.catalog = catalog;
+        this.clock = clock;
+        this.feed = new ChangeFeed(catalog);
+        this.applier = new PushApplier(catalog, clock);
+    }
+
+    /**
+     * A service over a database where {@link SyncSchema#install} has run with the same configuration.
+     *
+     * @throws MooringException {@code CONFIGURATION} naming every synced table that cannot sync
+     */
+    public static SyncService create(DataSource dataSource, SyncConfig config) {
+        return create(dataSource, config, HybridClock.create("server", System::currentTimeMillis, config.maxClockSkew()));
+    }
+
+    /** As {@link #create(DataSource, SyncConfig)} with a given clock (tests, several servers with distinct ids). */
+    public static SyncService create(DataSource dataSource, SyncConfig config, HybridClock clock) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        try (Connection c = dataSource.getConnection()) {
+            return new SyncService(dataSource, config, TableCatalog.read(c, config), clock);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the synced tables: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The next page of what {@code userId} may see after {@code cursor}: their own rows and public-read rows. A
+     * {@code null} cursor starts with a bootstrap of the current rows. Changes are delivered only once their
+     * transaction is older than every running one, so a late commit is delivered late and never skipped.
+     *
+     * @throws MooringException {@code CURSOR_EXPIRED} when the cursor is older than the kept history (bootstrap
+     *                          again); {@code USAGE} for a cursor this server did not issue or a bad limit;
+     *                          {@code AUTHENTICATION} when the node belongs to another user
+     */
+    public PullResponse pull(String userId, String nodeId, String cursor, int limit) {
+        Objects.requireNonNull(userId, "userId");
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new MooringException(ErrorCode.USAGE, "limit must be between 1 and " + MAX_PAGE + ", was " + limit);
+        }
+        FeedPosition from = FeedPosition.decode(cursor);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (nodeId != null) {
+                    Nodes.claim(c, nodeId, userId);
+                }
+                ChangeFeed.Page page = feed.read(c, userId, nodeId, from, limit);
+                if (nodeId != null && !page.next().bootstrap()) {
+                    Nodes.pulledTo(c, nodeId, page.next().xid());
+                }
+                c.commit();
+                return new PullResponse(page.changes(), page.next().encode(), page.hasMore(), page.bootstrap(),
+                        clock.now());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read changes: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies a batch of one node's changes in one transaction and says, change by change, what became of it. A
+     * change the server has already applied (same node, same or lower sequence) is reported as a duplicate and
+     * applied nothing twice; a change the user may not make is rejected with the reason, and nothing else moves.
+     *
+     * @throws MooringException {@code AUTHENTICATION} when the node belongs to another user
+     */
+    public PushResponse push(String userId, PushRequest request) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(request, "request");
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                PushResponse response = applier.apply(c, userId, request);
+                c.commit();
+                return response;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not apply the pushed changes: " + e.getMessage(), e);
+        }
+    }
+
+    /** This server's clock: every response carries its time. */
+    public HybridClock clock() {
+        return clock;
+    }
+
+    public SyncConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.mooring.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mooring.server.SyncedTable;
+import dev.mooring.sync.Hlc;
+import dev.mooring.sync.Operation;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides what a pushed change does to the server's row: the table's conflict and delete policies applied to the
+ * row's current state. Pure: no I/O, so every rule is testable on its own. Stateless, thread-safe.
+ *
+ * <p>"Unseen" is the concurrency test: a change another node made to the row that this node had not pulled when
+ * it pushed. A change this node had seen is not a conflict, whatever the clocks say.
+ */
+public final class ConflictRules {
+    static final String TOMBSTONE_COLUMN = "deleted_at";
+
+    /** The newest change of the row by another node that the pushing node had not pulled. */
+    public record Unseen(Hlc hlc, String node) {
+    }
+
+    /**
+     * The row as the server has it.
+     *
+     * @param exists     whether a row with that id exists (live or tombstoned)
+     * @param tombstoned whether its {@code deleted_at} is set
+     * @param row        its columns, empty when it does not exist
+     * @param columnHlcs the hybrid logical time of each column's last write
+     * @param rowHlc     the time of the row's last write ({@link ChangeFeed#UNSTAMPED} when never stamped)
+     * @param unseen     see {@link Unseen}; {@code null} when there is none
+     */
+    public record RowState(boolean exists, boolean tombstoned, Map<String, JsonNode> row, Map<String, Hlc> columnHlcs,
+                           Hlc rowHlc, Unseen unseen) {
+        Hlc columnHlc(String column) {
+            return columnHlcs.getOrDefault(column, rowHlc);
+        }
+    }
+
+    /** What to do. */
+    public enum Action { INSERT, UPDATE, TOMBSTONE, NONE, SUPERSEDED, QUEUE }
+
+    /**
+     * @param action   what to write
+     * @param columns  for INSERT/UPDATE, the incoming columns to write
+     * @param revive   for UPDATE, also clear {@code deleted_at} (an edit brings a deleted row back)
+     * @param rule     the rule that decided, for the audit ({@code lww-column}, {@code update-wins}, …)
+     * @param conflict {@code null} when nothing concurrent was involved; otherwise the audit's result:
+     *                 {@code client}, {@code server}, {@code merged} or {@code pending}
+     */
+    public record Decision(Action action, Set<String> columns, boolean revive, String rule, String conflict) {
+    }
+
+    private ConflictRules() {
+    }
+
+    public static Decision decide(SyncedTable table, Operation op, Map<String, JsonNode> values, Hlc stamp,
+                                  RowState state) {
+        return op == Operation.DELETE ? delete(table, stamp, state) : upsert(table, values, stamp, state);
+    }
+
+    private static Decision delete(SyncedTable table, Hlc stamp, RowState state) {
+        String rule = table.deletePolicy().configName();
+        if (!state.exists() || state.tombstoned()) {
+            return new Decision(Action.NONE, Set.of(), false, rule, null);
+        }
+        switch (table.deletePolicy()) {
+            case DELETE_WINS:
+                return new Decision(Action.TOMBSTONE, Set.of(), false, rule, state.unseen() == null ? null : "client");
+            case NEWEST_WINS:
+                return stamp.compareTo(state.rowHlc()) > 0
+                        ? new Decision(Action.TOMBSTONE, Set.of(), false, rule, state.unseen() == null ? null : "client")
+                        : new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server");
+            default: // UPDATE_WINS: a delete of a row someone else changed meanwhile keeps their version
+                return state.unseen() != null
+                        ? new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server")
+                        : new Decision(Action.TOMBSTONE, Set.of(), false, rule, null);
+        }
+    }
+
+    private static Decision upsert(SyncedTable table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
+        if (!state.exists()) {
+            return new Decision(Action.INSERT, values.keySet(), false, table.conflictPolicy().configName(), null);
+        }
+        if (state.tombstoned() && !values.containsKey(TOMBSTONE_COLUMN)) {
+            return editOfDeleted(table, values, stamp, state);
+        }
+        String rule = table.conflictPolicy().configName();
+        boolean concurrent = state.unseen() != null;
+        switch (table.conflictPolicy()) {
+            case CLIENT_WINS:
+                return new Decision(Action.UPDATE, values.keySet(), false, rule, concurrent ? "client" : null);
+            case SERVER_WINS:
+                return concurrent ? new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server")
+                        : new Decision(Action.UPDATE, values.keySet(), false, rule, null);
+            case LWW_ROW:
+                return stamp.compareTo(state.rowHlc()) > 0
+                        ? new Decision(Action.UPDATE, values.keySet(), false, rule, concurrent ? "client" : null)
+                        : new Decision(Action.SUPERSEDED, Set.of(), false, rule, concurrent ? "server" : null);
+            case MANUAL:
+                if (concurrent && within(stamp, state.unseen().hlc(), table.manualWindow()) && differs(values, state.row())) {
+                    return new Decision(Action.QUEUE, Set.of(), false, rule, "pending");
+                }
+                return perColumn(values, stamp, state, "lww-column");
+            default:
+                return perColumn(values, stamp, state, rule);
+        }
+    }
+
+    /** Last writer wins column by column: the incoming columns newer than the server's are written. */
+    private static Decision perColumn(Map<String, JsonNode> values, Hlc stamp, RowState state, String rule) {
+        Set<String> winners = new LinkedHashSet<>();
+        for (String column : values.keySet()) {
+            if (stamp.compareTo(state.columnHlc(column)) > 0) {
+                winners.add(column);
+            }
+        }
+        boolean concurrent = state.unseen() != null;
+        if (winners.isEmpty()) {
+            return new Decision(Action.SUPERSEDED, Set.of(), false, rule, concurrent ? "server" : null);
+        }
+        String conflict = !concurrent ? null : winners.size() == values.size() ? "client" : "merged";
+        return new Decision(Action.UPDATE, winners, false, rule, conflict);
+    }
+
+    /** An edit of a row that is deleted on the server. */
+    private static Decision editOfDeleted(SyncedTable table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
+        String rule = table.deletePolicy().configName();
+        switch (table.deletePolicy()) {
+            case DELETE_WINS:
+                return new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server");
+            case NEWEST_WINS:
+                return stamp.compareTo(state.columnHlc(TOMBSTONE_COLUMN)) > 0
+                        ? new Decision(Action.UPDATE, values.keySet(), true, rule, "client")
+                        : new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server");
+            default: // UPDATE_WINS: the edit is kept and the row comes back
+                return new Decision(Action.UPDATE, values.keySet(), true, rule, "client");
+        }
+    }
+
+    private static boolean within(Hlc a, Hlc b, Duration window) {
+        return Math.abs(a.physicalMs() - b.physicalMs()) <= window.toMillis();
+    }
+
+    private static boolean differs(Map<String, JsonNode> values, Map<String, JsonNode> row) {
+        return values.entrySet().stream().anyMatch(e -> !e.getValue().equals(row.get(e.getKey())));
+    }
+}

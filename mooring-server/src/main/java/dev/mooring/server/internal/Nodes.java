@@ -1,0 +1,80 @@
+package dev.mooring.server.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * {@code mooring.nodes}: which user each client installation belongs to, the last change sequence applied from it
+ * (what makes pushes idempotent), how far it has pulled (what it has seen), and its clock skew. Stateless; every
+ * method runs in the caller's transaction.
+ */
+public final class Nodes {
+    /** One node as a push sees it. */
+    public record Node(long lastSeq, Long lastPulled) {
+    }
+
+    private Nodes() {
+    }
+
+    /**
+     * Registers {@code nodeId} for {@code userId} on first sight, locks its row until the transaction ends, and
+     * returns it.
+     *
+     * @throws MooringException {@code AUTHENTICATION} when the node belongs to another user
+     */
+    public static Node claim(Connection c, String nodeId, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO mooring.nodes AS n (node_id, user_id) VALUES (?, ?)
+                ON CONFLICT (node_id) DO UPDATE SET last_seen_at = now()
+                RETURNING n.user_id, n.last_seq, n.last_pulled::text
+                """)) {
+            ps.setString(1, nodeId);
+            ps.setString(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!userId.equals(rs.getString(1))) {
+                    throw new MooringException(ErrorCode.AUTHENTICATION, "node " + nodeId + " is registered to another"
+                            + " user; every installation needs its own node id.");
+                }
+                String pulled = rs.getString(3);
+                return new Node(rs.getLong(2), pulled == null ? null : Long.parseLong(pulled));
+            }
+        }
+    }
+
+    /** Records the last change sequence applied from the node. */
+    public static void applied(Connection c, String nodeId, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mooring.nodes SET last_seq = greatest(last_seq, ?) WHERE node_id = ?")) {
+            ps.setLong(1, seq);
+            ps.setString(2, nodeId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records that the node has been given every change of transactions before {@code xid}. */
+    public static void pulledTo(Connection c, String nodeId, long xid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mooring.nodes SET last_pulled = ?::xid8 WHERE node_id = ?")) {
+            ps.setString(1, Long.toString(xid));
+            ps.setString(2, nodeId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records the node's clock skew against the server, and whether its time had to be clamped. */
+    public static void skew(Connection c, String nodeId, long skewMs, boolean clamped) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mooring.nodes SET last_skew_ms = ?,"
+                + " clamped_count = clamped_count + ? WHERE node_id = ?")) {
+            ps.setLong(1, skewMs);
+            ps.setInt(2, clamped ? 1 : 0);
+            ps.setString(3, nodeId);
+            ps.executeUpdate();
+        }
+    }
+}

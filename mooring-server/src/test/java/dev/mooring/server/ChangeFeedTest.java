@@ -1,0 +1,107 @@
+package dev.mooring.server;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.sync.PulledChange;
+import dev.mooring.testing.PostgresDatabaseExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+
+import static dev.mooring.server.SyncTestSupport.execute;
+import static dev.mooring.server.SyncTestSupport.pullAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChangeFeedTest {
+    @RegisterExtension
+    static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perMethod();
+
+    SyncService sync;
+
+    @BeforeEach
+    void install() throws Exception {
+        execute(pg.dataSource(), SyncTestSupport.SCHEMA);
+        SyncSchema.install(pg.dataSource(), SyncTestSupport.config());
+        sync = SyncService.create(pg.dataSource(), SyncTestSupport.config());
+    }
+
+    @Test
+    void installingAgainChangesNothingAndAMissingTombstoneColumnIsNamedWithItsFix() throws Exception {
+        InstallReport again = SyncSchema.install(pg.dataSource(), SyncTestSupport.config());
+        assertThat(again.noChange()).as(again.toString()).isTrue();
+        assertThat(again.triggersUpToDate()).containsExactlyInAnyOrder("notes", "holidays");
+
+        execute(pg.dataSource(), "CREATE TABLE tags (id bigint PRIMARY KEY, label text)");
+        assertThatThrownBy(() -> SyncSchema.install(pg.dataSource(),
+                SyncConfig.of(SyncedTable.owned("notes"), SyncedTable.owned("tags"))))
+                .isInstanceOf(MooringException.class)
+                .hasMessageContaining("table tags: column id is bigint")
+                .hasMessageContaining("ALTER TABLE \"tags\" ADD COLUMN deleted_at timestamptz")
+                .hasMessageContaining("has no owner column user_id");
+    }
+
+    @Test
+    void pullNeverSkipsChangesFromLateCommits() throws Exception {
+        String[] cursor = {null};
+        assertThat(pullAll(sync, "u1", "n1", cursor)).isEmpty();
+        try (Connection early = pg.dataSource().getConnection(); Statement s = early.createStatement()) {
+            early.setAutoCommit(false);
+            s.execute("INSERT INTO notes (id, user_id, title) VALUES ('00000000-0000-0000-0000-00000000000a', 'u1', 'early')");
+            // A later transaction commits first: a sequence cursor would move past the early one here.
+            execute(pg.dataSource(), "INSERT INTO notes (id, user_id, title) VALUES ('00000000-0000-0000-0000-00000000000b', 'u1', 'late')");
+
+            List<PulledChange> whileOpen = pullAll(sync, "u1", "n1", cursor);
+
+            assertThat(whileOpen).as("nothing after the open transaction is delivered yet").isEmpty();
+            early.commit();
+        }
+        List<PulledChange> after = pullAll(sync, "u1", "n1", cursor);
+
+        assertThat(after).extracting(c -> c.values().get("title").asText()).containsExactly("early", "late");
+        assertThat(pullAll(sync, "u1", "n1", cursor)).as("delivered once").isEmpty();
+    }
+
+    @Test
+    void aFreshClientGetsItsOwnAndPublicRowsThenFollowsTheFeed() throws Exception {
+        execute(pg.dataSource(), """
+                INSERT INTO notes (id, user_id, title) VALUES
+                  ('00000000-0000-0000-0000-000000000001', 'u1', 'one'),
+                  ('00000000-0000-0000-0000-000000000002', 'u1', 'two'),
+                  ('00000000-0000-0000-0000-000000000003', 'u2', 'not yours'),
+                  ('00000000-0000-0000-0000-000000000004', 'u1', 'three');
+                INSERT INTO holidays (id, name) VALUES ('tet', 'Tết');
+                UPDATE notes SET deleted_at = now() WHERE title = 'three';
+                """);
+        String[] cursor = {null};
+
+        List<PulledChange> first = pullAll(sync, "u1", "n1", cursor);
+
+        assertThat(first).extracting(c -> c.values().containsKey("title") ? c.values().get("title").asText()
+                : c.values().get("name").asText()).containsSubsequence("one", "two").contains("Tết")
+                .doesNotContain("not yours");
+        execute(pg.dataSource(), "UPDATE notes SET body = 'edited' WHERE title = 'one'");
+        List<PulledChange> next = pullAll(sync, "u1", "n1", cursor);
+        assertThat(next).singleElement().satisfies(c -> {
+            assertThat(c.values()).containsOnlyKeys("body");
+            assertThat(c.values().get("body").asText()).isEqualTo("edited");
+        });
+    }
+
+    @Test
+    void aCursorOlderThanTheKeptHistoryMustBootstrapAgain() throws Exception {
+        String[] cursor = {null};
+        pullAll(sync, "u1", "n1", cursor);
+        execute(pg.dataSource(), "UPDATE mooring.retention SET pruned_below = (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + 10)::text::xid8");
+
+        assertThatThrownBy(() -> sync.pull("u1", "n1", cursor[0], 10))
+                .isInstanceOf(MooringException.class).hasMessageContaining("start over without a cursor")
+                .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.CURSOR_EXPIRED);
+        assertThatThrownBy(() -> sync.pull("u1", "n1", "c1.banana", 10))
+                .hasMessageContaining("is not one this server issued");
+    }
+}
