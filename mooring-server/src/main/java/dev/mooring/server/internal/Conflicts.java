@@ -1,10 +1,6 @@
 package dev.mooring.server.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mooring.core.ErrorCode;
-import dev.mooring.core.MooringException;
 import dev.mooring.sync.RowChange;
 
 import java.sql.Connection;
@@ -19,8 +15,6 @@ final class Conflicts {
     /** Records a conflict: both versions, the rule that decided, the result. */
     static void record(Connection c, TableCatalog.Table table, RowChange change, ServerRow server,
                        ConflictRules.Decision decision, ObjectMapper json) throws SQLException {
-        ObjectNode client = json.createObjectNode();
-        change.values().forEach(client::set);
         String owner = table.sync().ownerColumn();
         String audience = owner == null ? "*" : server.state().row().getOrDefault(owner, json.nullNode()).asText();
         try (PreparedStatement ps = c.prepareStatement("""
@@ -32,7 +26,7 @@ final class Conflicts {
             ps.setString(2, change.id());
             ps.setString(3, audience);
             ps.setString(4, server.json());
-            ps.setString(5, write(json, client));
+            ps.setString(5, RowWriter.document(change.values()));
             ps.setString(6, change.nodeId());
             ps.setString(7, change.hlc().toString());
             ps.setLong(8, change.clientSeq());
@@ -40,14 +34,6 @@ final class Conflicts {
             ps.setString(10, decision.conflict());
             ps.setString(11, "pending".equals(decision.conflict()) ? "pending" : "resolved");
             ps.executeUpdate();
-        }
-    }
-
-    private static String write(ObjectMapper json, ObjectNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new MooringException(ErrorCode.INTERNAL, "could not write JSON: " + e.getMessage(), e);
         }
     }
 }

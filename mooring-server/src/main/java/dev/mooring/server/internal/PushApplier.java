@@ -1,11 +1,7 @@
 package dev.mooring.server.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mooring.core.ErrorCode;
-import dev.mooring.core.MooringException;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.Hlc;
@@ -16,15 +12,12 @@ import dev.mooring.sync.RowChange;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Applies one node's pushed batch inside the caller's transaction: checks each change against the real schema and
@@ -46,7 +39,7 @@ public final class PushApplier {
     public PushResponse apply(Connection c, String userId, PushRequest request) throws SQLException {
         String node = request.nodeId();
         Nodes.Node state = Nodes.claim(c, node, userId);
-        stampSession(c, node, userId);
+        RowWriter.stampSession(c, node, userId, "sync");
         long applied = state.lastSeq();
         List<ChangeResult> results = new ArrayList<>();
         for (RowChange change : request.changes()) {
@@ -102,15 +95,13 @@ public final class PushApplier {
         }
         ConflictRules.Decision decision = ConflictRules.decide(table.sync(), change.op(), change.values(), stamp,
                 current.state());
-        setHlc(c, stamp);
+        RowWriter.stampHlc(c, stamp);
         switch (decision.action()) {
             case INSERT:
                 Map<String, JsonNode> row = new LinkedHashMap<>(change.values());
                 row.put("id", json.getNodeFactory().textNode(change.id()));
                 row.putIfAbsent(owner, json.getNodeFactory().textNode(userId));
-                write(c, "INSERT INTO " + table.sqlName() + " (" + columnList(row.keySet(), "") + ") SELECT "
-                        + columnList(row.keySet(), "p.") + " FROM jsonb_populate_record(NULL::" + table.sqlName()
-                        + ", ?::jsonb) p", table, row, null);
+                RowWriter.insert(c, table, row);
                 break;
             case UPDATE:
                 Map<String, JsonNode> values = new LinkedHashMap<>();
@@ -118,11 +109,7 @@ public final class PushApplier {
                 if (decision.revive()) {
                     values.put(ConflictRules.TOMBSTONE_COLUMN, json.nullNode());
                 }
-                write(c, "UPDATE " + table.sqlName() + " r SET " + values.keySet().stream()
-                        .map(col -> TableCatalog.quote(col) + " = p." + TableCatalog.quote(col))
-                        .collect(Collectors.joining(", ")) + " FROM jsonb_populate_record(NULL::" + table.sqlName()
-                        + ", ?::jsonb) p WHERE r.id = CAST(? AS " + table.columns().get("id") + ")", table, values,
-                        change.id());
+                RowWriter.update(c, table, change.id(), values);
                 break;
             case TOMBSTONE:
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + table.sqlName() + " SET deleted_at = now()"
@@ -149,29 +136,11 @@ public final class PushApplier {
         }
     }
 
-    private void write(Connection c, String sql, TableCatalog.Table table, Map<String, JsonNode> values, String id)
-            throws SQLException {
-        ObjectNode document = json.createObjectNode();
-        values.forEach(document::set);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, text(document));
-            if (id != null) {
-                ps.setString(2, id);
-            }
-            ps.executeUpdate();
-        }
-    }
-
     /** Every column must exist; the id may not change; a row may not be given to another user. */
     private static String checkValues(TableCatalog.Table table, RowChange change, String userId) {
-        for (Map.Entry<String, JsonNode> e : change.values().entrySet()) {
-            if (!table.hasColumn(e.getKey())) {
-                return "table " + change.table() + " has no column " + e.getKey();
-            }
-        }
-        JsonNode id = change.values().get("id");
-        if (id != null && !change.id().equals(id.asText())) {
-            return "the values change the row's id; ids never change";
+        String problem = RowWriter.problem(table, change.id(), change.values());
+        if (problem != null) {
+            return problem;
         }
         JsonNode owner = change.values().get(table.sync().ownerColumn());
         if (owner != null && !userId.equals(owner.asText())) {
@@ -180,39 +149,11 @@ public final class PushApplier {
         return null;
     }
 
-    private static void stampSession(Connection c, String node, String userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('mooring.node', ?, true),"
-                + " set_config('mooring.user', ?, true), set_config('mooring.source', 'sync', true)")) {
-            ps.setString(1, node);
-            ps.setString(2, userId);
-            ps.execute();
-        }
-    }
-
-    private static void setHlc(Connection c, Hlc stamp) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('mooring.hlc', ?, true)")) {
-            ps.setString(1, stamp.toString());
-            ps.execute();
-        }
-    }
-
-    private static String columnList(Set<String> columns, String prefix) {
-        return columns.stream().map(col -> prefix + TableCatalog.quote(col)).collect(Collectors.joining(", "));
-    }
-
     private static ChangeResult rejected(RowChange change, String reason) {
         return new ChangeResult(change.clientSeq(), ChangeStatus.REJECTED, reason);
     }
 
     private static String firstLine(String message) {
         return message == null ? "no message" : message.lines().findFirst().orElse(message);
-    }
-
-    private String text(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new MooringException(ErrorCode.INTERNAL, "could not write JSON: " + e.getMessage(), e);
-        }
     }
 }
