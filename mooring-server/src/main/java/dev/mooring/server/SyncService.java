@@ -138,4 +138,9 @@ public final class SyncService {
     public SyncConfig config() {
         return config;
     }
+
+    /** The synced tables as they exist, what other server parts check names against. */
+    TableCatalog catalog() {
+        return catalog;
+    }
 }
