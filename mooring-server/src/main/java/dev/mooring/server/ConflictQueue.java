@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -177,7 +178,7 @@ public final class ConflictQueue {
                                   String resolvedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE mooring.conflicts SET status = 'resolved', result = ?,"
                 + " resolved_values = ?::jsonb, resolved_at = now(), resolved_by = ? WHERE id = ? RETURNING " + COLUMNS)) {
-            ps.setString(1, choice.name().toLowerCase(java.util.Locale.ROOT));
+            ps.setString(1, choice.name().toLowerCase(Locale.ROOT));
             ps.setString(2, written == null ? null : RowWriter.document(written));
             ps.setString(3, resolvedBy);
             ps.setLong(4, id);

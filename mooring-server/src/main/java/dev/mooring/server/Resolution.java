@@ -7,6 +7,7 @@ import dev.mooring.core.MooringException;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -37,7 +38,7 @@ public record Resolution(Choice choice, Map<String, JsonNode> values) {
         }
         if (choice != Choice.MERGED && !copy.isEmpty()) {
             throw new MooringException(ErrorCode.USAGE, "values belong to a merged resolution only; "
-                    + choice.name().toLowerCase(java.util.Locale.ROOT) + " takes a version as it is");
+                    + choice.name().toLowerCase(Locale.ROOT) + " takes a version as it is");
         }
         values = Collections.unmodifiableMap(copy);
     }
