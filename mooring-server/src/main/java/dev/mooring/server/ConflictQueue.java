@@ -8,6 +8,7 @@ import dev.mooring.core.MooringException;
 import dev.mooring.server.internal.RowWriter;
 import dev.mooring.server.internal.SqlValues;
 import dev.mooring.server.internal.TableCatalog;
+import dev.mooring.server.internal.Transactions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -100,28 +101,18 @@ public final class ConflictQueue {
             throw new MooringException(ErrorCode.USAGE, "say who resolves the conflict; resolvedBy was "
                     + (resolvedBy == null ? "missing" : "blank"));
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Conflict conflict = lock(c, id, ownerOrNull);
-                Map<String, JsonNode> written = switch (resolution.choice()) {
-                    case SERVER -> null;
-                    case CLIENT -> fields(conflict.clientVersion());
-                    case MERGED -> resolution.values();
-                };
-                if (written != null) {
-                    write(c, conflict, written, resolvedBy);
-                }
-                Conflict resolved = markResolved(c, id, resolution.choice(), written, resolvedBy);
-                c.commit();
-                return resolved;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return Transactions.run(dataSource, "Could not resolve conflict " + id, c -> {
+            Conflict conflict = lock(c, id, ownerOrNull);
+            Map<String, JsonNode> written = switch (resolution.choice()) {
+                case SERVER -> null;
+                case CLIENT -> fields(conflict.clientVersion());
+                case MERGED -> resolution.values();
+            };
+            if (written != null) {
+                write(c, conflict, written, resolvedBy);
             }
-        } catch (SQLException e) {
-            throw new MooringException(ErrorCode.DATABASE, "Could not resolve conflict " + id + ": " + e.getMessage(), e);
-        }
+            return markResolved(c, id, resolution.choice(), written, resolvedBy);
+        });
     }
 
     /** The pending conflict, locked until the transaction ends; another owner's is reported as missing. */

@@ -8,6 +8,7 @@ import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
 import dev.mooring.server.internal.CaptureTriggers;
 import dev.mooring.server.internal.TableCatalog;
+import dev.mooring.server.internal.Transactions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -46,20 +47,9 @@ public final class SyncSchema {
         }
         MigrateResult migrated = Migrator.create(dataSource, MigrationConfig.of(LOCATION).withTable(HISTORY_TABLE)
                 .withClassLoader(SyncSchema.class.getClassLoader())).migrate();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                CaptureTriggers.Outcome triggers = CaptureTriggers.apply(c, TableCatalog.read(c, config));
-                c.commit();
-                return new InstallReport(migrated.toVersion(),
-                        migrated.applied().stream().map(AppliedMigration::version).toList(),
-                        triggers.created(), triggers.upToDate(), triggers.removed());
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new MooringException(ErrorCode.DATABASE, "Could not install the capture triggers: " + e.getMessage(), e);
-        }
+        CaptureTriggers.Outcome triggers = Transactions.run(dataSource, "Could not install the capture triggers",
+                c -> CaptureTriggers.apply(c, TableCatalog.read(c, config)));
+        return new InstallReport(migrated.toVersion(), migrated.applied().stream().map(AppliedMigration::version).toList(),
+                triggers.created(), triggers.upToDate(), triggers.removed());
     }
 }

@@ -7,6 +7,7 @@ import dev.mooring.server.internal.FeedPosition;
 import dev.mooring.server.internal.Nodes;
 import dev.mooring.server.internal.PushApplier;
 import dev.mooring.server.internal.TableCatalog;
+import dev.mooring.server.internal.Transactions;
 import dev.mooring.sync.HybridClock;
 import dev.mooring.sync.PullResponse;
 import dev.mooring.sync.PushRequest;
@@ -83,26 +84,17 @@ public final class SyncService {
             throw new MooringException(ErrorCode.USAGE, "limit must be between 1 and " + MAX_PAGE + ", was " + limit);
         }
         FeedPosition from = FeedPosition.decode(cursor);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                if (nodeId != null) {
-                    Nodes.claim(c, nodeId, userId);
-                }
-                ChangeFeed.Page page = feed.read(c, userId, nodeId, from, limit);
-                if (nodeId != null && !page.next().bootstrap()) {
-                    Nodes.pulledTo(c, nodeId, page.next().xid());
-                }
-                c.commit();
-                return new PullResponse(page.changes(), page.next().encode(), page.hasMore(), page.bootstrap(),
-                        clock.now());
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        ChangeFeed.Page page = Transactions.run(dataSource, "Could not read changes", c -> {
+            if (nodeId != null) {
+                Nodes.claim(c, nodeId, userId);
             }
-        } catch (SQLException e) {
-            throw new MooringException(ErrorCode.DATABASE, "Could not read changes: " + e.getMessage(), e);
-        }
+            ChangeFeed.Page read = feed.read(c, userId, nodeId, from, limit);
+            if (nodeId != null && !read.next().bootstrap()) {
+                Nodes.pulledTo(c, nodeId, read.next().xid());
+            }
+            return read;
+        });
+        return new PullResponse(page.changes(), page.next().encode(), page.hasMore(), page.bootstrap(), clock.now());
     }
 
     /**
@@ -115,19 +107,7 @@ public final class SyncService {
     public PushResponse push(String userId, PushRequest request) {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(request, "request");
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                PushResponse response = applier.apply(c, userId, request);
-                c.commit();
-                return response;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new MooringException(ErrorCode.DATABASE, "Could not apply the pushed changes: " + e.getMessage(), e);
-        }
+        return Transactions.run(dataSource, "Could not apply the pushed changes", c -> applier.apply(c, userId, request));
     }
 
     /** This server's clock: every response carries its time. */
