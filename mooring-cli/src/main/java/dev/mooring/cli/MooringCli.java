@@ -1,6 +1,10 @@
 package dev.mooring.cli;
 
 import dev.mooring.cli.internal.BackupCommand;
+import dev.mooring.cli.internal.ConflictsCommand;
+import dev.mooring.cli.internal.HealthCommand;
+import dev.mooring.cli.internal.ServerCommand;
+import dev.mooring.cli.internal.TokenCommand;
 import dev.mooring.cli.internal.BaselineCommand;
 import dev.mooring.cli.internal.DriftCommand;
 import dev.mooring.cli.internal.ExportUserCommand;
@@ -31,7 +35,8 @@ import java.io.PrintWriter;
         subcommands = {QuickstartCommand.class, MigrateCommand.class, InfoCommand.class, ValidateCommand.class,
                 RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class,
                 LintCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, PruneCommand.class,
-                ExportUserCommand.class,
+                ExportUserCommand.class, ServerCommand.class, TokenCommand.class, HealthCommand.class,
+                ConflictsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {
     @CommandLine.Spec

@@ -213,6 +213,20 @@ class PushTest {
     }
 
     @Test
+    void aTableOwnedThroughItsIdLetsUsersCreateOnlyTheirOwnRow() throws Exception {
+        execute(pg.dataSource(), "CREATE TABLE accounts (id text PRIMARY KEY, email text, deleted_at timestamptz)");
+        use(SyncConfig.of(SyncedTable.owned("accounts").withOwnerColumn("id")));
+
+        PushResponse own = push("u1", "n1", upsert("n1", 1, T, "accounts", "u1", "email", "u1@example.com"));
+        PushResponse other = push("u1", "n1", upsert("n1", 2, T, "accounts", "u2", "email", "not mine"));
+
+        assertThat(own.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.APPLIED);
+        assertThat(other.results()).extracting(ChangeResult::reason).singleElement().asString()
+                .contains("owned through column id");
+        assertThat(scalar(pg.dataSource(), "SELECT string_agg(id, ',') FROM accounts")).isEqualTo("u1");
+    }
+
+    @Test
     void aClockTooFarAheadIsClampedAndTheSkewRecorded() throws Exception {
         PushResponse r = push("u1", "n1", upsert("n1", 1, T + Duration.ofHours(2).toMillis(), "notes", ID, "title", "future"));
 

@@ -31,8 +31,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Start an embedded PostgreSQL under ./mooring-data, apply the example app's server migrations to it "
-                + "and its client migrations to a local SQLite file, back up the server database and verify the backup by "
-                + "restoring it, and show the status of both.")
+                + "and its client migrations to a local SQLite file, start the sync server and sync one change between two "
+                + "devices over HTTP, back up the server database and verify the backup by restoring it, and show the "
+                + "status of both.")
 public final class QuickstartCommand implements Callable<Integer> {
     static final String SERVER_MIGRATIONS = "classpath:mooring/examples/reminders/server";
     static final String CLIENT_MIGRATIONS = "classpath:mooring/examples/reminders/client";
@@ -66,18 +67,25 @@ public final class QuickstartCommand implements Callable<Integer> {
             Migrator client = Migrator.create(clientUrl.toDataSource(), MigrationConfig.of(CLIENT_MIGRATIONS));
             MigrateResult clientResult = client.migrate();
             InfoReport clientInfo = client.info();
+            QuickstartSync.Outcome sync = new QuickstartSync().run(pg.dataSource("reminders"), SyncTarget.exampleConfig(),
+                    serverResult.toVersion(), 0, false);
             VerifyResult backup = backUpAndVerify(pg, serverUrl);
 
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("server", Map.of("url", serverUrl.redacted(), "migrate", serverResult, "info", serverInfo));
                 doc.put("client", Map.of("url", clientUrl.redacted(), "migrate", clientResult, "info", clientInfo));
+                doc.put("sync", sync);
                 doc.put("backup", backup);
                 Output.json(out, doc);
                 return 0;
             }
             Output.text(out, "PostgreSQL " + serverUrl.redacted() + " on port " + pg.port() + ": " + summary(serverResult) + "\n"
                     + "SQLite client " + clientFile + ": " + summary(clientResult) + "\n"
+                    + "Sync server " + sync.url() + ": " + ServerCommand.describe(sync.installed()) + "; device"
+                    + " quickstart-phone pushed event " + sync.pushed() + " (" + sync.pushStatus() + "), quickstart-laptop"
+                    + " pulled " + sync.pulled() + " change(s)" + (sync.laptopSawTheEvent() ? ", the new event among them"
+                    : ", WITHOUT the new event") + "\n"
                     + "Backup " + backup.file() + ": " + backup.manifest().tables().size() + " tables, "
                     + backup.manifest().totalRows() + " rows, " + (backup.passed() ? "verified by restoring it into a"
                     + " scratch database" : "VERIFICATION FAILED: " + backup.problems()) + "\n\n"
@@ -86,6 +94,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                     + "Next: inspect the client with\n"
                     + "  ./mooring info --url " + clientFile + " --locations " + CLIENT_MIGRATIONS + "\n"
                     + "and restore the backup into an empty database with ./mooring restore --url <url> --dir " + dataDir.resolve("dumps") + "\n"
+                    + "Run the sync server yourself with ./mooring server (then ./mooring token create --user <id> --url <printed url>)\n"
                     + "The embedded server stops now; its data stays in " + pgData + " for the next run.");
             return 0;
         }

@@ -11,25 +11,44 @@ import dev.mooring.sync.PushResponse;
 import dev.mooring.sync.RowChange;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies one node's pushed batch inside the caller's transaction: checks each change against the real schema and
  * the user's rights, decides it with {@link ConflictRules}, writes it stamped with its hybrid logical time (the
  * capture trigger records it), audits conflicts, and advances the node's sequence in the same transaction, so a
- * re-sent batch applies nothing twice. A change that fails is rolled back to its savepoint and rejected with the
- * reason; the rest of the batch still applies. Thread-safe: holds only the catalog and the clock.
+ * re-sent batch applies nothing twice.
+ *
+ * <p>The batch is applied in bulk: the rows of each table are read and locked in three queries, and the writes go
+ * to the server as JDBC batches, all under one savepoint. If anything in bulk fails (a value the database refuses),
+ * that savepoint is rolled back and the changes are applied one by one, each under its own savepoint, so the bad
+ * change is rejected with the database's reason and the rest still applies. A row changed twice in one batch takes
+ * the one-by-one path for its later changes, which then see the earlier one. Thread-safe: holds only the catalog
+ * and the clock.
  */
 public final class PushApplier {
     private final TableCatalog catalog;
     private final HybridClock clock;
     private final ObjectMapper json = new ObjectMapper();
+
+    /** A change that passed the checks that need no database, with its (possibly clamped) time. */
+    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp) {
+        String key() {
+            return table.sync().name() + '\u0000' + change.id();
+        }
+    }
+
+    /** What one change does: its result, the write (if any) and the conflict to audit (if any). */
+    private record Plan(ChangeResult result, RowWriter.Write write, ConflictRules.Decision conflict, ServerRow row) {
+    }
 
     public PushApplier(TableCatalog catalog, HybridClock clock) {
         this.catalog = catalog;
@@ -40,68 +59,132 @@ public final class PushApplier {
         String node = request.nodeId();
         Nodes.Node state = Nodes.claim(c, node, userId);
         RowWriter.stampSession(c, node, userId, "sync");
+        ChangeResult[] results = new ChangeResult[request.changes().size()];
+        List<Candidate> bulk = new ArrayList<>();
+        List<Candidate> oneByOne = new ArrayList<>();
+        Set<String> rowsInBulk = new HashSet<>();
         long applied = state.lastSeq();
-        List<ChangeResult> results = new ArrayList<>();
-        for (RowChange change : request.changes()) {
+        for (int i = 0; i < results.length; i++) {
+            RowChange change = request.changes().get(i);
             if (!node.equals(change.nodeId())) {
-                results.add(rejected(change, "the change is from node " + change.nodeId() + " but the batch is from "
-                        + node + "; push each node's changes as that node"));
-            } else if (change.clientSeq() <= state.lastSeq()) {
-                results.add(new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null));
-            } else {
-                HybridClock.Receipt receipt = clock.receive(change.hlc());
-                if (receipt.clamped()) {
-                    Nodes.skew(c, node, receipt.skewMs(), true);
-                }
-                results.add(applyOne(c, userId, node, state.lastPulled(), change, receipt.effectiveRemote()));
-                applied = Math.max(applied, change.clientSeq());
+                results[i] = rejected(change, "the change is from node " + change.nodeId() + " but the batch is from "
+                        + node + "; push each node's changes as that node");
+                continue;
             }
+            if (change.clientSeq() <= state.lastSeq()) {
+                results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null);
+                continue;
+            }
+            applied = Math.max(applied, change.clientSeq());
+            HybridClock.Receipt receipt = clock.receive(change.hlc());
+            if (receipt.clamped()) {
+                Nodes.skew(c, node, receipt.skewMs(), true);
+            }
+            TableCatalog.Table table = catalog.table(change.table()).orElse(null);
+            String problem = check(table, change, userId);
+            if (problem != null) {
+                results[i] = rejected(change, problem);
+                continue;
+            }
+            Candidate candidate = new Candidate(i, change, table, receipt.effectiveRemote());
+            (rowsInBulk.add(candidate.key()) ? bulk : oneByOne).add(candidate);
+        }
+        if (!applyInBulk(c, userId, node, state.lastPulled(), bulk, results)) {
+            oneByOne.addAll(bulk);
+            oneByOne.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        }
+        for (Candidate candidate : oneByOne) {
+            results[candidate.index()] = applyAlone(c, userId, node, state.lastPulled(), candidate);
         }
         Nodes.applied(c, node, applied);
-        return new PushResponse(results, clock.now());
+        return new PushResponse(Arrays.asList(results), clock.now());
     }
 
-    private ChangeResult applyOne(Connection c, String userId, String node, Long lastPulled, RowChange change,
-                                  Hlc stamp) throws SQLException {
-        TableCatalog.Table table = catalog.table(change.table()).orElse(null);
-        if (table == null) {
-            return rejected(change, "table " + change.table() + " is not synced");
-        }
-        if (!table.sync().acceptsPushes()) {
-            return rejected(change, "table " + change.table() + " is " + (table.sync().publicRead() ? "public-read"
-                    : "server-to-client only") + ": clients cannot change it");
-        }
-        String problem = checkValues(table, change, userId);
-        if (problem != null) {
-            return rejected(change, problem);
+    /** Applies the candidates in bulk under one savepoint; {@code false} (and nothing applied) if that failed. */
+    private boolean applyInBulk(Connection c, String userId, String node, Long lastPulled, List<Candidate> candidates,
+                                ChangeResult[] results) throws SQLException {
+        if (candidates.isEmpty()) {
+            return true;
         }
         Savepoint savepoint = c.setSavepoint();
         try {
-            ChangeResult result = decideAndWrite(c, table, userId, node, lastPulled, change, stamp);
+            Map<String, List<Candidate>> byTable = new LinkedHashMap<>();
+            candidates.forEach(k -> byTable.computeIfAbsent(k.table().sync().name(), t -> new ArrayList<>()).add(k));
+            List<RowWriter.Write> writes = new ArrayList<>();
+            List<Map.Entry<Candidate, Plan>> plans = new ArrayList<>();
+            for (List<Candidate> group : byTable.values()) {
+                TableCatalog.Table table = group.get(0).table();
+                Map<String, ServerRow> rows = ServerRow.readAll(c, table,
+                        group.stream().map(k -> k.change().id()).toList(), node, lastPulled, json);
+                for (Candidate k : group) {
+                    Plan plan = plan(userId, k, rows.get(k.change().id()));
+                    results[k.index()] = plan.result();
+                    plans.add(Map.entry(k, plan));
+                    if (plan.write() != null) {
+                        writes.add(plan.write());
+                    }
+                }
+            }
+            RowWriter.execute(c, writes);
+            for (Map.Entry<Candidate, Plan> planned : plans) {
+                audit(c, planned.getValue(), planned.getKey());
+            }
             c.releaseSavepoint(savepoint);
-            return result;
+            return true;
         } catch (SQLException e) {
             c.rollback(savepoint);
-            return rejected(change, "the database refused it: " + firstLine(e.getMessage()));
+            candidates.forEach(k -> results[k.index()] = null);
+            return false;
         }
     }
 
-    private ChangeResult decideAndWrite(Connection c, TableCatalog.Table table, String userId, String node,
-                                        Long lastPulled, RowChange change, Hlc stamp) throws SQLException {
-        ServerRow current = ServerRow.read(c, table, change.id(), node, lastPulled, json);
+    /** Applies one change under its own savepoint; a change the database refuses is rejected with its reason. */
+    private ChangeResult applyAlone(Connection c, String userId, String node, Long lastPulled, Candidate k)
+            throws SQLException {
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, lastPulled, json));
+            if (plan.write() != null) {
+                RowWriter.execute(c, List.of(plan.write()));
+            }
+            audit(c, plan, k);
+            c.releaseSavepoint(savepoint);
+            return plan.result();
+        } catch (SQLException e) {
+            c.rollback(savepoint);
+            return rejected(k.change(), "the database refused it: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private void audit(Connection c, Plan plan, Candidate k) throws SQLException {
+        if (plan.conflict() != null) {
+            Conflicts.record(c, k.table(), k.change(), plan.row(), plan.conflict(), json);
+        }
+    }
+
+    /** Decides one change against the row as the server has it. */
+    private Plan plan(String userId, Candidate k, ServerRow current) {
+        RowChange change = k.change();
+        TableCatalog.Table table = k.table();
         String owner = table.sync().ownerColumn();
         if (current.state().exists() && !userId.equals(current.state().row().getOrDefault(owner, json.nullNode()).asText())) {
-            return rejected(change, "row " + change.id() + " of " + change.table() + " belongs to another user");
+            return new Plan(rejected(change, "row " + change.id() + " of " + change.table() + " belongs to another user"),
+                    null, null, current);
         }
-        ConflictRules.Decision decision = ConflictRules.decide(table.sync(), change.op(), change.values(), stamp,
+        ConflictRules.Decision decision = ConflictRules.decide(table.sync(), change.op(), change.values(), k.stamp(),
                 current.state());
-        RowWriter.stampHlc(c, stamp);
+        RowWriter.Write write = null;
         switch (decision.action()) {
             case INSERT:
                 Map<String, JsonNode> row = new LinkedHashMap<>(change.values());
                 row.put("id", json.getNodeFactory().textNode(change.id()));
                 row.putIfAbsent(owner, json.getNodeFactory().textNode(userId));
-                RowWriter.insert(c, table, row);
+                if (!userId.equals(row.get(owner).asText())) {
+                    // a table owned through its id (a users table): a new row's id must be the user's own
+                    return new Plan(rejected(change, "rows of " + change.table() + " are owned through column " + owner
+                            + ": you can only create your own (" + owner + " = your user id)"), null, null, current);
+                }
+                write = RowWriter.insertWrite(table, row, k.stamp());
                 break;
             case UPDATE:
                 Map<String, JsonNode> values = new LinkedHashMap<>();
@@ -109,35 +192,37 @@ public final class PushApplier {
                 if (decision.revive()) {
                     values.put(ConflictRules.TOMBSTONE_COLUMN, json.nullNode());
                 }
-                RowWriter.update(c, table, change.id(), values);
+                write = RowWriter.updateWrite(table, change.id(), values, k.stamp());
                 break;
             case TOMBSTONE:
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table.sqlName() + " SET deleted_at = now()"
-                        + " WHERE id = CAST(? AS " + table.columns().get("id") + ")")) {
-                    ps.setString(1, change.id());
-                    ps.executeUpdate();
-                }
+                write = RowWriter.tombstoneWrite(table, change.id(), k.stamp());
                 break;
             default:
                 break;
         }
-        if (decision.conflict() != null) {
-            Conflicts.record(c, table, change, current, decision, json);
-        }
+        ConflictRules.Decision audit = decision.conflict() == null ? null : decision;
         switch (decision.action()) {
             case SUPERSEDED:
-                return new ChangeResult(change.clientSeq(), ChangeStatus.SUPERSEDED, "a newer version on the server"
-                        + " wins (" + decision.rule() + ")");
+                return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.SUPERSEDED, "a newer version on the"
+                        + " server wins (" + decision.rule() + ")"), null, audit, current);
             case QUEUE:
-                return new ChangeResult(change.clientSeq(), ChangeStatus.CONFLICT_QUEUED, "edited on another device at"
-                        + " the same time; the server keeps its version until someone resolves the conflict");
+                return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.CONFLICT_QUEUED, "edited on another"
+                        + " device at the same time; the server keeps its version until someone resolves the conflict"),
+                        null, audit, current);
             default:
-                return new ChangeResult(change.clientSeq(), ChangeStatus.APPLIED, null);
+                return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.APPLIED, null), write, audit, current);
         }
     }
 
-    /** Every column must exist; the id may not change; a row may not be given to another user. */
-    private static String checkValues(TableCatalog.Table table, RowChange change, String userId) {
+    /** The checks that need no database: a synced, pushable table; real columns; no row given to another user. */
+    private static String check(TableCatalog.Table table, RowChange change, String userId) {
+        if (table == null) {
+            return "table " + change.table() + " is not synced";
+        }
+        if (!table.sync().acceptsPushes()) {
+            return "table " + change.table() + " is " + (table.sync().publicRead() ? "public-read"
+                    : "server-to-client only") + ": clients cannot change it";
+        }
         String problem = RowWriter.problem(table, change.id(), change.values());
         if (problem != null) {
             return problem;

@@ -11,6 +11,10 @@ import dev.mooring.sync.Hlc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -67,18 +71,90 @@ public final class RowWriter {
 
     /** Inserts a row of the given columns (they include the id and the owner). */
     public static void insert(Connection c, TableCatalog.Table table, Map<String, JsonNode> row) throws SQLException {
-        write(c, "INSERT INTO " + table.sqlName() + " (" + columnList(row.keySet(), "") + ") SELECT "
-                + columnList(row.keySet(), "p.") + " FROM jsonb_populate_record(NULL::" + table.sqlName()
-                + ", ?::jsonb) p", row, null);
+        execute(c, List.of(insertWrite(table, row, null)));
     }
 
     /** Sets the given columns of row {@code id}; returns how many rows were updated (0 when there is none). */
     public static int update(Connection c, TableCatalog.Table table, String id, Map<String, JsonNode> values)
             throws SQLException {
-        return write(c, "UPDATE " + table.sqlName() + " r SET " + values.keySet().stream()
+        return execute(c, List.of(updateWrite(table, id, values, null)));
+    }
+
+    /**
+     * One statement to run: its SQL and parameters. With a stamp, the statement sets {@code mooring.hlc} itself (in a
+     * CTE the write joins, so it is set before the statement's AFTER triggers fire), so a batch of writes with
+     * different stamps can go to the server in one round trip.
+     */
+    public record Write(String sql, List<String> parameters) {
+    }
+
+    /** An insert of a row of the given columns (they include the id and the owner). */
+    public static Write insertWrite(TableCatalog.Table table, Map<String, JsonNode> row, Hlc stamp) {
+        return write(stamp, "INSERT INTO " + table.sqlName() + " (" + columnList(row.keySet(), "") + ") SELECT "
+                + columnList(row.keySet(), "p.") + " FROM %s jsonb_populate_record(NULL::" + table.sqlName()
+                + ", ?::jsonb) p", document(row));
+    }
+
+    /** An update of the given columns of row {@code id}. */
+    public static Write updateWrite(TableCatalog.Table table, String id, Map<String, JsonNode> values, Hlc stamp) {
+        return write(stamp, "UPDATE " + table.sqlName() + " r SET " + values.keySet().stream()
                 .map(col -> TableCatalog.quote(col) + " = p." + TableCatalog.quote(col))
-                .collect(Collectors.joining(", ")) + " FROM jsonb_populate_record(NULL::" + table.sqlName()
-                + ", ?::jsonb) p WHERE r.id = CAST(? AS " + table.columns().get("id") + ")", values, id);
+                .collect(Collectors.joining(", ")) + " FROM %s jsonb_populate_record(NULL::" + table.sqlName()
+                + ", ?::jsonb) p WHERE r.id = CAST(? AS " + table.columns().get("id") + ")", document(values), id);
+    }
+
+    /** A tombstone: {@code deleted_at} set to the transaction's time. */
+    public static Write tombstoneWrite(TableCatalog.Table table, String id, Hlc stamp) {
+        return write(stamp, "UPDATE " + table.sqlName() + " r SET deleted_at = now() FROM %s (SELECT 1) one"
+                + " WHERE r.id = CAST(? AS " + table.columns().get("id") + ")", id);
+    }
+
+    private static Write write(Hlc stamp, String template, String... parameters) {
+        List<String> all = new ArrayList<>();
+        String sql;
+        if (stamp == null) {
+            sql = String.format(template, "");
+        } else {
+            sql = "WITH stamp AS (SELECT set_config('mooring.hlc', ?, true)) " + String.format(template, "stamp,");
+            all.add(stamp.toString());
+        }
+        all.addAll(Arrays.asList(parameters));
+        return new Write(sql, all);
+    }
+
+    /**
+     * Runs the writes, those with the same SQL as one JDBC batch (one round trip); returns the rows they changed.
+     * Rows are independent of each other, so grouping does not change the outcome.
+     */
+    public static int execute(Connection c, List<Write> writes) throws SQLException {
+        Map<String, List<Write>> bySql = new LinkedHashMap<>();
+        for (Write w : writes) {
+            bySql.computeIfAbsent(w.sql(), k -> new ArrayList<>()).add(w);
+        }
+        int changed = 0;
+        for (Map.Entry<String, List<Write>> group : bySql.entrySet()) {
+            try (PreparedStatement ps = c.prepareStatement(group.getKey())) {
+                if (group.getValue().size() == 1) {
+                    bind(ps, group.getValue().get(0));
+                    changed += ps.executeUpdate();
+                    continue;
+                }
+                for (Write w : group.getValue()) {
+                    bind(ps, w);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    changed += Math.max(n, 0);
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static void bind(PreparedStatement ps, Write w) throws SQLException {
+        for (int i = 0; i < w.parameters().size(); i++) {
+            ps.setString(i + 1, w.parameters().get(i));
+        }
     }
 
     /** Values as jsonb text, JSON null for SQL NULL. */
@@ -89,16 +165,6 @@ public final class RowWriter {
             return JSON.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new MooringException(ErrorCode.INTERNAL, "could not write JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static int write(Connection c, String sql, Map<String, JsonNode> values, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, document(values));
-            if (id != null) {
-                ps.setString(2, id);
-            }
-            return ps.executeUpdate();
         }
     }
 

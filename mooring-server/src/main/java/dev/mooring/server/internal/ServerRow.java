@@ -7,10 +7,13 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.sync.Hlc;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,54 +25,73 @@ import java.util.Map;
  * @param json  the row as jsonb text, for the conflict audit; {@code null} when it does not exist
  */
 record ServerRow(ConflictRules.RowState state, String json) {
+    /** Reads one row. */
     static ServerRow read(Connection c, TableCatalog.Table table, String id, String node, Long lastPulled,
                           ObjectMapper mapper) throws SQLException {
-        String rowJson = null;
-        Map<String, JsonNode> row = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_jsonb(r)::text FROM " + table.sqlName()
-                + " r WHERE r.id = CAST(? AS " + table.columns().get("id") + ") FOR UPDATE")) {
-            ps.setString(1, id);
+        return readAll(c, table, java.util.List.of(id), node, lastPulled, mapper).get(id);
+    }
+
+    /** Reads many rows of one table in three queries, whatever their number; every id gets an entry. */
+    static Map<String, ServerRow> readAll(Connection c, TableCatalog.Table table, Collection<String> ids, String node,
+                                          Long lastPulled, ObjectMapper mapper) throws SQLException {
+        Array idArray = c.createArrayOf("text", ids.toArray());
+        Map<String, Map<String, JsonNode>> rows = new HashMap<>();
+        Map<String, String> rowJson = new HashMap<>();
+        // ORDER BY id: concurrent pushes lock rows in the same order, so they wait rather than deadlock
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.id::text, to_jsonb(r)::text FROM " + table.sqlName()
+                + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id") + "[])) ORDER BY r.id FOR UPDATE")) {
+            ps.setArray(1, idArray);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    rowJson = rs.getString(1);
-                    parse(mapper, rowJson).fields().forEachRemaining(e -> row.put(e.getKey(), e.getValue()));
+                while (rs.next()) {
+                    Map<String, JsonNode> row = new LinkedHashMap<>();
+                    parse(mapper, rs.getString(2)).fields().forEachRemaining(e -> row.put(e.getKey(), e.getValue()));
+                    rows.put(rs.getString(1), row);
+                    rowJson.put(rs.getString(1), rs.getString(2));
                 }
             }
         }
-        Map<String, Hlc> columnHlcs = new LinkedHashMap<>();
-        Hlc rowHlc = ChangeFeed.UNSTAMPED;
-        try (PreparedStatement ps = c.prepareStatement("SELECT column_hlcs::text, row_hlc FROM mooring.column_versions"
-                + " WHERE table_name = ? AND record_id = ?")) {
+        Map<String, Map<String, Hlc>> columnHlcs = new HashMap<>();
+        Map<String, Hlc> rowHlcs = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT record_id, column_hlcs::text, row_hlc"
+                + " FROM mooring.column_versions WHERE table_name = ? AND record_id = ANY(?)")) {
             ps.setString(1, table.sync().name());
-            ps.setString(2, id);
+            ps.setArray(2, idArray);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    parse(mapper, rs.getString(1)).fields()
-                            .forEachRemaining(e -> columnHlcs.put(e.getKey(), Hlc.parse(e.getValue().asText())));
-                    rowHlc = Hlc.parse(rs.getString(2));
+                while (rs.next()) {
+                    Map<String, Hlc> hlcs = new LinkedHashMap<>();
+                    parse(mapper, rs.getString(2)).fields()
+                            .forEachRemaining(e -> hlcs.put(e.getKey(), Hlc.parse(e.getValue().asText())));
+                    columnHlcs.put(rs.getString(1), hlcs);
+                    rowHlcs.put(rs.getString(1), Hlc.parse(rs.getString(3)));
                 }
             }
         }
-        ConflictRules.Unseen unseen = null;
-        if (rowJson != null) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT hlc, origin_node FROM mooring.change_log"
-                    + " WHERE table_name = ? AND record_id = ? AND xid >= ?::xid8 AND origin_node IS DISTINCT FROM ?"
-                    + " ORDER BY xid DESC, seq DESC LIMIT 1")) {
+        Map<String, ConflictRules.Unseen> unseen = new HashMap<>();
+        if (!rows.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (record_id) record_id, hlc, origin_node"
+                    + " FROM mooring.change_log WHERE table_name = ? AND record_id = ANY(?) AND xid >= ?::xid8"
+                    + " AND origin_node IS DISTINCT FROM ? ORDER BY record_id, xid DESC, seq DESC")) {
                 ps.setString(1, table.sync().name());
-                ps.setString(2, id);
+                ps.setArray(2, c.createArrayOf("text", rows.keySet().toArray()));
                 ps.setString(3, Long.toString(lastPulled == null ? 0 : lastPulled));
                 ps.setString(4, node);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        unseen = new ConflictRules.Unseen(Hlc.parse(rs.getString(1)), rs.getString(2));
+                    while (rs.next()) {
+                        unseen.put(rs.getString(1), new ConflictRules.Unseen(Hlc.parse(rs.getString(2)), rs.getString(3)));
                     }
                 }
             }
         }
-        JsonNode deletedAt = row.get(ConflictRules.TOMBSTONE_COLUMN);
-        boolean tombstoned = deletedAt != null && !deletedAt.isNull();
-        return new ServerRow(new ConflictRules.RowState(rowJson != null, tombstoned, row, columnHlcs, rowHlc, unseen),
-                rowJson);
+        Map<String, ServerRow> result = new HashMap<>();
+        for (String id : ids) {
+            Map<String, JsonNode> row = rows.getOrDefault(id, Map.of());
+            JsonNode deletedAt = row.get(ConflictRules.TOMBSTONE_COLUMN);
+            boolean tombstoned = deletedAt != null && !deletedAt.isNull();
+            result.put(id, new ServerRow(new ConflictRules.RowState(rows.containsKey(id), tombstoned, row,
+                    columnHlcs.getOrDefault(id, Map.of()), rowHlcs.getOrDefault(id, ChangeFeed.UNSTAMPED),
+                    unseen.get(id)), rowJson.get(id)));
+        }
+        return result;
     }
 
     private static JsonNode parse(ObjectMapper mapper, String text) {

@@ -1,0 +1,82 @@
+package dev.mooring.cli.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.server.IssuedToken;
+import dev.mooring.server.Tokens;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.Map;
+
+/** {@code mooring token create | revoke}: bearer tokens for sync clients. Only a hash of each token is stored. */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Create or revoke sync client tokens.",
+        subcommands = {TokenCommand.Create.class, TokenCommand.Revoke.class})
+public final class TokenCommand {
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a token for a user and print it once; only its hash is stored.")
+    static final class Create implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        SyncTarget.Options target;
+
+        @Option(names = "--user", required = true, paramLabel = "ID", description = "The user the token acts for.")
+        String user;
+
+        @Option(names = "--label", description = "A note to tell tokens apart, e.g. the device.")
+        String label;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
+                IssuedToken t = Tokens.create(db.dataSource).issue(user, label);
+                if (json) {
+                    Output.json(spec.commandLine().getOut(), Map.of("user", t.userId(), "token", t.token()));
+                } else {
+                    Output.text(spec.commandLine().getOut(), t.token() + "\n\nThis is the only time the token is shown:"
+                            + " store it now. Clients send it as: Authorization: Bearer <token>");
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke one token, or every token of a user.")
+    static final class Revoke implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        SyncTarget.Options target;
+
+        @Parameters(arity = "0..1", paramLabel = "TOKEN", description = "The token to revoke.")
+        String token;
+
+        @Option(names = "--user", paramLabel = "ID", description = "Revoke every token of this user instead.")
+        String user;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if ((token == null) == (user == null)) {
+                throw new MooringException(ErrorCode.USAGE, "name either a TOKEN or --user <id>, not both or neither.");
+            }
+            try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
+                Tokens tokens = Tokens.create(db.dataSource);
+                String message = token != null
+                        ? (tokens.revoke(token) ? "Revoked." : "No active token matches; nothing was revoked.")
+                        : "Revoked " + tokens.revokeAll(user) + " token(s) of user " + user + ".";
+                Output.text(spec.commandLine().getOut(), message);
+                return 0;
+            }
+        }
+    }
+}

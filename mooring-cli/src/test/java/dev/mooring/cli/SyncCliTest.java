@@ -1,0 +1,119 @@
+package dev.mooring.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.server.ConflictPolicy;
+import dev.mooring.server.SyncConfig;
+import dev.mooring.server.SyncSchema;
+import dev.mooring.server.SyncService;
+import dev.mooring.server.SyncedTable;
+import dev.mooring.server.Tokens;
+import dev.mooring.sync.Hlc;
+import dev.mooring.sync.Operation;
+import dev.mooring.sync.PushRequest;
+import dev.mooring.sync.RowChange;
+import dev.mooring.testing.PostgresDatabaseExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** token, health and conflicts through the command line, against a real PostgreSQL. */
+class SyncCliTest {
+    static final long T = 1_763_700_000_000L;
+
+    @RegisterExtension
+    static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perMethod();
+
+    @TempDir
+    Path dir;
+    String url;
+    Path config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        url = "postgresql://postgres:Sup3rSecretPw@localhost:" + pg.server().port() + "/" + pg.databaseName();
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE notes (id text PRIMARY KEY, user_id text NOT NULL, title text, deleted_at timestamptz)");
+        }
+        config = dir.resolve("sync.yaml");
+        Files.writeString(config, "tables:\n  - name: notes\n    conflict: manual\n");
+        SyncSchema.install(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes").withConflictPolicy(ConflictPolicy.MANUAL)));
+    }
+
+    @Test
+    void tokensAreShownOnceAndRevokedByValueOrUser() throws Exception {
+        CliRun created = CliRun.of("token", "create", "--user", "alice", "--label", "phone", "--url", url, "--config",
+                config.toString(), "--json");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String token = new ObjectMapper().readTree(created.out()).get("token").asText();
+        Tokens tokens = Tokens.create(pg.dataSource());
+        assertThat(tokens.authenticate(token)).hasValue("alice");
+
+        CliRun revoked = CliRun.of("token", "revoke", token, "--url", url, "--config", config.toString());
+        CliRun again = CliRun.of("token", "revoke", token, "--url", url, "--config", config.toString());
+        CliRun neither = CliRun.of("token", "revoke", "--url", url, "--config", config.toString());
+
+        assertThat(revoked.out()).contains("Revoked.");
+        assertThat(again.out()).contains("nothing was revoked");
+        assertThat(neither.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(tokens.authenticate(token)).isEmpty();
+        assertThat(created.out() + created.err() + revoked.out() + revoked.err()).doesNotContain("Sup3rSecretPw");
+    }
+
+    @Test
+    void aQueuedConflictIsListedAndResolvedWithMergedValues() throws Exception {
+        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
+                .withConflictPolicy(ConflictPolicy.MANUAL)));
+        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
+        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
+
+        CliRun list = CliRun.of("conflicts", "list", "--url", url, "--config", config.toString(), "--json");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        JsonNode conflicts = new ObjectMapper().readTree(list.out());
+        assertThat(conflicts).hasSize(1);
+        long id = conflicts.get(0).get("id").asLong();
+
+        CliRun resolved = CliRun.of("conflicts", "resolve", Long.toString(id), "--take", "merged", "--values",
+                "{\"title\": \"both devices\"}", "--by", "support", "--url", url, "--config", config.toString());
+        CliRun badTake = CliRun.of("conflicts", "resolve", Long.toString(id), "--take", "mine", "--url", url,
+                "--config", config.toString());
+        CliRun health = CliRun.of("health", "--url", url, "--config", config.toString());
+
+        assertThat(resolved.exitCode()).as(resolved.err()).isZero();
+        assertThat(resolved.out()).contains("resolved: merged");
+        assertThat(badTake.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(badTake.err()).contains("--take must be server, client or merged");
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT title FROM notes")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("both devices");
+        }
+        assertThat(health.exitCode()).as(health.err()).isZero();
+        assertThat(health.out()).containsIgnoringCase("pending conflicts");
+    }
+
+    @Test
+    void aUrlWithoutASyncConfigurationIsAClearUsageError() {
+        CliRun r = CliRun.of("health", "--url", url);
+        assertThat(r.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(r.err()).contains("--config sync.yaml");
+    }
+
+    static RowChange change(String node, long ms, String title) {
+        return new RowChange("notes", "n-1", Operation.UPSERT,
+                Map.of("title", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(title)),
+                new Hlc(ms, 0, node), node, 1);
+    }
+}

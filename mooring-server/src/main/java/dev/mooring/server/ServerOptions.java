@@ -1,0 +1,60 @@
+package dev.mooring.server;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationVersion;
+
+import java.util.Objects;
+
+/**
+ * How the HTTP sync server listens and what it accepts. Immutable; {@code withX} returns a changed copy.
+ *
+ * @param host                 the interface to bind ({@code localhost} by default; {@code 0.0.0.0} for all)
+ * @param port                 the port; 0 picks a free one
+ * @param maxRequestBytes      request bodies larger than this are refused with 413
+ * @param serverSchemaVersion  the application schema version the server runs, reported in handshakes; may be null
+ * @param minimumClientVersion the oldest client schema version the server accepts; null accepts every version
+ */
+public record ServerOptions(String host, int port, long maxRequestBytes, String serverSchemaVersion,
+                            String minimumClientVersion) {
+    public static final int DEFAULT_PORT = 8630;
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+
+    public ServerOptions {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "port must be between 0 and 65535, was " + port);
+        }
+        if (maxRequestBytes < 1024) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "the request size limit must be at least 1024 bytes, was "
+                    + maxRequestBytes);
+        }
+        if (minimumClientVersion != null) {
+            MigrationVersion.parse(minimumClientVersion);
+        }
+    }
+
+    public static ServerOptions defaults() {
+        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null);
+    }
+
+    public ServerOptions withHost(String value) {
+        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion);
+    }
+
+    public ServerOptions withPort(int value) {
+        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion);
+    }
+
+    public ServerOptions withMaxRequestBytes(long value) {
+        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion);
+    }
+
+    public ServerOptions withServerSchemaVersion(String value) {
+        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion);
+    }
+
+    public ServerOptions withMinimumClientVersion(String value) {
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value);
+    }
+}

@@ -1,0 +1,266 @@
+package dev.mooring.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.server.internal.Handshakes;
+import dev.mooring.server.internal.HttpErrors;
+import dev.mooring.sync.ChangeStatus;
+import dev.mooring.sync.ErrorResponse;
+import dev.mooring.sync.Handshake;
+import dev.mooring.sync.HandshakeResponse;
+import dev.mooring.sync.PullResponse;
+import dev.mooring.sync.PushRequest;
+import dev.mooring.sync.PushResponse;
+import dev.mooring.sync.SyncJson;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every route needs {@code Authorization: Bearer
+ * <token>}; a user sees and changes only their own rows and public-read rows.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/handshake} — node id, schema version, capabilities → compatible or upgrade required</li>
+ *   <li>{@code GET /v1/changes?node=…&cursor=…&limit=…} — the next page of changes (a bootstrap first)</li>
+ *   <li>{@code POST /v1/changes} — a batch of one node's changes → a result per change</li>
+ *   <li>{@code GET /v1/conflicts}, {@code POST /v1/conflicts/{id}/resolve} — the caller's conflict queue</li>
+ *   <li>{@code GET /v1/health}, {@code GET /v1/sessions} — the health report and the caller's recent sessions</li>
+ * </ul>
+ *
+ * Every response carries the server's hybrid logical time in {@code X-Mooring-Time}. Responses are gzip-compressed
+ * when the client accepts it; bodies over {@link ServerOptions#maxRequestBytes()} get 413. Bad input of any kind
+ * gets a 4xx with {@link ErrorResponse}; the server keeps serving. Thread-safe; {@link #close()} stops it gracefully.
+ */
+public final class SyncServer implements AutoCloseable {
+    public static final int DEFAULT_PAGE = 500;
+    private static final String USER = "mooring.user";
+
+    private final Javalin app;
+    private final DataSource dataSource;
+    private final SyncService sync;
+    private final Tokens tokens;
+    private final ConflictQueue conflicts;
+    private final ServerOptions options;
+    // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
+    private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private SyncServer(DataSource dataSource, SyncService sync, ServerOptions options) {
+        this.dataSource = dataSource;
+        this.sync = sync;
+        this.options = options;
+        this.tokens = Tokens.create(dataSource);
+        this.conflicts = ConflictQueue.create(dataSource, sync);
+        this.app = Javalin.create(config -> {
+            config.jetty.host = options.host();
+            config.jetty.port = options.port();
+            config.http.maxRequestSize = options.maxRequestBytes();
+            config.http.compressionStrategy = CompressionStrategy.GZIP;
+            config.startup.showJavalinBanner = false;
+            config.routes.before("/v1/*", this::authenticate);
+            config.routes.post("/v1/handshake", this::handshake);
+            config.routes.get("/v1/changes", this::pull);
+            config.routes.post("/v1/changes", this::push);
+            config.routes.get("/v1/conflicts", this::listConflicts);
+            config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict);
+            config.routes.get("/v1/health", ctx -> send(ctx, 200, SyncHealth.report(dataSource)));
+            config.routes.get("/v1/sessions", this::sessions);
+            config.routes.exception(Exception.class, this::fail);
+            config.routes.error(404, "*", ctx -> send(ctx, 404, new ErrorResponse("not_found",
+                    "there is no " + ctx.method() + " " + ctx.path() + "; the API is under /v1")));
+        });
+    }
+
+    /**
+     * Starts a server for {@code config} on a database where {@link SyncSchema#install} has run.
+     *
+     * @throws MooringException {@code CONFIGURATION} when a synced table cannot sync or the port is taken
+     */
+    public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options) {
+        Objects.requireNonNull(options, "options");
+        SyncServer server = new SyncServer(Objects.requireNonNull(dataSource, "dataSource"),
+                SyncService.create(dataSource, config), options);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
+                    + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
+        }
+        return server;
+    }
+
+    /** The port it listens on (the chosen one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URI, e.g. {@code http://localhost:8630}. */
+    public URI uri() {
+        String host = options.host().equals("0.0.0.0") ? "localhost" : options.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public SyncService sync() {
+        return sync;
+    }
+
+    /** Stops accepting requests, lets running ones finish, and stops. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void authenticate(Context ctx) {
+        ctx.header("X-Mooring-Time", sync.clock().now().toString());
+        String header = ctx.header("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String user = token == null ? null : tokens.authenticate(token).orElse(null);
+        if (user == null) {
+            throw new HttpErrors.Unauthorized(token == null
+                    ? "send a bearer token: Authorization: Bearer <token> (create one with mooring token create)"
+                    : "the bearer token is not valid or was revoked");
+        }
+        ctx.attribute(USER, user);
+    }
+
+    private void handshake(Context ctx) throws IOException {
+        long started = System.nanoTime();
+        Handshake h = read(ctx, Handshake.class);
+        HandshakeResponse response = Handshakes.answer(dataSource, user(ctx), h, options.serverSchemaVersion(),
+                options.minimumClientVersion(), sync.clock().now());
+        SyncSessions.record(dataSource, h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
+                response.compatible(), response.compatible() ? null : response.message());
+        send(ctx, 200, response);
+    }
+
+    private void pull(Context ctx) throws IOException {
+        long started = System.nanoTime();
+        String node = ctx.queryParam("node");
+        if (node == null || node.isBlank()) {
+            throw new MooringException(ErrorCode.USAGE, "name the pulling node: GET /v1/changes?node=<node id>");
+        }
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE);
+        try {
+            PullResponse page = sync.pull(user(ctx), node, ctx.queryParam("cursor"), limit);
+            SyncSessions.record(dataSource, node, user(ctx), "pull", millis(started), page.changes().size(), 0, 0,
+                    true, null);
+            send(ctx, 200, page);
+        } catch (MooringException e) {
+            SyncSessions.record(dataSource, node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
+            throw e;
+        }
+    }
+
+    private void push(Context ctx) throws IOException {
+        long started = System.nanoTime();
+        PushRequest request = read(ctx, PushRequest.class);
+        try {
+            PushResponse response = sync.push(user(ctx), request);
+            SyncSessions.record(dataSource, request.nodeId(), user(ctx), "push", millis(started),
+                    response.results().size(), count(response, ChangeStatus.CONFLICT_QUEUED),
+                    count(response, ChangeStatus.REJECTED), true, null);
+            send(ctx, 200, response);
+        } catch (MooringException e) {
+            SyncSessions.record(dataSource, request.nodeId(), user(ctx), "push", millis(started), 0, 0, 0, false,
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private void listConflicts(Context ctx) throws IOException {
+        boolean all = "true".equals(ctx.queryParam("all"));
+        send(ctx, 200, conflicts.list(user(ctx), !all, intParam(ctx, "limit", 100)));
+    }
+
+    private void resolveConflict(Context ctx) throws IOException {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new MooringException(ErrorCode.USAGE, "conflict id '" + ctx.pathParam("id") + "' is not a number");
+        }
+        Resolution resolution = resolution(read(ctx, com.fasterxml.jackson.databind.JsonNode.class));
+        send(ctx, 200, conflicts.resolve(id, user(ctx), resolution, user(ctx)));
+    }
+
+    /** {@code {"choice": "server" | "client" | "merged", "values": {…}}}: values only with merged. */
+    private static Resolution resolution(com.fasterxml.jackson.databind.JsonNode body) {
+        String choice = body == null ? null : body.path("choice").asText(null);
+        if (choice == null) {
+            throw new MooringException(ErrorCode.USAGE, "send {\"choice\": \"server\" | \"client\" | \"merged\"},"
+                    + " with \"values\": {…} for merged");
+        }
+        switch (choice) {
+            case "server":
+                return Resolution.server();
+            case "client":
+                return Resolution.client();
+            case "merged":
+                java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
+                body.path("values").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+                return Resolution.merged(values);
+            default:
+                throw new MooringException(ErrorCode.USAGE, "choice must be server, client or merged, was '" + choice + "'");
+        }
+    }
+
+    private void sessions(Context ctx) throws IOException {
+        int limit = intParam(ctx, "limit", 50);
+        send(ctx, 200, SyncSessions.recent(dataSource, 1000).stream()
+                .filter(s -> user(ctx).equals(s.userId())).limit(limit).toList());
+    }
+
+    private void fail(Exception e, Context ctx) {
+        HttpErrors.Failure failure = HttpErrors.describe(e);
+        if (failure.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        try {
+            send(ctx, failure.status(), failure.body());
+        } catch (IOException io) {
+            ctx.status(failure.status());
+        }
+    }
+
+    private <T> T read(Context ctx, Class<T> type) throws IOException {
+        return json.readValue(ctx.bodyAsBytes(), type);
+    }
+
+    private void send(Context ctx, int status, Object body) throws JsonProcessingException {
+        ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+    }
+
+    private static int intParam(Context ctx, String name, int fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new MooringException(ErrorCode.USAGE, name + " must be a whole number, was '" + text + "'");
+        }
+    }
+
+    private static String user(Context ctx) {
+        return ctx.attribute(USER);
+    }
+
+    private static int count(PushResponse response, ChangeStatus status) {
+        return (int) response.results().stream().filter(r -> r.status() == status).count();
+    }
+
+    private static long millis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mooring.server.internal;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.mooring.core.MooringException;
+import dev.mooring.sync.ErrorResponse;
+import io.javalin.http.HttpResponseException;
+
+import java.util.stream.Collectors;
+
+/**
+ * Turns whatever a request handler threw into a status and an {@link ErrorResponse} that names the problem and the
+ * fix, without internals: class names, SQL and stack traces stay in the server log. Stateless.
+ */
+public final class HttpErrors {
+    private static final System.Logger LOG = System.getLogger(HttpErrors.class.getName());
+
+    /** A request without a valid bearer token: 401 with {@code WWW-Authenticate: Bearer}. */
+    public static final class Unauthorized extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Unauthorized(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A status and its body. */
+    public record Failure(int status, ErrorResponse body) {
+    }
+
+    private HttpErrors() {
+    }
+
+    public static Failure describe(Exception e) {
+        if (e instanceof Unauthorized) {
+            return new Failure(401, new ErrorResponse("unauthorized", e.getMessage()));
+        }
+        if (e instanceof HttpResponseException) {
+            HttpResponseException h = (HttpResponseException) e;
+            String code = h.getStatus() == 401 ? "unauthorized" : h.getStatus() == 413 ? "too_large" : "http_" + h.getStatus();
+            String message = h.getStatus() == 413 ? "the request body is larger than this server accepts; send"
+                    + " fewer changes per batch" : h.getMessage();
+            return new Failure(h.getStatus(), new ErrorResponse(code, message));
+        }
+        if (e instanceof JsonProcessingException) {
+            return new Failure(400, new ErrorResponse("bad_request", json((JsonProcessingException) e)));
+        }
+        if (e instanceof MooringException) {
+            MooringException m = (MooringException) e;
+            switch (m.code()) {
+                case USAGE:
+                case CONFIGURATION:
+                    return new Failure(400, new ErrorResponse("bad_request", m.getMessage()));
+                case AUTHENTICATION:
+                    return new Failure(403, new ErrorResponse("forbidden", m.getMessage()));
+                case CURSOR_EXPIRED:
+                    return new Failure(410, new ErrorResponse("cursor_expired", m.getMessage()));
+                default:
+                    break;
+            }
+        }
+        LOG.log(System.Logger.Level.ERROR, "sync request failed", e);
+        return new Failure(500, new ErrorResponse("internal_error", "the server could not handle this request; it"
+                + " has been logged. Retry later."));
+    }
+
+    private static String json(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
+            return "unknown field '" + u.getPropertyName() + "'" + at(u) + "; known fields: "
+                    + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+        }
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            return "invalid value" + at((JsonMappingException) e) + ": " + e.getCause().getMessage();
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            return "wrong type or missing value" + at((JsonMappingException) e) + ": " + firstSentence(e.getOriginalMessage());
+        }
+        if (e instanceof JsonMappingException && e.getCause() != null) {
+            return "invalid value" + at((JsonMappingException) e) + ": " + e.getCause().getMessage();
+        }
+        return "malformed JSON: " + firstSentence(e.getOriginalMessage());
+    }
+
+    private static String at(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName()
+                : "[" + r.getIndex() + "]").collect(Collectors.joining());
+        return path.isEmpty() ? "" : " at " + path.substring(path.startsWith(".") ? 1 : 0);
+    }
+
+    private static String firstSentence(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        String line = message.lines().findFirst().orElse(message);
+        // Jackson names Java types in parentheses; clients need the field, not the class
+        return line.replaceAll("\\s*\\(?(class|type) `?[a-z]+(\\.[A-Za-z0-9_$]+)+`?\\)?", "");
+    }
+}
