@@ -93,6 +93,31 @@ class ChangeFeedTest {
     }
 
     @Test
+    void writesByOtherApplicationsAreCapturedRowByRowEvenInOneStatement() throws Exception {
+        String[] cursor = {null};
+        pullAll(sync, "u1", "n1", cursor);
+        execute(pg.dataSource(), """
+                INSERT INTO notes (id, user_id, title, body) VALUES
+                  ('00000000-0000-0000-0000-000000000001', 'u1', 'a', 'x'),
+                  ('00000000-0000-0000-0000-000000000002', 'u1', 'b', 'x');
+                UPDATE notes SET body = 'y' WHERE user_id = 'u1';
+                UPDATE notes SET title = title WHERE user_id = 'u1';
+                UPDATE notes SET id = '00000000-0000-0000-0000-000000000009' WHERE title = 'b';
+                """);
+
+        List<PulledChange> changes = pullAll(sync, "u1", "n1", cursor);
+
+        assertThat(changes).extracting(c -> c.op() + ":" + c.id().substring(35) + ":" + new java.util.TreeSet<>(c.values().keySet()))
+                .containsExactly(
+                        "UPSERT:1:[body, deleted_at, id, title, user_id]", "UPSERT:2:[body, deleted_at, id, title, user_id]",
+                        "UPSERT:1:[body]", "UPSERT:2:[body]",
+                        "DELETE:2:[]", "UPSERT:9:[body, deleted_at, id, title, user_id]");
+        assertThat(changes).extracting(c -> c.originNode()).containsOnly("server");
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT string_agg(DISTINCT source, ',') FROM mooring.change_log"))
+                .isEqualTo("api");
+    }
+
+    @Test
     void aCursorOlderThanTheKeptHistoryMustBootstrapAgain() throws Exception {
         String[] cursor = {null};
         pullAll(sync, "u1", "n1", cursor);

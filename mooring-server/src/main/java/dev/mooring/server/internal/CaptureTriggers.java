@@ -8,15 +8,23 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The capture trigger of each synced table: {@code mooring_capture}, AFTER INSERT OR UPDATE OR DELETE, FOR EACH ROW,
- * calling {@code mooring.capture(sync name, owner column)}. The function reads rows as jsonb, so a migration that adds
- * or drops columns needs no new trigger; only a changed sync name or owner column does. Stateless.
+ * The capture triggers of each synced table: three statement-level AFTER triggers with transition tables
+ * ({@code mooring_capture_insert}, {@code _update}, {@code _delete}), calling {@code mooring.capture_*(sync name,
+ * owner column)}, which record every row a statement wrote in set-based SQL. The functions read rows as jsonb, so a
+ * migration that adds or drops columns needs no new trigger; only a changed sync name or owner column does. Tables
+ * installed with the earlier row-level {@code mooring_capture} trigger are switched over in the same transaction, so
+ * no write goes uncaptured. Stateless.
  */
 public final class CaptureTriggers {
-    static final String TRIGGER = "mooring_capture";
+    private static final Map<String, String> TRIGGERS = Map.of(
+            "mooring_capture_insert", "AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows",
+            "mooring_capture_update", "AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "mooring_capture_delete", "AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows");
 
     /** What {@link #apply} did, by sync table name. */
     public record Outcome(List<String> created, List<String> upToDate, List<String> removed) {
@@ -30,61 +38,66 @@ public final class CaptureTriggers {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(hashtext('mooring.capture_triggers'))");
         }
-        Map<Long, String> existing = existing(c);
+        Map<Long, Map<String, String>> existing = existing(c);
         List<String> created = new ArrayList<>();
         List<String> upToDate = new ArrayList<>();
-        Map<Long, String> wanted = new HashMap<>();
+        Set<Long> wanted = new HashSet<>();
         for (TableCatalog.Table table : catalog.tables()) {
             long oid = oid(c, table.sqlName());
-            String definition = definition(table);
-            wanted.put(oid, definition);
-            if (definition.equals(existing.get(oid))) {
+            wanted.add(oid);
+            String args = table.sync().name() + "\u0000" + (table.sync().ownerColumn() == null ? "" : table.sync().ownerColumn());
+            Map<String, String> expected = new HashMap<>();
+            TRIGGERS.keySet().forEach(name -> expected.put(name, args));
+            if (expected.equals(existing.get(oid))) {
                 upToDate.add(table.sync().name());
                 continue;
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE OR REPLACE TRIGGER " + TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON "
-                        + table.sqlName() + " FOR EACH ROW EXECUTE FUNCTION mooring.capture(" + literal(table.sync().name())
-                        + ", " + literal(table.sync().ownerColumn() == null ? "" : table.sync().ownerColumn()) + ")");
+            drop(c, existing.getOrDefault(oid, Map.of()).keySet(), table.sqlName());
+            for (Map.Entry<String, String> trigger : TRIGGERS.entrySet()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TRIGGER " + trigger.getKey() + " " + String.format(trigger.getValue(), table.sqlName())
+                            + " FOR EACH STATEMENT EXECUTE FUNCTION mooring." + trigger.getKey().substring("mooring_".length())
+                            + "(" + literal(table.sync().name()) + ", "
+                            + literal(table.sync().ownerColumn() == null ? "" : table.sync().ownerColumn()) + ")");
+                }
             }
             created.add(table.sync().name());
         }
         List<String> removed = new ArrayList<>();
-        for (Map.Entry<Long, String> e : existing.entrySet()) {
-            if (!wanted.containsKey(e.getKey())) {
+        for (Map.Entry<Long, Map<String, String>> e : existing.entrySet()) {
+            if (!wanted.contains(e.getKey())) {
                 String name = tableName(c, e.getKey());
-                try (Statement s = c.createStatement()) {
-                    s.execute("DROP TRIGGER " + TRIGGER + " ON " + name);
-                }
+                drop(c, e.getValue().keySet(), name);
                 removed.add(name);
             }
         }
         return new Outcome(created, upToDate, removed);
     }
 
-    /** The arguments a table's trigger must pass, as the comparison key. */
-    private static String definition(TableCatalog.Table table) {
-        return table.sync().name() + "\u0000" + (table.sync().ownerColumn() == null ? "" : table.sync().ownerColumn());
+    private static void drop(Connection c, Set<String> triggers, String table) throws SQLException {
+        for (String trigger : triggers) {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER " + TableCatalog.quote(trigger) + " ON " + table);
+            }
+        }
     }
 
-    /** Existing capture triggers: table oid → their arguments in {@link #definition} form. */
-    private static Map<Long, String> existing(Connection c) throws SQLException {
+    /** Existing capture triggers: table oid → trigger name → its arguments, NUL-separated. */
+    private static Map<Long, Map<String, String>> existing(Connection c) throws SQLException {
         String sql = """
-                SELECT t.tgrelid::bigint, t.tgargs, t.tgnargs
+                SELECT t.tgrelid::bigint, t.tgname, t.tgargs
                   FROM pg_trigger t
                   JOIN pg_proc p ON p.oid = t.tgfoid
                   JOIN pg_namespace n ON n.oid = p.pronamespace
-                 WHERE t.tgname = ? AND n.nspname = 'mooring' AND p.proname = 'capture'
+                 WHERE n.nspname = 'mooring' AND p.proname IN ('capture', 'capture_insert', 'capture_update', 'capture_delete')
                 """;
-        Map<Long, String> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, TRIGGER);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    // tgargs is the arguments, each followed by a NUL byte
-                    String args = new String(rs.getBytes(2), java.nio.charset.StandardCharsets.UTF_8);
-                    found.put(rs.getLong(1), args.endsWith("\u0000") ? args.substring(0, args.length() - 1) : args);
-                }
+        Map<Long, Map<String, String>> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                // tgargs is the arguments, each followed by a NUL byte
+                String args = new String(rs.getBytes(3), java.nio.charset.StandardCharsets.UTF_8);
+                found.computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
+                        .put(rs.getString(2), args.endsWith("\u0000") ? args.substring(0, args.length() - 1) : args);
             }
         }
         return found;

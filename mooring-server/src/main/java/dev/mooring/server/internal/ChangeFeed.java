@@ -201,7 +201,9 @@ public final class ChangeFeed {
     /** The oldest transaction still running: every transaction before it has committed or aborted. */
     static long snapshotXmin(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")) {
+             // custom plans for the feed's queries too: see RowWriter.stampSession
+             ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text,"
+                     + " set_config('plan_cache_mode', 'force_custom_plan', true)")) {
             rs.next();
             return Long.parseLong(rs.getString(1));
         }

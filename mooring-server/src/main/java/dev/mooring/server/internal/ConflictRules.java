@@ -30,14 +30,16 @@ public final class ConflictRules {
      * @param exists     whether a row with that id exists (live or tombstoned)
      * @param tombstoned whether its {@code deleted_at} is set
      * @param row        its columns, empty when it does not exist
-     * @param columnHlcs the hybrid logical time of each column's last write
+     * @param columnHlcs the hybrid logical time of each column updated since the row was inserted
+     * @param baseHlc    the time of the row's insert: that of every column not in {@code columnHlcs}
+     *                   ({@link ChangeFeed#UNSTAMPED} when never stamped)
      * @param rowHlc     the time of the row's last write ({@link ChangeFeed#UNSTAMPED} when never stamped)
      * @param unseen     see {@link Unseen}; {@code null} when there is none
      */
     public record RowState(boolean exists, boolean tombstoned, Map<String, JsonNode> row, Map<String, Hlc> columnHlcs,
-                           Hlc rowHlc, Unseen unseen) {
+                           Hlc baseHlc, Hlc rowHlc, Unseen unseen) {
         Hlc columnHlc(String column) {
-            return columnHlcs.getOrDefault(column, rowHlc);
+            return columnHlcs.getOrDefault(column, baseHlc);
         }
     }
 

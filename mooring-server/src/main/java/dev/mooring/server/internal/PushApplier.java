@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Applies one node's pushed batch inside the caller's transaction: checks each change against the real schema and
@@ -47,7 +48,8 @@ public final class PushApplier {
     }
 
     /** What one change does: its result, the write (if any) and the conflict to audit (if any). */
-    private record Plan(ChangeResult result, RowWriter.Write write, ConflictRules.Decision conflict, ServerRow row) {
+    private record Plan(ChangeResult result, Consumer<RowWriter.Batch> write, ConflictRules.Decision conflict,
+                        ServerRow row) {
     }
 
     public PushApplier(TableCatalog catalog, HybridClock clock) {
@@ -110,7 +112,7 @@ public final class PushApplier {
         try {
             Map<String, List<Candidate>> byTable = new LinkedHashMap<>();
             candidates.forEach(k -> byTable.computeIfAbsent(k.table().sync().name(), t -> new ArrayList<>()).add(k));
-            List<RowWriter.Write> writes = new ArrayList<>();
+            RowWriter.Batch writes = new RowWriter.Batch();
             List<Map.Entry<Candidate, Plan>> plans = new ArrayList<>();
             for (List<Candidate> group : byTable.values()) {
                 TableCatalog.Table table = group.get(0).table();
@@ -121,11 +123,11 @@ public final class PushApplier {
                     results[k.index()] = plan.result();
                     plans.add(Map.entry(k, plan));
                     if (plan.write() != null) {
-                        writes.add(plan.write());
+                        plan.write().accept(writes);
                     }
                 }
             }
-            RowWriter.execute(c, writes);
+            writes.execute(c);
             for (Map.Entry<Candidate, Plan> planned : plans) {
                 audit(c, planned.getValue(), planned.getKey());
             }
@@ -145,7 +147,9 @@ public final class PushApplier {
         try {
             Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, lastPulled, json));
             if (plan.write() != null) {
-                RowWriter.execute(c, List.of(plan.write()));
+                RowWriter.Batch write = new RowWriter.Batch();
+                plan.write().accept(write);
+                write.execute(c);
             }
             audit(c, plan, k);
             c.releaseSavepoint(savepoint);
@@ -173,7 +177,7 @@ public final class PushApplier {
         }
         ConflictRules.Decision decision = ConflictRules.decide(table.sync(), change.op(), change.values(), k.stamp(),
                 current.state());
-        RowWriter.Write write = null;
+        Consumer<RowWriter.Batch> write = null;
         switch (decision.action()) {
             case INSERT:
                 Map<String, JsonNode> row = new LinkedHashMap<>(change.values());
@@ -184,7 +188,7 @@ public final class PushApplier {
                     return new Plan(rejected(change, "rows of " + change.table() + " are owned through column " + owner
                             + ": you can only create your own (" + owner + " = your user id)"), null, null, current);
                 }
-                write = RowWriter.insertWrite(table, row, k.stamp());
+                write = batch -> batch.insert(table, change.id(), row, k.stamp());
                 break;
             case UPDATE:
                 Map<String, JsonNode> values = new LinkedHashMap<>();
@@ -192,10 +196,10 @@ public final class PushApplier {
                 if (decision.revive()) {
                     values.put(ConflictRules.TOMBSTONE_COLUMN, json.nullNode());
                 }
-                write = RowWriter.updateWrite(table, change.id(), values, k.stamp());
+                write = batch -> batch.update(table, change.id(), values, k.stamp());
                 break;
             case TOMBSTONE:
-                write = RowWriter.tombstoneWrite(table, change.id(), k.stamp());
+                write = batch -> batch.tombstone(table, change.id(), k.stamp());
                 break;
             default:
                 break;

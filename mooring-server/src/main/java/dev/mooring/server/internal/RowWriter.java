@@ -12,11 +12,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -52,8 +50,11 @@ public final class RowWriter {
 
     /** Says who writes for the rest of the transaction: the capture trigger records node, user and source. */
     public static void stampSession(Connection c, String node, String userId, String source) throws SQLException {
+        // Custom plans: a plan cached while a table was small (a sequential scan) would stay in use as it grows;
+        // the lookups by an array of ids must always use the primary key.
         try (PreparedStatement ps = c.prepareStatement("SELECT set_config('mooring.node', ?, true),"
-                + " set_config('mooring.user', ?, true), set_config('mooring.source', ?, true)")) {
+                + " set_config('mooring.user', ?, true), set_config('mooring.source', ?, true),"
+                + " set_config('plan_cache_mode', 'force_custom_plan', true)")) {
             ps.setString(1, node);
             ps.setString(2, userId);
             ps.setString(3, source);
@@ -71,89 +72,102 @@ public final class RowWriter {
 
     /** Inserts a row of the given columns (they include the id and the owner). */
     public static void insert(Connection c, TableCatalog.Table table, Map<String, JsonNode> row) throws SQLException {
-        execute(c, List.of(insertWrite(table, row, null)));
+        Batch batch = new Batch();
+        batch.insert(table, row.get("id").asText(), row, null);
+        batch.execute(c);
     }
 
     /** Sets the given columns of row {@code id}; returns how many rows were updated (0 when there is none). */
     public static int update(Connection c, TableCatalog.Table table, String id, Map<String, JsonNode> values)
             throws SQLException {
-        return execute(c, List.of(updateWrite(table, id, values, null)));
+        Batch batch = new Batch();
+        batch.update(table, id, values, null);
+        return batch.execute(c);
     }
 
     /**
-     * One statement to run: its SQL and parameters. With a stamp, the statement sets {@code mooring.hlc} itself (in a
-     * CTE the write joins, so it is set before the statement's AFTER triggers fire), so a batch of writes with
-     * different stamps can go to the server in one round trip.
+     * Writes collected for one round of statements: rows of the same table, kind and columns go to the server as
+     * one statement over {@code jsonb_populate_recordset}, so the statement-level capture triggers record them in one
+     * set-based insert. Each statement stamps its rows' hybrid logical times itself ({@code mooring.hlcs}, an id →
+     * HLC object, set in a CTE the write joins, so it is in place before the statement's triggers fire); rows with no
+     * stamp take the transaction's ({@link #stampHlc}) or the server clock's. At most one write per row: the caller
+     * sends a row's later changes in a later batch. Not thread-safe.
      */
-    public record Write(String sql, List<String> parameters) {
-    }
-
-    /** An insert of a row of the given columns (they include the id and the owner). */
-    public static Write insertWrite(TableCatalog.Table table, Map<String, JsonNode> row, Hlc stamp) {
-        return write(stamp, "INSERT INTO " + table.sqlName() + " (" + columnList(row.keySet(), "") + ") SELECT "
-                + columnList(row.keySet(), "p.") + " FROM %s jsonb_populate_record(NULL::" + table.sqlName()
-                + ", ?::jsonb) p", document(row));
-    }
-
-    /** An update of the given columns of row {@code id}. */
-    public static Write updateWrite(TableCatalog.Table table, String id, Map<String, JsonNode> values, Hlc stamp) {
-        return write(stamp, "UPDATE " + table.sqlName() + " r SET " + values.keySet().stream()
-                .map(col -> TableCatalog.quote(col) + " = p." + TableCatalog.quote(col))
-                .collect(Collectors.joining(", ")) + " FROM %s jsonb_populate_record(NULL::" + table.sqlName()
-                + ", ?::jsonb) p WHERE r.id = CAST(? AS " + table.columns().get("id") + ")", document(values), id);
-    }
-
-    /** A tombstone: {@code deleted_at} set to the transaction's time. */
-    public static Write tombstoneWrite(TableCatalog.Table table, String id, Hlc stamp) {
-        return write(stamp, "UPDATE " + table.sqlName() + " r SET deleted_at = now() FROM %s (SELECT 1) one"
-                + " WHERE r.id = CAST(? AS " + table.columns().get("id") + ")", id);
-    }
-
-    private static Write write(Hlc stamp, String template, String... parameters) {
-        List<String> all = new ArrayList<>();
-        String sql;
-        if (stamp == null) {
-            sql = String.format(template, "");
-        } else {
-            sql = "WITH stamp AS (SELECT set_config('mooring.hlc', ?, true)) " + String.format(template, "stamp,");
-            all.add(stamp.toString());
+    public static final class Batch {
+        private record Key(String kind, TableCatalog.Table table, List<String> columns) {
         }
-        all.addAll(Arrays.asList(parameters));
-        return new Write(sql, all);
-    }
 
-    /**
-     * Runs the writes, those with the same SQL as one JDBC batch (one round trip); returns the rows they changed.
-     * Rows are independent of each other, so grouping does not change the outcome.
-     */
-    public static int execute(Connection c, List<Write> writes) throws SQLException {
-        Map<String, List<Write>> bySql = new LinkedHashMap<>();
-        for (Write w : writes) {
-            bySql.computeIfAbsent(w.sql(), k -> new ArrayList<>()).add(w);
+        private final Map<Key, Map<String, Map<String, JsonNode>>> rows = new LinkedHashMap<>();
+        private final Map<Key, Map<String, String>> stamps = new LinkedHashMap<>();
+
+        public void insert(TableCatalog.Table table, String id, Map<String, JsonNode> row, Hlc stamp) {
+            add("insert", table, id, row, stamp);
         }
-        int changed = 0;
-        for (Map.Entry<String, List<Write>> group : bySql.entrySet()) {
-            try (PreparedStatement ps = c.prepareStatement(group.getKey())) {
-                if (group.getValue().size() == 1) {
-                    bind(ps, group.getValue().get(0));
-                    changed += ps.executeUpdate();
-                    continue;
-                }
-                for (Write w : group.getValue()) {
-                    bind(ps, w);
-                    ps.addBatch();
-                }
-                for (int n : ps.executeBatch()) {
-                    changed += Math.max(n, 0);
-                }
+
+        public void update(TableCatalog.Table table, String id, Map<String, JsonNode> values, Hlc stamp) {
+            Map<String, JsonNode> withId = new LinkedHashMap<>(values);
+            withId.put("id", JSON.getNodeFactory().textNode(id));
+            add("update", table, id, withId, stamp);
+        }
+
+        /** A tombstone: {@code deleted_at} set to the transaction's time. */
+        public void tombstone(TableCatalog.Table table, String id, Hlc stamp) {
+            add("tombstone", table, id, Map.of("id", JSON.getNodeFactory().textNode(id)), stamp);
+        }
+
+        private void add(String kind, TableCatalog.Table table, String id, Map<String, JsonNode> row, Hlc stamp) {
+            Key key = new Key(kind, table, row.keySet().stream().sorted().toList());
+            rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, row);
+            if (stamp != null) {
+                stamps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, stamp.toString());
             }
         }
-        return changed;
+
+        public boolean isEmpty() {
+            return rows.isEmpty();
+        }
+
+        /** Runs one statement per table, kind and column set; returns the rows written. */
+        public int execute(Connection c) throws SQLException {
+            int written = 0;
+            for (Map.Entry<Key, Map<String, Map<String, JsonNode>>> group : rows.entrySet()) {
+                Key key = group.getKey();
+                String table = key.table().sqlName();
+                String stamp = "WITH stamp AS (SELECT set_config('mooring.hlcs', ?, true)) ";
+                String sql;
+                switch (key.kind()) {
+                    case "insert":
+                        sql = stamp + "INSERT INTO " + table + " (" + columnList(key.columns(), "") + ") SELECT "
+                                + columnList(key.columns(), "p.") + " FROM stamp, jsonb_populate_recordset(NULL::"
+                                + table + ", ?::jsonb) p";
+                        break;
+                    case "update":
+                        sql = stamp + "UPDATE " + table + " r SET " + key.columns().stream().filter(col -> !col.equals("id"))
+                                .map(col -> TableCatalog.quote(col) + " = p." + TableCatalog.quote(col))
+                                .collect(Collectors.joining(", ")) + " FROM stamp, jsonb_populate_recordset(NULL::"
+                                + table + ", ?::jsonb) p WHERE r.id = p.id";
+                        break;
+                    default:
+                        sql = stamp + "UPDATE " + table + " r SET deleted_at = now() FROM stamp,"
+                                + " jsonb_populate_recordset(NULL::" + table + ", ?::jsonb) p WHERE r.id = p.id";
+                        break;
+                }
+                Map<String, String> groupStamps = stamps.getOrDefault(key, Map.of());
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, groupStamps.isEmpty() ? "" : text(JSON.valueToTree(groupStamps)));
+                    ps.setString(2, text(JSON.valueToTree(group.getValue().values())));
+                    written += ps.executeUpdate();
+                }
+            }
+            return written;
+        }
     }
 
-    private static void bind(PreparedStatement ps, Write w) throws SQLException {
-        for (int i = 0; i < w.parameters().size(); i++) {
-            ps.setString(i + 1, w.parameters().get(i));
+    private static String text(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new MooringException(ErrorCode.INTERNAL, "could not write JSON: " + e.getMessage(), e);
         }
     }
 
@@ -168,7 +182,7 @@ public final class RowWriter {
         }
     }
 
-    private static String columnList(Set<String> columns, String prefix) {
+    private static String columnList(List<String> columns, String prefix) {
         return columns.stream().map(col -> prefix + TableCatalog.quote(col)).collect(Collectors.joining(", "));
     }
 }

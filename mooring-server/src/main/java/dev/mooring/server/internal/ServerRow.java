@@ -52,7 +52,8 @@ record ServerRow(ConflictRules.RowState state, String json) {
         }
         Map<String, Map<String, Hlc>> columnHlcs = new HashMap<>();
         Map<String, Hlc> rowHlcs = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT record_id, column_hlcs::text, row_hlc"
+        Map<String, Hlc> baseHlcs = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT record_id, column_hlcs::text, row_hlc, base_hlc"
                 + " FROM mooring.column_versions WHERE table_name = ? AND record_id = ANY(?)")) {
             ps.setString(1, table.sync().name());
             ps.setArray(2, idArray);
@@ -63,6 +64,9 @@ record ServerRow(ConflictRules.RowState state, String json) {
                             .forEachRemaining(e -> hlcs.put(e.getKey(), Hlc.parse(e.getValue().asText())));
                     columnHlcs.put(rs.getString(1), hlcs);
                     rowHlcs.put(rs.getString(1), Hlc.parse(rs.getString(3)));
+                    // rows captured before base_hlc existed list every column in column_hlcs
+                    String base = rs.getString(4);
+                    baseHlcs.put(rs.getString(1), base == null ? ChangeFeed.UNSTAMPED : Hlc.parse(base));
                 }
             }
         }
@@ -88,8 +92,8 @@ record ServerRow(ConflictRules.RowState state, String json) {
             JsonNode deletedAt = row.get(ConflictRules.TOMBSTONE_COLUMN);
             boolean tombstoned = deletedAt != null && !deletedAt.isNull();
             result.put(id, new ServerRow(new ConflictRules.RowState(rows.containsKey(id), tombstoned, row,
-                    columnHlcs.getOrDefault(id, Map.of()), rowHlcs.getOrDefault(id, ChangeFeed.UNSTAMPED),
-                    unseen.get(id)), rowJson.get(id)));
+                    columnHlcs.getOrDefault(id, Map.of()), baseHlcs.getOrDefault(id, ChangeFeed.UNSTAMPED),
+                    rowHlcs.getOrDefault(id, ChangeFeed.UNSTAMPED), unseen.get(id)), rowJson.get(id)));
         }
         return result;
     }
