@@ -77,9 +77,11 @@ public final class SyncBench {
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startTemporary()) {
             if (only.equals("all") || only.equals("push")) {
                 bench.push(pg);
+                System.err.println(bench.report);
             }
             if (only.equals("all") || only.equals("pull")) {
                 bench.pull(pg);
+                System.err.println(bench.report);
             }
             if (only.equals("all") || only.equals("cost")) {
                 bench.pullCost(pg);
@@ -340,10 +342,12 @@ public final class SyncBench {
         long xid = startXid;
         long seq = 0;
         long got = 0;
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = ds.getConnection(); Statement plain = c.createStatement(); PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, xid::text, table_name, record_id, operation, new_row::text, changed_columns, hlc, origin_node"
                         + " FROM mooring.change_log WHERE audience = 'reader' AND (xid, seq) > (?::xid8, ?)"
                         + " ORDER BY xid, seq LIMIT 1000")) {
+            // the planner settings the feed uses, so both read the log the same way
+            plain.execute("SET plan_cache_mode = force_custom_plan; SET enable_bitmapscan = off; SET enable_sort = off");
             while (true) {
                 ps.setString(1, Long.toString(xid));
                 ps.setLong(2, seq);

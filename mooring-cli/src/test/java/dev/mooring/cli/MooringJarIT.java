@@ -32,6 +32,39 @@ class MooringJarIT {
     }
 
     @Test
+    void theServerServesTheSyncApiAndStopsGracefullyOnSigterm() throws Exception {
+        Path jar = Path.of("target", "mooring.jar").toAbsolutePath();
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "server", "--port", "0").directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String url = null;
+            StringBuilder seen = new StringBuilder();
+            for (String line; url == null && (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("at (http://\\S+/v1)").matcher(line);
+                if (m.find()) {
+                    url = m.group(1);
+                }
+            }
+            assertThat(url).as(seen.toString()).isNotNull();
+            assertThat(seen.toString()).contains("capture triggers created for users, events");
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(401);
+            assertThat(health.body()).contains("Authorization: Bearer");
+
+            server.destroy(); // SIGTERM
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(dir.resolve("mooring-data/postgres/postmaster.pid")).doesNotExist();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
     void theJarMigratesASqliteFileAndReportsErrorsWithExitCodes() throws Exception {
         Path db = Files.createDirectories(dir.resolve("db/migration"));
         Files.writeString(db.resolve("001_users.sql"), "CREATE TABLE users (id integer primary key);\n");

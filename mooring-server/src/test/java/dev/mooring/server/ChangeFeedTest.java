@@ -67,6 +67,22 @@ class ChangeFeedTest {
     }
 
     @Test
+    void changesAreDeliveredInTransactionOrderAcrossDigitBoundaries() throws Exception {
+        // Two finished transactions, ids 9 and 10: as text "10" sorts before "9", which would skip 9.
+        execute(pg.dataSource(), """
+                INSERT INTO mooring.change_log (xid, table_name, record_id, operation, new_row, changed_columns, hlc,
+                                                origin_node, audience, source)
+                VALUES ('10', 'notes', 'b', 'insert', '{"id": "b"}', '{}', '000000000000010-00000-server', 'server', 'u1', 'api'),
+                       ('9', 'notes', 'a', 'insert', '{"id": "a"}', '{}', '000000000000009-00000-server', 'server', 'u1', 'api');
+                """);
+        String[] cursor = {"c1.0.0"};
+
+        List<PulledChange> changes = pullAll(sync, "u1", "n1", cursor);
+
+        assertThat(changes).extracting(PulledChange::id).containsExactly("a", "b");
+    }
+
+    @Test
     void aFreshClientGetsItsOwnAndPublicRowsThenFollowsTheFeed() throws Exception {
         execute(pg.dataSource(), """
                 INSERT INTO notes (id, user_id, title) VALUES

@@ -38,6 +38,8 @@ public final class ChangeFeed {
     public record Page(List<PulledChange> changes, FeedPosition next, boolean hasMore, boolean bootstrap) {
     }
 
+    // The outer ORDER BY names c.xid: an unqualified xid would be the output column xid::text, and text order puts
+    // transaction 1000 before 999.
     private static final String FEED_SQL = """
             SELECT seq, xid::text, table_name, record_id, operation, new_row::text, changed_columns, hlc, origin_node
               FROM ((SELECT * FROM mooring.change_log
@@ -47,7 +49,7 @@ public final class ChangeFeed {
                     (SELECT * FROM mooring.change_log
                       WHERE audience = '*' AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
                       ORDER BY xid, seq LIMIT ?)) c
-             ORDER BY xid, seq
+             ORDER BY c.xid, c.seq
              LIMIT ?
             """;
 
@@ -201,9 +203,13 @@ public final class ChangeFeed {
     /** The oldest transaction still running: every transaction before it has committed or aborted. */
     static long snapshotXmin(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             // custom plans for the feed's queries too: see RowWriter.stampSession
+             // The feed's queries are built to walk an index in its order and stop at the page size. Without
+             // statistics (a change log that grew since the last ANALYZE) the planner may instead collect every
+             // remaining change and sort it, which made each page cost as much as the whole backlog; and a plan
+             // cached while the log was small would stay. So: custom plans, no bitmap scans, no sorts.
              ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text,"
-                     + " set_config('plan_cache_mode', 'force_custom_plan', true)")) {
+                     + " set_config('plan_cache_mode', 'force_custom_plan', true),"
+                     + " set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)")) {
             rs.next();
             return Long.parseLong(rs.getString(1));
         }
