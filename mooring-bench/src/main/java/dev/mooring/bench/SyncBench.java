@@ -345,7 +345,7 @@ public final class SyncBench {
         try (Connection c = ds.getConnection(); Statement plain = c.createStatement(); PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, xid::text, table_name, record_id, operation, new_row::text, changed_columns, hlc, origin_node"
                         + " FROM mooring.change_log WHERE audience = 'reader' AND (xid, seq) > (?::xid8, ?)"
-                        + " ORDER BY xid, seq LIMIT 1000")) {
+                        + " ORDER BY change_log.xid, seq LIMIT 1000")) {
             // the planner settings the feed uses, so both read the log the same way
             plain.execute("SET plan_cache_mode = force_custom_plan; SET enable_bitmapscan = off; SET enable_sort = off");
             while (true) {
@@ -392,6 +392,9 @@ public final class SyncBench {
                         + " SELECT 'i' || g, 'u' || g % 100, 'title ' || g, 'body ' || g, 'tag', g % 100"
                         + " FROM generate_series(1, " + rows + ") g; SET session_replication_role = origin; ANALYZE items");
                 System.err.printf("  loaded %,d rows in %.1f s%n", rows, (System.nanoTime() - load) / 1e9);
+                // Settle the load first: otherwise autovacuum works through the new rows during the measurement
+                // and the comparison measures the two cores being shared, not the pull.
+                execute(ds, "VACUUM (FREEZE, ANALYZE) items", "CHECKPOINT");
                 long start = xmin(ds);
                 // u1 owns one row in a hundred; 100 of them change
                 execute(ds, "UPDATE items SET c1 = 'changed' WHERE id IN (SELECT id FROM items WHERE user_id = 'u1'"

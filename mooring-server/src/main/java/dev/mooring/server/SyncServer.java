@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.Handshakes;
+import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.ErrorResponse;
 import dev.mooring.sync.Handshake;
 import dev.mooring.sync.HandshakeResponse;
-import dev.mooring.sync.PullResponse;
 import dev.mooring.sync.PushRequest;
 import dev.mooring.sync.PushResponse;
 import dev.mooring.sync.SyncJson;
@@ -151,10 +152,10 @@ public final class SyncServer implements AutoCloseable {
         }
         int limit = intParam(ctx, "limit", DEFAULT_PAGE);
         try {
-            PullResponse page = sync.pull(user(ctx), node, ctx.queryParam("cursor"), limit);
+            ChangeFeed.Page page = sync.pullPage(user(ctx), node, ctx.queryParam("cursor"), limit);
             SyncSessions.record(dataSource, node, user(ctx), "pull", millis(started), page.changes().size(), 0, 0,
                     true, null);
-            send(ctx, 200, page);
+            ctx.status(200).contentType("application/json").result(PullWriter.write(json, page, sync.clock().now()));
         } catch (MooringException e) {
             SyncSessions.record(dataSource, node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
             throw e;

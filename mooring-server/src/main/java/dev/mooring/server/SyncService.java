@@ -38,6 +38,7 @@ public final class SyncService {
     private final HybridClock clock;
     private final ChangeFeed feed;
     private final PushApplier applier;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private SyncService(DataSource dataSource, SyncConfig config, TableCatalog catalog, HybridClock clock) {
         this.dataSource = dataSource;
@@ -79,12 +80,19 @@ public final class SyncService {
      *                          {@code AUTHENTICATION} when the node belongs to another user
      */
     public PullResponse pull(String userId, String nodeId, String cursor, int limit) {
+        ChangeFeed.Page page = pullPage(userId, nodeId, cursor, limit);
+        return new PullResponse(page.changes().stream().map(row -> row.toPulledChange(json)).toList(),
+                page.next().encode(), page.hasMore(), page.bootstrap(), clock.now());
+    }
+
+    /** {@link #pull} with the values still JSON text, for the HTTP layer to pass through without parsing. */
+    ChangeFeed.Page pullPage(String userId, String nodeId, String cursor, int limit) {
         Objects.requireNonNull(userId, "userId");
         if (limit < 1 || limit > MAX_PAGE) {
             throw new MooringException(ErrorCode.USAGE, "limit must be between 1 and " + MAX_PAGE + ", was " + limit);
         }
         FeedPosition from = FeedPosition.decode(cursor);
-        ChangeFeed.Page page = Transactions.run(dataSource, "Could not read changes", c -> {
+        return Transactions.run(dataSource, "Could not read changes", c -> {
             if (nodeId != null) {
                 Nodes.claim(c, nodeId, userId);
             }
@@ -94,7 +102,6 @@ public final class SyncService {
             }
             return read;
         });
-        return new PullResponse(page.changes(), page.next().encode(), page.hasMore(), page.bootstrap(), clock.now());
     }
 
     /**

@@ -128,6 +128,26 @@ class SyncServerHttpTest {
     }
 
     @Test
+    void theHttpPullIsTheJavaApiPullInTheProtocolsOwnJson() throws Exception {
+        call("POST", "/v1/changes", alice, push("phone", upsert("phone", 1, T, "notes", "00000000-0000-0000-0000-000000000005",
+                "title", "one", "body", null)));
+        execute(pg.dataSource(), "UPDATE notes SET body = 'edited elsewhere'; INSERT INTO holidays (id, name) VALUES ('tet', 'Tết')");
+
+        for (String cursor : new String[]{null, "c1.0.0"}) {
+            String query = "/v1/changes?node=laptop&limit=50" + (cursor == null ? "" : "&cursor=" + cursor);
+            dev.mooring.sync.PullResponse overHttp = json.readValue(call("GET", query, alice, null).body(),
+                    dev.mooring.sync.PullResponse.class);
+            dev.mooring.sync.PullResponse direct = server.sync().pull("alice", "laptop", cursor, 50);
+
+            assertThat(overHttp.changes()).isEqualTo(direct.changes()).isNotEmpty();
+            if (cursor != null) { // a bootstrap's cursor is the xmin of the moment, which moves between the calls
+                assertThat(overHttp.nextCursor()).isEqualTo(direct.nextCursor());
+            }
+            assertThat(overHttp.bootstrap()).isEqualTo(cursor == null);
+        }
+    }
+
+    @Test
     void badInputGetsAClearFourHundredAndTheServerKeepsServing() throws Exception {
         HttpResponse<byte[]> malformed = call("POST", "/v1/changes", alice, "{\"nodeId\": ");
         HttpResponse<byte[]> unknown = call("POST", "/v1/changes", alice, "{\"nodeId\":\"n1\",\"changes\":[],\"extra\":1}");

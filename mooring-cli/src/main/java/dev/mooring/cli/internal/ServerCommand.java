@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.mooring.server.InstallReport;
 import dev.mooring.server.ServerOptions;
 import dev.mooring.server.SyncSchema;
+import dev.mooring.server.SyncMaintenance;
 import dev.mooring.server.SyncServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,11 +16,15 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code mooring server}: installs sync on the database (bookkeeping schema, capture triggers; a no-op when current)
  * and serves the HTTP sync API until SIGTERM or Ctrl+C, then stops gracefully: running requests finish, the embedded
- * PostgreSQL (if any) shuts down.
+ * PostgreSQL (if any) shuts down. At start and every hour it prunes history older than the tombstone retention
+ * ({@link SyncMaintenance}).
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the sync server: install change capture on the database and serve the HTTP sync API (/v1)"
@@ -59,7 +64,14 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (Ctrl+C stops). Create a client token with: mooring token create --user <id>"
                     + " --url " + db.commandLineUrl);
             out.flush();
+            ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mooring-sync-maintenance");
+                t.setDaemon(true);
+                return t;
+            });
+            maintenance.scheduleWithFixedDelay(() -> prune(connections, db, out), 0, 1, TimeUnit.HOURS);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                maintenance.shutdownNow();
                 server.close();
                 connections.close();
                 db.close();
@@ -73,6 +85,22 @@ public final class ServerCommand implements Callable<Integer> {
             }
             db.close();
             throw e;
+        }
+    }
+
+    /** Removes history older than the tombstone retention; a failure is reported and retried in an hour. */
+    private static void prune(HikariDataSource connections, SyncTarget db, PrintWriter out) {
+        try {
+            SyncMaintenance.PruneReport report = SyncMaintenance.prune(connections, db.config);
+            long purged = report.tombstonesPurged().values().stream().mapToLong(Long::longValue).sum();
+            if (report.changesPruned() > 0 || purged > 0) {
+                Output.text(out, "Pruned sync history older than " + db.config.tombstoneRetention().toDays() + " days: "
+                        + report.changesPruned() + " change(s), " + purged + " tombstoned row(s).");
+                out.flush();
+            }
+        } catch (RuntimeException e) {
+            Output.text(out, "warning: could not prune the sync history (retrying in an hour): " + e.getMessage());
+            out.flush();
         }
     }
 

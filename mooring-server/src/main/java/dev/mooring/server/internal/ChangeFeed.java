@@ -34,14 +34,36 @@ public final class ChangeFeed {
     /** The hybrid logical time of a row nothing has stamped yet (it predates sync): older than any real change. */
     static final Hlc UNSTAMPED = new Hlc(0, 0, "server");
 
+    /**
+     * One change as the feed read it, its values still the JSON text PostgreSQL produced: the HTTP layer writes that
+     * text into the response as it is, and only the Java API parses it ({@link #toPulledChange}).
+     */
+    public record FeedRow(long seq, String table, String id, Operation op, String valuesJson, String hlc,
+                          String originNode) {
+        public PulledChange toPulledChange(ObjectMapper json) {
+            Map<String, JsonNode> values = new LinkedHashMap<>();
+            try {
+                json.readTree(valuesJson).fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+            } catch (JsonProcessingException e) {
+                throw new MooringException(ErrorCode.INTERNAL, "the change log holds a row that is not JSON: "
+                        + e.getMessage(), e);
+            }
+            return new PulledChange(seq, table, id, op, values, Hlc.parse(hlc), originNode);
+        }
+    }
+
     /** One page: the changes, where to continue, whether more is waiting, whether these are bootstrap rows. */
-    public record Page(List<PulledChange> changes, FeedPosition next, boolean hasMore, boolean bootstrap) {
+    public record Page(List<FeedRow> changes, FeedPosition next, boolean hasMore, boolean bootstrap) {
     }
 
     // The outer ORDER BY names c.xid: an unqualified xid would be the output column xid::text, and text order puts
     // transaction 1000 before 999.
     private static final String FEED_SQL = """
-            SELECT seq, xid::text, table_name, record_id, operation, new_row::text, changed_columns, hlc, origin_node
+            SELECT seq, xid::text, table_name, record_id, operation,
+                   CASE operation WHEN 'delete' THEN '{}'
+                                  WHEN 'update' THEN (SELECT jsonb_object_agg(k, new_row -> k) FROM unnest(changed_columns) AS k)::text
+                                  ELSE new_row::text END,
+                   hlc, origin_node
               FROM ((SELECT * FROM mooring.change_log
                       WHERE audience = ? AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
                       ORDER BY xid, seq LIMIT ?)
@@ -54,7 +76,6 @@ public final class ChangeFeed {
             """;
 
     private final TableCatalog catalog;
-    private final ObjectMapper json = new ObjectMapper();
 
     public ChangeFeed(TableCatalog catalog) {
         this.catalog = catalog;
@@ -85,7 +106,7 @@ public final class ChangeFeed {
 
     private Page changes(Connection c, String userId, String nodeId, FeedPosition from, long xmin, int limit)
             throws SQLException {
-        List<PulledChange> changes = new ArrayList<>();
+        List<FeedRow> changes = new ArrayList<>();
         FeedPosition next = from;
         int scanned = 0;
         try (PreparedStatement ps = c.prepareStatement(FEED_SQL)) {
@@ -107,38 +128,22 @@ public final class ChangeFeed {
                     }
                     next = FeedPosition.at(Long.parseLong(rs.getString(2)), rs.getLong(1));
                     String table = rs.getString(3);
-                    String origin = rs.getString(9);
+                    String origin = rs.getString(8);
                     if (catalog.table(table).isEmpty() || (nodeId != null && nodeId.equals(origin))) {
                         continue;
                     }
-                    changes.add(change(rs, table, origin));
+                    changes.add(new FeedRow(rs.getLong(1), table, rs.getString(4),
+                            "delete".equals(rs.getString(5)) ? Operation.DELETE : Operation.UPSERT, rs.getString(6),
+                            rs.getString(7), origin));
                 }
             }
         }
         return new Page(changes, next, scanned > limit, false);
     }
 
-    private PulledChange change(ResultSet rs, String table, String origin) throws SQLException {
-        String operation = rs.getString(5);
-        Map<String, JsonNode> values = new LinkedHashMap<>();
-        if (!operation.equals("delete")) {
-            JsonNode row = parse(rs.getString(6));
-            Set<String> changed = operation.equals("update") ? columns(rs.getArray(7)) : null;
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (changed == null || changed.contains(e.getKey())) {
-                    values.put(e.getKey(), e.getValue());
-                }
-            }
-        }
-        return new PulledChange(rs.getLong(1), table, rs.getString(4),
-                operation.equals("delete") ? Operation.DELETE : Operation.UPSERT, values, Hlc.parse(rs.getString(8)),
-                origin);
-    }
-
     private Page bootstrap(Connection c, String userId, FeedPosition from, int limit) throws SQLException {
         List<TableCatalog.Table> tables = catalog.tables();
-        List<PulledChange> rows = new ArrayList<>();
+        List<FeedRow> rows = new ArrayList<>();
         int table = from.table();
         String lastId = from.lastId();
         while (table < tables.size()) {
@@ -147,7 +152,7 @@ public final class ChangeFeed {
             }
             TableCatalog.Table t = tables.get(table);
             int wanted = limit - rows.size();
-            List<PulledChange> page = rows(c, t, userId, lastId, wanted + 1);
+            List<FeedRow> page = rows(c, t, userId, lastId, wanted + 1);
             if (page.size() > wanted) {
                 rows.addAll(page.subList(0, wanted));
                 return new Page(rows, FeedPosition.bootstrapping(from.xid(), table, rows.get(rows.size() - 1).id()),
@@ -161,10 +166,10 @@ public final class ChangeFeed {
         return new Page(rows, FeedPosition.after(from.xid()), true, true);
     }
 
-    private List<PulledChange> rows(Connection c, TableCatalog.Table t, String userId, String afterId, int limit)
+    private List<FeedRow> rows(Connection c, TableCatalog.Table t, String userId, String afterId, int limit)
             throws SQLException {
         String idType = t.columns().get("id");
-        StringBuilder sql = new StringBuilder("SELECT to_jsonb(r)::text, v.row_hlc FROM " + t.sqlName() + " r"
+        StringBuilder sql = new StringBuilder("SELECT to_jsonb(r)::text, v.row_hlc, r.id::text FROM " + t.sqlName() + " r"
                 + " LEFT JOIN mooring.column_versions v ON v.table_name = ? AND v.record_id = r.id::text"
                 + " WHERE r.deleted_at IS NULL");
         String owner = t.sync().ownerColumn();
@@ -175,7 +180,7 @@ public final class ChangeFeed {
             sql.append(" AND r.id > CAST(? AS ").append(idType).append(")");
         }
         sql.append(" ORDER BY r.id LIMIT ?");
-        List<PulledChange> rows = new ArrayList<>();
+        List<FeedRow> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             ps.setString(i++, t.sync().name());
@@ -188,12 +193,9 @@ public final class ChangeFeed {
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode row = parse(rs.getString(1));
-                    Map<String, JsonNode> values = new LinkedHashMap<>();
-                    row.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
                     String hlc = rs.getString(2);
-                    rows.add(new PulledChange(0, t.sync().name(), row.path("id").asText(), Operation.UPSERT, values,
-                            hlc == null ? UNSTAMPED : Hlc.parse(hlc), "server"));
+                    rows.add(new FeedRow(0, t.sync().name(), rs.getString(3), Operation.UPSERT, rs.getString(1),
+                            hlc == null ? UNSTAMPED.toString() : hlc, "server"));
                 }
             }
         }
@@ -222,15 +224,5 @@ public final class ChangeFeed {
         }
     }
 
-    private static Set<String> columns(Array array) throws SQLException {
-        return array == null ? Collections.emptySet() : new HashSet<>(Arrays.asList((String[]) array.getArray()));
-    }
 
-    private JsonNode parse(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new MooringException(ErrorCode.INTERNAL, "the change log holds a row that is not JSON: " + e.getMessage(), e);
-        }
-    }
 }
