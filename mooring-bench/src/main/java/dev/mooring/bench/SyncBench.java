@@ -177,6 +177,8 @@ public final class SyncBench {
                     .append(mooring.row("mooring push over HTTP (capture, LWW, idempotency)", floor.rate()))
                     .append(floor.row("JDBC batch INSERT floor (no capture, no HTTP)", floor.rate())).append('\n');
         }
+        // Nothing of this part may keep working in the background (autovacuum) while the next is measured.
+        pg.dropDatabase("push");
     }
 
     private static Map<String, JsonNode> values(long s) {
@@ -261,6 +263,7 @@ public final class SyncBench {
             long start = xmin(ds);
             execute(ds, "INSERT INTO notes (id, user_id, c1, c2, c3, c4) SELECT 'n' || g, 'reader', 'title ' || g,"
                     + " 'body of change ' || g, 'tag-' || g % 7, g % 1000 FROM generate_series(1, " + changes + ") g");
+            execute(ds, "VACUUM (ANALYZE) mooring.change_log", "VACUUM (ANALYZE) notes", "CHECKPOINT");
             String token = Tokens.create(ds).issue("reader", "bench").token();
             String cursor = "c1." + start + ".0";
             Map<String, Double> rates = new LinkedHashMap<>();
@@ -280,6 +283,7 @@ public final class SyncBench {
             rates.forEach((k, v) -> report.append(String.format("| %s | %,.0f |%n", k, v)));
             report.append('\n');
         }
+        pg.dropDatabase("pull");
     }
 
     interface Task {

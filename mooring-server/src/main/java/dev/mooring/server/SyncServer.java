@@ -51,6 +51,7 @@ public final class SyncServer implements AutoCloseable {
     private final SyncService sync;
     private final Tokens tokens;
     private final ConflictQueue conflicts;
+    private final SessionRecorder sessions;
     private final ServerOptions options;
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
@@ -62,6 +63,7 @@ public final class SyncServer implements AutoCloseable {
         this.options = options;
         this.tokens = Tokens.create(dataSource);
         this.conflicts = ConflictQueue.create(dataSource, sync);
+        this.sessions = new SessionRecorder(dataSource);
         this.app = Javalin.create(config -> {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
@@ -74,7 +76,10 @@ public final class SyncServer implements AutoCloseable {
             config.routes.post("/v1/changes", this::push);
             config.routes.get("/v1/conflicts", this::listConflicts);
             config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict);
-            config.routes.get("/v1/health", ctx -> send(ctx, 200, SyncHealth.report(dataSource)));
+            config.routes.get("/v1/health", ctx -> {
+                sessions.flush();
+                send(ctx, 200, SyncHealth.report(dataSource));
+            });
             config.routes.get("/v1/sessions", this::sessions);
             config.routes.exception(Exception.class, this::fail);
             config.routes.error(404, "*", ctx -> send(ctx, 404, new ErrorResponse("not_found",
@@ -119,6 +124,7 @@ public final class SyncServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        sessions.close();
     }
 
     private void authenticate(Context ctx) {
@@ -139,7 +145,7 @@ public final class SyncServer implements AutoCloseable {
         Handshake h = read(ctx, Handshake.class);
         HandshakeResponse response = Handshakes.answer(dataSource, user(ctx), h, options.serverSchemaVersion(),
                 options.minimumClientVersion(), sync.clock().now());
-        SyncSessions.record(dataSource, h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
+        sessions.record(h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
                 response.compatible(), response.compatible() ? null : response.message());
         send(ctx, 200, response);
     }
@@ -153,11 +159,11 @@ public final class SyncServer implements AutoCloseable {
         int limit = intParam(ctx, "limit", DEFAULT_PAGE);
         try {
             ChangeFeed.Page page = sync.pullPage(user(ctx), node, ctx.queryParam("cursor"), limit);
-            SyncSessions.record(dataSource, node, user(ctx), "pull", millis(started), page.changes().size(), 0, 0,
+            sessions.record(node, user(ctx), "pull", millis(started), page.changes().size(), 0, 0,
                     true, null);
             ctx.status(200).contentType("application/json").result(PullWriter.write(json, page, sync.clock().now()));
         } catch (MooringException e) {
-            SyncSessions.record(dataSource, node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
+            sessions.record(node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
             throw e;
         }
     }
@@ -167,12 +173,12 @@ public final class SyncServer implements AutoCloseable {
         PushRequest request = read(ctx, PushRequest.class);
         try {
             PushResponse response = sync.push(user(ctx), request);
-            SyncSessions.record(dataSource, request.nodeId(), user(ctx), "push", millis(started),
+            sessions.record(request.nodeId(), user(ctx), "push", millis(started),
                     response.results().size(), count(response, ChangeStatus.CONFLICT_QUEUED),
                     count(response, ChangeStatus.REJECTED), true, null);
             send(ctx, 200, response);
         } catch (MooringException e) {
-            SyncSessions.record(dataSource, request.nodeId(), user(ctx), "push", millis(started), 0, 0, 0, false,
+            sessions.record(request.nodeId(), user(ctx), "push", millis(started), 0, 0, 0, false,
                     e.getMessage());
             throw e;
         }
@@ -217,6 +223,7 @@ public final class SyncServer implements AutoCloseable {
 
     private void sessions(Context ctx) throws IOException {
         int limit = intParam(ctx, "limit", 50);
+        sessions.flush();
         send(ctx, 200, SyncSessions.recent(dataSource, 1000).stream()
                 .filter(s -> user(ctx).equals(s.userId())).limit(limit).toList());
     }

@@ -35,26 +35,39 @@ public final class SyncSessions {
      */
     public static void record(DataSource ds, String nodeId, String userId, String kind, long durationMs, int changes,
                               int conflicts, int rejected, boolean ok, String error) {
+        insert(ds, List.of(new Entry(nodeId, userId, kind, durationMs, changes, conflicts, rejected, ok, error)));
+    }
+
+    /** One session to record. */
+    record Entry(String nodeId, String userId, String kind, long durationMs, int changes, int conflicts, int rejected,
+                 boolean ok, String error) {
+    }
+
+    /** Records sessions in one batch; never throws (see {@link #record}). */
+    static void insert(DataSource ds, List<Entry> entries) {
         String sql = """
                 INSERT INTO mooring.sync_sessions (node_id, user_id, kind, duration_ms, changes, conflicts, rejected,
                                                    ok, error)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """;
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, nodeId);
-            ps.setString(2, userId);
-            ps.setString(3, kind);
-            ps.setInt(4, (int) Math.max(0, Math.min(Integer.MAX_VALUE, durationMs)));
-            ps.setInt(5, changes);
-            ps.setInt(6, conflicts);
-            ps.setInt(7, rejected);
-            ps.setBoolean(8, ok);
-            ps.setString(9, error == null || error.length() <= MAX_ERROR_LENGTH ? error
-                    : error.substring(0, MAX_ERROR_LENGTH));
-            ps.executeUpdate();
+            for (Entry e : entries) {
+                ps.setString(1, e.nodeId());
+                ps.setString(2, e.userId());
+                ps.setString(3, e.kind());
+                ps.setInt(4, (int) Math.max(0, Math.min(Integer.MAX_VALUE, e.durationMs())));
+                ps.setInt(5, e.changes());
+                ps.setInt(6, e.conflicts());
+                ps.setInt(7, e.rejected());
+                ps.setBoolean(8, e.ok());
+                ps.setString(9, e.error() == null || e.error().length() <= MAX_ERROR_LENGTH ? e.error()
+                        : e.error().substring(0, MAX_ERROR_LENGTH));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         } catch (SQLException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not record a " + kind + " session of node " + nodeId
-                    + "; the sync itself is unaffected: " + e.getMessage(), e);
+            LOG.log(System.Logger.Level.WARNING, "Could not record " + entries.size() + " sync session(s); the syncs"
+                    + " themselves are unaffected: " + e.getMessage(), e);
         }
     }
 

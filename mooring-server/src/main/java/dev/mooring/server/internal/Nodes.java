@@ -35,15 +35,19 @@ public final class Nodes {
                 """)) {
             ps.setString(1, nodeId);
             ps.setString(2, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!userId.equals(rs.getString(1))) {
-                    throw new MooringException(ErrorCode.AUTHENTICATION, "node " + nodeId + " is registered to another"
-                            + " user; every installation needs its own node id.");
-                }
-                String pulled = rs.getString(3);
-                return new Node(rs.getLong(2), pulled == null ? null : Long.parseLong(pulled));
+            return node(ps, nodeId, userId);
+        }
+    }
+
+    private static Node node(PreparedStatement ps, String nodeId, String userId) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!userId.equals(rs.getString(1))) {
+                throw new MooringException(ErrorCode.AUTHENTICATION, "node " + nodeId + " is registered to another"
+                        + " user; every installation needs its own node id.");
             }
+            String pulled = rs.getString(3);
+            return new Node(rs.getLong(2), pulled == null ? null : Long.parseLong(pulled));
         }
     }
 

@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  */
 public final class RowWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What {@link #stampSession} sets; parameters node, user, source. */
+    private static final String SESSION_SETTINGS = "set_config('mooring.node', ?, true), set_config('mooring.user', ?, true),"
+            + " set_config('mooring.source', ?, true), set_config('plan_cache_mode', 'force_custom_plan', true)";
 
     private RowWriter() {
     }
@@ -52,9 +55,7 @@ public final class RowWriter {
     public static void stampSession(Connection c, String node, String userId, String source) throws SQLException {
         // Custom plans: a plan cached while a table was small (a sequential scan) would stay in use as it grows;
         // the lookups by an array of ids must always use the primary key.
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('mooring.node', ?, true),"
-                + " set_config('mooring.user', ?, true), set_config('mooring.source', ?, true),"
-                + " set_config('plan_cache_mode', 'force_custom_plan', true)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SESSION_SETTINGS)) {
             ps.setString(1, node);
             ps.setString(2, userId);
             ps.setString(3, source);

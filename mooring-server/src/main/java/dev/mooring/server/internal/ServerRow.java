@@ -53,20 +53,23 @@ record ServerRow(ConflictRules.RowState state, String json) {
         Map<String, Map<String, Hlc>> columnHlcs = new HashMap<>();
         Map<String, Hlc> rowHlcs = new HashMap<>();
         Map<String, Hlc> baseHlcs = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT record_id, column_hlcs::text, row_hlc, base_hlc"
-                + " FROM mooring.column_versions WHERE table_name = ? AND record_id = ANY(?)")) {
-            ps.setString(1, table.sync().name());
-            ps.setArray(2, idArray);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Hlc> hlcs = new LinkedHashMap<>();
-                    parse(mapper, rs.getString(2)).fields()
-                            .forEachRemaining(e -> hlcs.put(e.getKey(), Hlc.parse(e.getValue().asText())));
-                    columnHlcs.put(rs.getString(1), hlcs);
-                    rowHlcs.put(rs.getString(1), Hlc.parse(rs.getString(3)));
-                    // rows captured before base_hlc existed list every column in column_hlcs
-                    String base = rs.getString(4);
-                    baseHlcs.put(rs.getString(1), base == null ? ChangeFeed.UNSTAMPED : Hlc.parse(base));
+        // a row that does not exist has no versions worth a query (the common case: new rows)
+        if (!rows.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT record_id, column_hlcs::text, row_hlc, base_hlc"
+                    + " FROM mooring.column_versions WHERE table_name = ? AND record_id = ANY(?)")) {
+                ps.setString(1, table.sync().name());
+                ps.setArray(2, idArray);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Hlc> hlcs = new LinkedHashMap<>();
+                        parse(mapper, rs.getString(2)).fields()
+                                .forEachRemaining(e -> hlcs.put(e.getKey(), Hlc.parse(e.getValue().asText())));
+                        columnHlcs.put(rs.getString(1), hlcs);
+                        rowHlcs.put(rs.getString(1), Hlc.parse(rs.getString(3)));
+                        // rows captured before base_hlc existed list every column in column_hlcs
+                        String base = rs.getString(4);
+                        baseHlcs.put(rs.getString(1), base == null ? ChangeFeed.UNSTAMPED : Hlc.parse(base));
+                    }
                 }
             }
         }
