@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,11 +158,41 @@ public final class ConflictQueue {
         if (columns.isEmpty()) {
             return;
         }
+        if (owner != null && !conflict.owner().equals(currentOwner(c, table, conflict.recordId(), owner))) {
+            // the row moved to another user (or is gone) since the conflict was queued: its old owner may not write it
+            throw new MooringException(ErrorCode.USAGE, "cannot resolve conflict " + conflict.id() + ": row "
+                    + conflict.recordId() + " of " + conflict.table() + " no longer exists or is no longer yours;"
+                    + " keep the server's version");
+        }
         RowWriter.stampSession(c, "server", resolvedBy, "api");
         RowWriter.stampHlc(c, sync.clock().now());
-        if (RowWriter.update(c, table, conflict.recordId(), columns) == 0) {
-            throw new MooringException(ErrorCode.USAGE, "cannot resolve conflict " + conflict.id() + ": row "
-                    + conflict.recordId() + " of " + conflict.table() + " no longer exists; keep the server's version");
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            if (RowWriter.update(c, table, conflict.recordId(), columns) == 0) {
+                throw new MooringException(ErrorCode.USAGE, "cannot resolve conflict " + conflict.id() + ": row "
+                        + conflict.recordId() + " of " + conflict.table() + " no longer exists; keep the server's version");
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state == null || !(state.startsWith("22") || state.startsWith("23"))) {
+                throw e;
+            }
+            c.rollback(savepoint);
+            // values of the wrong type or breaking a constraint: the request's fault, not the server's
+            throw new MooringException(ErrorCode.USAGE, "cannot resolve conflict " + conflict.id() + " with these"
+                    + " values: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** The row's owner as it is now, locked; {@code null} when the row is gone. */
+    private static String currentOwner(Connection c, TableCatalog.Table table, String id, String ownerColumn)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + TableCatalog.quote(ownerColumn) + "::text FROM "
+                + table.sqlName() + " WHERE id = CAST(? AS " + table.columns().get("id") + ") FOR UPDATE")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 

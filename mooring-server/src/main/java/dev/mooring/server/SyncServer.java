@@ -224,8 +224,7 @@ public final class SyncServer implements AutoCloseable {
     private void sessions(Context ctx) throws IOException {
         int limit = intParam(ctx, "limit", 50);
         sessions.flush();
-        send(ctx, 200, SyncSessions.recent(dataSource, 1000).stream()
-                .filter(s -> user(ctx).equals(s.userId())).limit(limit).toList());
+        send(ctx, 200, SyncSessions.recent(dataSource, user(ctx), limit));
     }
 
     private void fail(Exception e, Context ctx) {

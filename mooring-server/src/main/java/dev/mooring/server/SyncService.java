@@ -93,6 +93,11 @@ public final class SyncService {
         }
         FeedPosition from = FeedPosition.decode(cursor);
         return Transactions.run(dataSource, "Could not read changes", c -> {
+            // One snapshot for the retention check and the feed: a prune committing in between must not make the
+            // feed skip what it deleted without the cursor being refused.
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            }
             if (nodeId != null) {
                 Nodes.claim(c, nodeId, userId);
             }

@@ -77,17 +77,25 @@ public final class SyncSessions {
      * @throws MooringException {@code USAGE} for a limit outside 1..{@value #MAX_LIST}
      */
     public static List<SessionSummary> recent(DataSource ds, int limit) {
+        return recent(ds, null, limit);
+    }
+
+    /** The latest sessions of one user ({@code null}: everyone's), newest first. */
+    public static List<SessionSummary> recent(DataSource ds, String userIdOrNull, int limit) {
         if (limit < 1 || limit > MAX_LIST) {
             throw new MooringException(ErrorCode.USAGE, "limit must be between 1 and " + MAX_LIST + ", was " + limit);
         }
         String sql = """
                 SELECT id, node_id, user_id, kind, started_at, duration_ms, changes, conflicts, rejected, ok, error
                   FROM mooring.sync_sessions
+                 WHERE ?::text IS NULL OR user_id = ?
                  ORDER BY started_at DESC, id DESC
                  LIMIT ?
                 """;
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
+            ps.setString(1, userIdOrNull);
+            ps.setString(2, userIdOrNull);
+            ps.setInt(3, limit);
             List<SessionSummary> sessions = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -205,11 +205,30 @@ class PushTest {
                 "table holidays is public-read: clients cannot change it",
                 "table secrets is not synced",
                 "table notes has no column title\"; DROP TABLE notes; --",
-                "the database refused it: ERROR: invalid input syntax for type uuid: \"not-a-uuid\"");
+                "id 'not-a-uuid' is not a uuid, which the id column of notes is");
         assertThat(title()).isEqualTo("mine");
         assertThat(Long.parseLong(scalar(pg.dataSource(), "SELECT count(*) FROM mooring.change_log"))).isEqualTo(before);
         assertThatThrownBy(() -> push("u2", "n1", upsert("n1", 9, T, "notes", ID, "title", "x")))
                 .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.AUTHENTICATION);
+    }
+
+    @Test
+    void anUpperCaseUuidNamesTheSameRowAndValuesTheDatabaseRefusesAreRejectedAlone() throws Exception {
+        push("u1", "n1", upsert("n1", 1, T, "notes", ID, "title", "first"));
+
+        PushResponse r = push("u1", "n1",
+                upsert("n1", 2, T + 10, "notes", ID.toUpperCase(java.util.Locale.ROOT), "title", "via upper case"),
+                upsert("n1", 3, T + 10, "notes", "00000000-0000-0000-0000-000000000002", "title", "x", "deleted_at", "not a time"),
+                upsert("n1", 4, T + 10, "notes", "00000000-0000-0000-0000-000000000003", "title", "fine"),
+                upsert("n1", 5, T + 10, "notes", "00000000-0000-0000-0000-000000000004"));
+
+        assertThat(r.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.APPLIED,
+                ChangeStatus.REJECTED, ChangeStatus.APPLIED, ChangeStatus.APPLIED);
+        assertThat(r.results().get(1).reason()).startsWith("the database refused it: ERROR: invalid input syntax");
+        assertThat(title()).isEqualTo("via upper case");
+        assertThat(scalar(pg.dataSource(), "SELECT count(*) FROM notes")).isEqualTo("3");
+        assertThatThrownBy(() -> sync.push("u1", new PushRequest("server", List.of())))
+                .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.USAGE);
     }
 
     @Test

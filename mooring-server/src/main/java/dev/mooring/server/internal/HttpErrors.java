@@ -59,6 +59,11 @@ public final class HttpErrors {
                     return new Failure(403, new ErrorResponse("forbidden", m.getMessage()));
                 case CURSOR_EXPIRED:
                     return new Failure(410, new ErrorResponse("cursor_expired", m.getMessage()));
+                case DATABASE:
+                    // a deadlock, a time-out, a lost connection: the request was rolled back whole and may be retried
+                    LOG.log(System.Logger.Level.WARNING, "sync request failed in the database; the client may retry", e);
+                    return new Failure(503, new ErrorResponse("unavailable", "the database could not complete this"
+                            + " request; nothing was applied. Retry it."));
                 default:
                     break;
             }

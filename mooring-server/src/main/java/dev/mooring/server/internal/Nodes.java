@@ -28,6 +28,7 @@ public final class Nodes {
      * @throws MooringException {@code AUTHENTICATION} when the node belongs to another user
      */
     public static Node claim(Connection c, String nodeId, String userId) throws SQLException {
+        checkId(nodeId);
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO mooring.nodes AS n (node_id, user_id) VALUES (?, ?)
                 ON CONFLICT (node_id) DO UPDATE SET last_seen_at = now()
@@ -48,6 +49,22 @@ public final class Nodes {
             }
             String pulled = rs.getString(3);
             return new Node(rs.getLong(2), pulled == null ? null : Long.parseLong(pulled));
+        }
+    }
+
+    /**
+     * A node id is 1 to 64 of {@code A-Z a-z 0-9 . _ : -} (what an HLC can carry), and never {@code server}, the
+     * origin of every write made on the server itself.
+     *
+     * @throws MooringException {@code USAGE} otherwise
+     */
+    public static void checkId(String nodeId) {
+        boolean valid = nodeId != null && nodeId.matches("[A-Za-z0-9._:-]{1,64}");
+        if (!valid || nodeId.equals("server")) {
+            throw new MooringException(ErrorCode.USAGE, "node id '" + (nodeId == null ? "null"
+                    : nodeId.length() > 80 ? nodeId.substring(0, 80) + "…" : nodeId) + "' is not allowed: use 1 to 64"
+                    + " characters of A-Z, a-z, 0-9, '.', '_', ':' or '-', and not 'server' (reserved for the server's"
+                    + " own writes)");
         }
     }
 

@@ -84,6 +84,16 @@ public final class PushApplier {
             }
             TableCatalog.Table table = catalog.table(change.table()).orElse(null);
             String problem = check(table, change, userId);
+            if (problem == null) {
+                // uuid ids in any accepted spelling (upper case, as iOS prints them) name the row PostgreSQL has
+                String canonical = canonicalId(table, change.id());
+                if (canonical == null) {
+                    problem = "id '" + change.id() + "' is not a uuid, which the id column of " + change.table() + " is";
+                } else if (!canonical.equals(change.id())) {
+                    change = new RowChange(change.table(), canonical, change.op(), change.values(), change.hlc(),
+                            change.nodeId(), change.clientSeq());
+                }
+            }
             if (problem != null) {
                 results[i] = rejected(change, problem);
                 continue;
@@ -156,6 +166,11 @@ public final class PushApplier {
             return plan.result();
         } catch (SQLException e) {
             c.rollback(savepoint);
+            if (!isDataError(e)) {
+                // a deadlock, a time-out, a lost connection: nothing wrong with the change, so the whole batch fails
+                // and the client retries it; rejecting would use up its sequence number and lose it for good
+                throw e;
+            }
             return rejected(k.change(), "the database refused it: " + firstLine(e.getMessage()));
         }
     }
@@ -196,7 +211,9 @@ public final class PushApplier {
                 if (decision.revive()) {
                     values.put(ConflictRules.TOMBSTONE_COLUMN, json.nullNode());
                 }
-                write = batch -> batch.update(table, change.id(), values, k.stamp());
+                if (!values.isEmpty()) { // an upsert of no columns changes nothing
+                    write = batch -> batch.update(table, change.id(), values, k.stamp());
+                }
                 break;
             case TOMBSTONE:
                 write = batch -> batch.tombstone(table, change.id(), k.stamp());
@@ -238,8 +255,26 @@ public final class PushApplier {
         return null;
     }
 
+    /** The id as PostgreSQL prints it: lower-case canonical for uuid columns; {@code null} when it is not one. */
+    private static String canonicalId(TableCatalog.Table table, String id) {
+        if (!"uuid".equals(table.columns().get("id"))) {
+            return id;
+        }
+        try {
+            return java.util.UUID.fromString(id).toString();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static ChangeResult rejected(RowChange change, String reason) {
         return new ChangeResult(change.clientSeq(), ChangeStatus.REJECTED, reason);
+    }
+
+    /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the change itself is at fault. */
+    private static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private static String firstLine(String message) {
