@@ -143,6 +143,22 @@ class PushTest {
     }
 
     @Test
+    void manualMergesNearSimultaneousEditsOfDifferentColumnsAndQueuesEditsOfTheSameColumn() throws Exception {
+        use(SyncConfig.of(SyncedTable.owned("notes").withConflictPolicy(ConflictPolicy.MANUAL)));
+        push("u1", "n1", upsert("n1", 1, T, "notes", ID, "title", "first", "body", "first"));
+        String[] n2 = {null};
+        pullAll(sync, "u1", "n2", n2);
+        push("u1", "n1", upsert("n1", 2, T + 100, "notes", ID, "body", "body by n1"));
+
+        PushResponse otherColumn = push("u1", "n2", upsert("n2", 1, T + 200, "notes", ID, "title", "title by n2"));
+        PushResponse sameColumn = push("u1", "n2", upsert("n2", 2, T + 300, "notes", ID, "body", "body by n2"));
+
+        assertThat(otherColumn.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.APPLIED);
+        assertThat(sameColumn.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.CONFLICT_QUEUED);
+        assertThat(scalar(pg.dataSource(), "SELECT title || '|' || body FROM notes")).isEqualTo("title by n2|body by n1");
+    }
+
+    @Test
     void updateWinsBringsBackARowTheServerDeletedAndKeepsARowTheServerChanged() throws Exception {
         push("u1", "n1", upsert("n1", 1, T, "notes", ID, "title", "first"));
         execute(pg.dataSource(), "UPDATE notes SET deleted_at = now()");

@@ -20,8 +20,17 @@ import java.util.Set;
 public final class ConflictRules {
     static final String TOMBSTONE_COLUMN = "deleted_at";
 
-    /** The newest change of the row by another node that the pushing node had not pulled. */
-    public record Unseen(Hlc hlc, String node) {
+    /**
+     * The changes of the row by other nodes that the pushing node had not pulled.
+     *
+     * @param hlc     the newest one's time
+     * @param node    the newest one's node
+     * @param columns every column they changed; {@code null} when one inserted or deleted the row (all columns)
+     */
+    public record Unseen(Hlc hlc, String node, Set<String> columns) {
+        boolean touched(String column) {
+            return columns == null || columns.contains(column);
+        }
     }
 
     /**
@@ -104,7 +113,8 @@ public final class ConflictRules {
                         ? new Decision(Action.UPDATE, values.keySet(), false, rule, concurrent ? "client" : null)
                         : new Decision(Action.SUPERSEDED, Set.of(), false, rule, concurrent ? "server" : null);
             case MANUAL:
-                if (concurrent && within(stamp, state.unseen().hlc(), table.manualWindow()) && differs(values, state.row())) {
+                if (concurrent && within(stamp, state.unseen().hlc(), table.manualWindow())
+                        && differs(values, state.row(), state.unseen())) {
                     return new Decision(Action.QUEUE, Set.of(), false, rule, "pending");
                 }
                 return perColumn(values, stamp, state, "lww-column");
@@ -148,7 +158,9 @@ public final class ConflictRules {
         return Math.abs(a.physicalMs() - b.physicalMs()) <= window.toMillis();
     }
 
-    private static boolean differs(Map<String, JsonNode> values, Map<String, JsonNode> row) {
-        return values.entrySet().stream().anyMatch(e -> !e.getValue().equals(row.get(e.getKey())));
+    /** Whether the push sets a column the other node also changed, to a different value: edits of disjoint columns merge. */
+    private static boolean differs(Map<String, JsonNode> values, Map<String, JsonNode> row, Unseen unseen) {
+        return values.entrySet().stream()
+                .anyMatch(e -> unseen.touched(e.getKey()) && !e.getValue().equals(row.get(e.getKey())));
     }
 }

@@ -75,16 +75,30 @@ record ServerRow(ConflictRules.RowState state, String json) {
         }
         Map<String, ConflictRules.Unseen> unseen = new HashMap<>();
         if (!rows.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (record_id) record_id, hlc, origin_node"
-                    + " FROM mooring.change_log WHERE table_name = ? AND record_id = ANY(?) AND xid >= ?::xid8"
-                    + " AND origin_node IS DISTINCT FROM ? ORDER BY record_id, xid DESC, seq DESC")) {
+            // the newest unseen change, and every column the unseen changes touched (null: all, an insert or delete)
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT cl.record_id,
+                           (array_agg(cl.hlc ORDER BY cl.xid DESC, cl.seq DESC))[1],
+                           (array_agg(cl.origin_node ORDER BY cl.xid DESC, cl.seq DESC))[1],
+                           bool_or(cl.operation <> 'update'),
+                           array_agg(DISTINCT col) FILTER (WHERE col IS NOT NULL)
+                      FROM mooring.change_log cl
+                      LEFT JOIN LATERAL unnest(cl.changed_columns) AS col ON true
+                     WHERE cl.table_name = ? AND cl.record_id = ANY(?) AND cl.xid >= ?::xid8
+                       AND cl.origin_node IS DISTINCT FROM ?
+                     GROUP BY cl.record_id
+                    """)) {
                 ps.setString(1, table.sync().name());
                 ps.setArray(2, c.createArrayOf("text", rows.keySet().toArray()));
                 ps.setString(3, Long.toString(lastPulled == null ? 0 : lastPulled));
                 ps.setString(4, node);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        unseen.put(rs.getString(1), new ConflictRules.Unseen(Hlc.parse(rs.getString(2)), rs.getString(3)));
+                        Array touched = rs.getArray(5);
+                        java.util.Set<String> columns = rs.getBoolean(4) || touched == null ? null
+                                : new java.util.HashSet<>(java.util.Arrays.asList((String[]) touched.getArray()));
+                        unseen.put(rs.getString(1), new ConflictRules.Unseen(Hlc.parse(rs.getString(2)), rs.getString(3),
+                                columns));
                     }
                 }
             }
