@@ -99,6 +99,7 @@ public final class SyncServer implements AutoCloseable {
         try {
             server.app.start();
         } catch (RuntimeException e) {
+            server.sessions.close();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
                     + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
         }

@@ -54,6 +54,17 @@ final class QuickstartSync {
     Outcome run(DataSource ds, SyncConfig config, String schemaVersion, int port, boolean keepToken) {
         InstallReport installed = SyncSchema.install(ds, config);
         String token = Tokens.create(ds).issue(DEMO_USER, "quickstart").token();
+        try {
+            return roundTrip(ds, config, installed, schemaVersion, port, token, keepToken);
+        } finally {
+            if (!keepToken) {
+                Tokens.create(ds).revoke(token);
+            }
+        }
+    }
+
+    private Outcome roundTrip(DataSource ds, SyncConfig config, InstallReport installed, String schemaVersion, int port,
+                              String token, boolean keepToken) {
         try (SyncServer server = SyncServer.start(ds, config, ServerOptions.defaults().withPort(port)
                 .withServerSchemaVersion(schemaVersion))) {
             String base = server.uri() + "/v1";
@@ -81,9 +92,6 @@ final class QuickstartSync {
                 seen |= page.changes().stream().map(PulledChange::id).anyMatch(eventId::equals);
                 cursor = page.nextCursor();
             } while (page.hasMore());
-            if (!keepToken) {
-                Tokens.create(ds).revoke(token);
-            }
             return new Outcome(base, installed, eventId, status, pulled, seen, keepToken ? token : null);
         }
     }

@@ -55,7 +55,8 @@ public final class TokenCommand {
         @Mixin
         SyncTarget.Options target;
 
-        @Parameters(arity = "0..1", paramLabel = "TOKEN", description = "The token to revoke.")
+        @Parameters(arity = "0..1", paramLabel = "TOKEN", description = "The token to revoke; - reads it from standard"
+                + " input, which keeps it out of the process list and the shell history.")
         String token;
 
         @Option(names = "--user", paramLabel = "ID", description = "Revoke every token of this user instead.")
@@ -68,6 +69,18 @@ public final class TokenCommand {
         public Integer call() {
             if ((token == null) == (user == null)) {
                 throw new MooringException(ErrorCode.USAGE, "name either a TOKEN or --user <id>, not both or neither.");
+            }
+            if ("-".equals(token)) {
+                try {
+                    token = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                } catch (java.io.IOException e) {
+                    throw new MooringException(ErrorCode.IO, "could not read the token from standard input: " + e.getMessage(), e);
+                }
+                if (token == null || token.isBlank()) {
+                    throw new MooringException(ErrorCode.USAGE, "standard input held no token to revoke.");
+                }
+                token = token.trim();
             }
             try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
                 Tokens tokens = Tokens.create(db.dataSource);
