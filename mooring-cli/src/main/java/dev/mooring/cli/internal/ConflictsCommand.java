@@ -6,20 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.server.Conflict;
-import dev.mooring.server.ConflictQueue;
 import dev.mooring.server.Resolution;
-import dev.mooring.server.SyncService;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 
 /** {@code mooring conflicts list | resolve}: the queue of conflicts a person must settle, and the audit of the rest. */
 @Command(name = "conflicts", mixinStandardHelpOptions = true, description = "List and resolve sync conflicts.",
@@ -27,10 +22,7 @@ import java.util.concurrent.Callable;
 public final class ConflictsCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List pending conflicts (with --all, the resolved ones too, for audit).")
-    static final class ListConflicts implements Callable<Integer> {
-        @Mixin
-        SyncTarget.Options target;
-
+    static final class ListConflicts extends SyncCommand {
         @Option(names = "--user", paramLabel = "ID", description = "Only this user's conflicts.")
         String user;
 
@@ -43,38 +35,29 @@ public final class ConflictsCommand {
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
-            try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
-                List<Conflict> conflicts = ConflictQueue.create(db.dataSource, SyncService.create(db.dataSource, db.config))
-                        .list(user, !all, limit);
-                if (json) {
-                    Output.json(spec.commandLine().getOut(), conflicts);
-                    return 0;
-                }
-                StringBuilder text = new StringBuilder(conflicts.isEmpty() ? (all ? "No conflicts." : "No pending conflicts.") : "");
-                for (Conflict c : conflicts) {
-                    text.append('#').append(c.id()).append(' ').append(c.table()).append(' ').append(c.recordId())
-                            .append(" (").append(c.status()).append(", rule ").append(c.rule()).append(", result ")
-                            .append(c.result()).append(", from node ").append(c.clientNode()).append(")\n")
-                            .append("    server: ").append(c.serverVersion()).append('\n')
-                            .append("    client: ").append(c.clientVersion()).append('\n');
-                }
-                Output.text(spec.commandLine().getOut(), text.toString().stripTrailing());
+        int run(SyncTarget db, PrintWriter out) {
+            List<Conflict> conflicts = db.conflictQueue().list(user, !all, limit);
+            if (json) {
+                Output.json(out, conflicts);
                 return 0;
             }
+            StringBuilder text = new StringBuilder(conflicts.isEmpty() ? (all ? "No conflicts." : "No pending conflicts.") : "");
+            for (Conflict c : conflicts) {
+                text.append('#').append(c.id()).append(' ').append(c.table()).append(' ').append(c.recordId())
+                        .append(" (").append(c.status()).append(", rule ").append(c.rule()).append(", result ")
+                        .append(c.result()).append(", from node ").append(c.clientNode()).append(")\n")
+                        .append("    server: ").append(c.serverVersion()).append('\n')
+                        .append("    client: ").append(c.clientVersion()).append('\n');
+            }
+            Output.text(out, text.toString().stripTrailing());
+            return 0;
         }
     }
 
     @Command(name = "resolve", mixinStandardHelpOptions = true,
             description = "Settle a pending conflict: keep the server's version, take the client's, or give merged values.")
-    static final class Resolve implements Callable<Integer> {
-        @Mixin
-        SyncTarget.Options target;
-
+    static final class Resolve extends SyncCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The conflict's id (see conflicts list).")
         long id;
 
@@ -88,19 +71,19 @@ public final class ConflictsCommand {
         @Option(names = "--by", defaultValue = "cli", description = "Who resolved it, for the audit. Default: ${DEFAULT-VALUE}.")
         String by;
 
-        @Spec
-        CommandSpec spec;
+        private Resolution resolution;
 
         @Override
-        public Integer call() {
-            Resolution resolution = resolution();
-            try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
-                Conflict c = ConflictQueue.create(db.dataSource, SyncService.create(db.dataSource, db.config))
-                        .resolve(id, null, resolution, by);
-                Output.text(spec.commandLine().getOut(), "Conflict #" + c.id() + " on " + c.table() + " " + c.recordId()
-                        + " resolved: " + c.result() + ". Clients get the result on their next pull.");
-                return 0;
-            }
+        void check() {
+            resolution = resolution();
+        }
+
+        @Override
+        int run(SyncTarget db, PrintWriter out) {
+            Conflict c = db.conflictQueue().resolve(id, null, resolution, by);
+            Output.text(out, "Conflict #" + c.id() + " on " + c.table() + " " + c.recordId() + " resolved: " + c.result()
+                    + ". Clients get the result on their next pull.");
+            return 0;
         }
 
         private Resolution resolution() {

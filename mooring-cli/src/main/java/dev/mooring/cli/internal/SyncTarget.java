@@ -7,7 +7,9 @@ import dev.mooring.core.Redaction;
 import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
+import dev.mooring.server.ConflictQueue;
 import dev.mooring.server.SyncConfig;
+import dev.mooring.server.SyncService;
 import dev.mooring.server.SyncConfigFile;
 import picocli.CommandLine.Option;
 
@@ -102,6 +104,11 @@ final class SyncTarget implements AutoCloseable {
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "could not read the example sync configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** The conflict queue of this database. */
+    ConflictQueue conflictQueue() {
+        return ConflictQueue.create(dataSource, SyncService.create(dataSource, config));
     }
 
     @Override

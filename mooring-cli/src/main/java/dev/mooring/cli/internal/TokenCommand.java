@@ -5,12 +5,14 @@ import dev.mooring.core.MooringException;
 import dev.mooring.server.IssuedToken;
 import dev.mooring.server.Tokens;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** {@code mooring token create | revoke}: bearer tokens for sync clients. Only a hash of each token is stored. */
@@ -19,10 +21,7 @@ import java.util.Map;
 public final class TokenCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a token for a user and print it once; only its hash is stored.")
-    static final class Create implements java.util.concurrent.Callable<Integer> {
-        @Mixin
-        SyncTarget.Options target;
-
+    static final class Create extends SyncCommand {
         @Option(names = "--user", required = true, paramLabel = "ID", description = "The user the token acts for.")
         String user;
 
@@ -32,29 +31,21 @@ public final class TokenCommand {
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
-            try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
-                IssuedToken t = Tokens.create(db.dataSource).issue(user, label);
-                if (json) {
-                    Output.json(spec.commandLine().getOut(), Map.of("user", t.userId(), "token", t.token()));
-                } else {
-                    Output.text(spec.commandLine().getOut(), t.token() + "\n\nThis is the only time the token is shown:"
-                            + " store it now. Clients send it as: Authorization: Bearer <token>");
-                }
-                return 0;
+        int run(SyncTarget db, PrintWriter out) {
+            IssuedToken t = Tokens.create(db.dataSource).issue(user, label);
+            if (json) {
+                Output.json(out, Map.of("user", t.userId(), "token", t.token()));
+            } else {
+                Output.text(out, t.token() + "\n\nThis is the only time the token is shown: store it now. Clients send"
+                        + " it as: Authorization: Bearer <token>");
             }
+            return 0;
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke one token, or every token of a user.")
-    static final class Revoke implements java.util.concurrent.Callable<Integer> {
-        @Mixin
-        SyncTarget.Options target;
-
+    static final class Revoke extends SyncCommand {
         @Parameters(arity = "0..1", paramLabel = "TOKEN", description = "The token to revoke; - reads it from standard"
                 + " input, which keeps it out of the process list and the shell history.")
         String token;
@@ -62,34 +53,36 @@ public final class TokenCommand {
         @Option(names = "--user", paramLabel = "ID", description = "Revoke every token of this user instead.")
         String user;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
+        void check() {
             if ((token == null) == (user == null)) {
                 throw new MooringException(ErrorCode.USAGE, "name either a TOKEN or --user <id>, not both or neither.");
             }
             if ("-".equals(token)) {
-                try {
-                    token = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                            java.nio.charset.StandardCharsets.UTF_8)).readLine();
-                } catch (java.io.IOException e) {
-                    throw new MooringException(ErrorCode.IO, "could not read the token from standard input: " + e.getMessage(), e);
-                }
-                if (token == null || token.isBlank()) {
-                    throw new MooringException(ErrorCode.USAGE, "standard input held no token to revoke.");
-                }
-                token = token.trim();
+                token = tokenFromStandardInput();
             }
-            try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
-                Tokens tokens = Tokens.create(db.dataSource);
-                String message = token != null
-                        ? (tokens.revoke(token) ? "Revoked." : "No active token matches; nothing was revoked.")
-                        : "Revoked " + tokens.revokeAll(user) + " token(s) of user " + user + ".";
-                Output.text(spec.commandLine().getOut(), message);
-                return 0;
+        }
+
+        @Override
+        int run(SyncTarget db, PrintWriter out) {
+            Tokens tokens = Tokens.create(db.dataSource);
+            Output.text(out, token != null
+                    ? (tokens.revoke(token) ? "Revoked." : "No active token matches; nothing was revoked.")
+                    : "Revoked " + tokens.revokeAll(user) + " token(s) of user " + user + ".");
+            return 0;
+        }
+
+        private static String tokenFromStandardInput() {
+            String line;
+            try {
+                line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            } catch (IOException e) {
+                throw new MooringException(ErrorCode.IO, "could not read the token from standard input: " + e.getMessage(), e);
             }
+            if (line == null || line.isBlank()) {
+                throw new MooringException(ErrorCode.USAGE, "standard input held no token to revoke.");
+            }
+            return line.trim();
         }
     }
 }

@@ -9,21 +9,15 @@ import dev.mooring.sync.Hlc;
 import dev.mooring.sync.Operation;
 import dev.mooring.sync.PulledChange;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads what a user may see of the change log, page by page: a bootstrap of current rows for a fresh client, then
@@ -88,15 +82,15 @@ public final class ChangeFeed {
      * @throws MooringException {@code CURSOR_EXPIRED} when {@code from} is older than the retained change log
      */
     public Page read(Connection c, String userId, String nodeId, FeedPosition from, int limit) throws SQLException {
-        long xmin = snapshotXmin(c);
+        Horizon horizon = horizon(c);
+        long xmin = horizon.xmin();
         if (from == null) {
             return bootstrap(c, userId, FeedPosition.bootstrapping(xmin, 0, null), limit);
         }
         if (from.bootstrap()) {
             return bootstrap(c, userId, from, limit);
         }
-        long prunedBelow = prunedBelow(c);
-        if (from.xid() < prunedBelow) {
+        if (from.xid() < horizon.prunedBelow()) {
             throw new MooringException(ErrorCode.CURSOR_EXPIRED, "this cursor is older than the change history the"
                     + " server keeps (changes are kept for the tombstone retention period); start over without a cursor"
                     + " to bootstrap the current rows.");
@@ -202,27 +196,26 @@ public final class ChangeFeed {
         return rows;
     }
 
-    /** The oldest transaction still running: every transaction before it has committed or aborted. */
-    static long snapshotXmin(Connection c) throws SQLException {
+    /**
+     * In one round trip: the oldest transaction still running (every transaction before it has committed or
+     * aborted), and the position below which the change log was pruned; and the planner settings the feed needs.
+     */
+    private record Horizon(long xmin, long prunedBelow) {
+    }
+
+    private static Horizon horizon(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              // The feed's queries are built to walk an index in its order and stop at the page size. Without
              // statistics (a change log that grew since the last ANALYZE) the planner may instead collect every
              // remaining change and sort it, which made each page cost as much as the whole backlog; and a plan
              // cached while the log was small would stay. So: custom plans, no bitmap scans, no sorts.
              ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text,"
+                     + " (SELECT pruned_below::text FROM mooring.retention),"
                      + " set_config('plan_cache_mode', 'force_custom_plan', true),"
                      + " set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)")) {
             rs.next();
-            return Long.parseLong(rs.getString(1));
+            String pruned = rs.getString(2);
+            return new Horizon(Long.parseLong(rs.getString(1)), pruned == null ? 0 : Long.parseLong(pruned));
         }
     }
-
-    private static long prunedBelow(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pruned_below::text FROM mooring.retention")) {
-            return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
-        }
-    }
-
-
 }

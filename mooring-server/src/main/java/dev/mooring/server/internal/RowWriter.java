@@ -11,7 +11,6 @@ import dev.mooring.sync.Hlc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,13 +70,6 @@ public final class RowWriter {
         }
     }
 
-    /** Inserts a row of the given columns (they include the id and the owner). */
-    public static void insert(Connection c, TableCatalog.Table table, Map<String, JsonNode> row) throws SQLException {
-        Batch batch = new Batch();
-        batch.insert(table, row.get("id").asText(), row, null);
-        batch.execute(c);
-    }
-
     /** Sets the given columns of row {@code id}; returns how many rows were updated (0 when there is none). */
     public static int update(Connection c, TableCatalog.Table table, String id, Map<String, JsonNode> values)
             throws SQLException {
@@ -122,10 +114,6 @@ public final class RowWriter {
             if (stamp != null) {
                 stamps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, stamp.toString());
             }
-        }
-
-        public boolean isEmpty() {
-            return rows.isEmpty();
         }
 
         /** Runs one statement per table, kind and column set; returns the rows written. */
