@@ -3,7 +3,7 @@ package dev.mooring.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.core.ErrorCode;
-import dev.mooring.server.ConflictPolicy;
+import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncSchema;
 import dev.mooring.server.SyncService;

@@ -45,6 +45,10 @@ public enum ErrorCode {
     CURSOR_EXPIRED(20),
     /** A sync request had no valid bearer token, or asked for something its user may not do. */
     AUTHENTICATION(21),
+    /** The sync server could not be reached or kept failing (down, time-outs, 5xx) after the retries allowed. */
+    SYNC_UNAVAILABLE(22),
+    /** The sync server does not accept this client: its schema version is too old or the protocol differs. */
+    SYNC_INCOMPATIBLE(23),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 

@@ -1,5 +1,8 @@
 package dev.mooring.server;
 
+import dev.mooring.sync.Direction;
+import dev.mooring.sync.DeletePolicy;
+import dev.mooring.sync.ConflictPolicy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -145,7 +145,7 @@ public final class SyncServer implements AutoCloseable {
         long started = System.nanoTime();
         Handshake h = read(ctx, Handshake.class);
         HandshakeResponse response = Handshakes.answer(dataSource, user(ctx), h, options.serverSchemaVersion(),
-                options.minimumClientVersion(), sync.clock().now());
+                options.minimumClientVersion(), sync.clock().now(), sync.tableRules());
         sessions.record(h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
                 response.compatible(), response.compatible() ? null : response.message());
         send(ctx, 200, response);

@@ -127,6 +127,13 @@ public final class SyncService {
         return clock;
     }
 
+    /** Every synced table's conflict rules by name, what a handshake tells clients. */
+    public java.util.Map<String, dev.mooring.sync.TableRules> tableRules() {
+        java.util.Map<String, dev.mooring.sync.TableRules> rules = new java.util.TreeMap<>();
+        config.tables().forEach(t -> rules.put(t.name(), t.rules()));
+        return rules;
+    }
+
     public SyncConfig config() {
         return config;
     }

@@ -1,5 +1,10 @@
 package dev.mooring.server;
 
+import dev.mooring.sync.ConflictPolicy;
+import dev.mooring.sync.DeletePolicy;
+import dev.mooring.sync.Direction;
+import dev.mooring.sync.TableRules;
+
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
@@ -77,6 +82,11 @@ public record SyncedTable(String name, String ownerColumn, boolean publicRead, D
 
     public SyncedTable withManualWindow(Duration window) {
         return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, window);
+    }
+
+    /** The table's conflict rules as clients receive them in the handshake. */
+    public TableRules rules() {
+        return new TableRules(conflictPolicy, deletePolicy, manualWindow.toMillis(), acceptsPushes());
     }
 
     /** Whether clients may push changes of this table. */

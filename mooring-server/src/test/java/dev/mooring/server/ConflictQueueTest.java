@@ -1,5 +1,6 @@
 package dev.mooring.server;
 
+import dev.mooring.sync.ConflictPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;

@@ -1,5 +1,7 @@
 package dev.mooring.server;
 
+import dev.mooring.sync.DeletePolicy;
+import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.sync.ChangeResult;

@@ -1,5 +1,6 @@
 package dev.mooring.server;
 
+import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.sync.HybridClock;
 import dev.mooring.sync.PushRequest;
 import dev.mooring.testing.PostgresDatabaseExtension;

@@ -1,5 +1,6 @@
 package dev.mooring.server;
 
+import dev.mooring.sync.ConflictPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.sync.PushRequest;

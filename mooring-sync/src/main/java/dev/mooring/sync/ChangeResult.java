@@ -1,5 +1,7 @@
 package dev.mooring.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -8,8 +10,11 @@ import java.util.Objects;
  * @param clientSeq the {@link RowChange#clientSeq()} of the change, from 1
  * @param status    what happened
  * @param reason    why, for a superseded, queued or rejected change (may be null there); null otherwise
+ * @param current   the row as the server has it after deciding, every column, when the change did not apply as
+ *                  sent (superseded, queued, applied only in part, a delete that lost), so the client can take the
+ *                  server's version of what it lost; {@code null} when it applied in full, was a duplicate or rejected
  */
-public record ChangeResult(long clientSeq, ChangeStatus status, String reason) {
+public record ChangeResult(long clientSeq, ChangeStatus status, String reason, Map<String, JsonNode> current) {
     /** Checks the fields: a reason only where the status has one. */
     public ChangeResult {
         if (clientSeq < 1) {
@@ -20,5 +25,11 @@ public record ChangeResult(long clientSeq, ChangeStatus status, String reason) {
             throw new IllegalArgumentException("A " + status.wireName() + " change has no reason, but got '" + reason
                     + "'; reasons are for superseded, conflict_queued and rejected changes.");
         }
+        current = current == null ? null : WireForm.values(current, "current");
+    }
+
+    /** A result without the server's row. */
+    public ChangeResult(long clientSeq, ChangeStatus status, String reason) {
+        this(clientSeq, status, reason, null);
     }
 }

@@ -1,6 +1,9 @@
 package dev.mooring.sync;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The server's answer to a {@link Handshake}. Immutable.
@@ -9,11 +12,20 @@ import java.util.Objects;
  * @param serverSchemaVersion the schema version the server is at
  * @param message             why the client is not compatible and what to do; may be null when it is
  * @param serverTime          the server clock, for the client's {@link HybridClock#receive}
+ * @param tables              the synced tables the user may pull and their conflict rules, by client table name;
+ *                            empty from a server that does not say
  */
-public record HandshakeResponse(boolean compatible, String serverSchemaVersion, String message, Hlc serverTime) {
+public record HandshakeResponse(boolean compatible, String serverSchemaVersion, String message, Hlc serverTime,
+                                Map<String, TableRules> tables) {
     /** Checks the fields. */
     public HandshakeResponse {
         Objects.requireNonNull(serverSchemaVersion, "serverSchemaVersion");
         Objects.requireNonNull(serverTime, "serverTime");
+        tables = tables == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tables));
+    }
+
+    /** An answer that names no tables. */
+    public HandshakeResponse(boolean compatible, String serverSchemaVersion, String message, Hlc serverTime) {
+        this(compatible, serverSchemaVersion, message, serverTime, null);
     }
 }

@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param hlc       when the change was made, by the origin node's {@link HybridClock}
  * @param nodeId    the node that made the change
  * @param clientSeq the change's number in the origin node's outbox, from 1; the server uses it to spot duplicates
+ * @param basis     the pull cursor the node had applied when it made the change (the earliest, for the net effect
+ *                  of several edits): changes other nodes made after it are concurrent with this one. {@code null}
+ *                  means "the node's latest pull", the server's assumption for clients that do not say.
  */
 public record RowChange(String table, String id, Operation op, Map<String, JsonNode> values, Hlc hlc, String nodeId,
-                        long clientSeq) {
+                        long clientSeq, String basis) {
     /** Checks every field and copies the values; a Java null value becomes JSON null. */
     public RowChange {
         values = WireForm.values(values, "values");
@@ -26,5 +29,11 @@ public record RowChange(String table, String id, Operation op, Map<String, JsonN
         if (clientSeq < 1) {
             throw new IllegalArgumentException("clientSeq must be 1 or more, but was " + clientSeq + ".");
         }
+    }
+
+    /** A change without a {@code basis}: the server takes the node's latest pull as what it had seen. */
+    public RowChange(String table, String id, Operation op, Map<String, JsonNode> values, Hlc hlc, String nodeId,
+                     long clientSeq) {
+        this(table, id, op, values, hlc, nodeId, clientSeq, null);
     }
 }

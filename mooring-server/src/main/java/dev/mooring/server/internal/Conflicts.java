@@ -1,5 +1,6 @@
 package dev.mooring.server.internal;
 
+import dev.mooring.sync.ConflictRules;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.sync.RowChange;
 

@@ -3,6 +3,8 @@ package dev.mooring.server.internal;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.MigrationVersion;
+import dev.mooring.sync.TableRules;
+import java.util.Map;
 import dev.mooring.sync.Handshake;
 import dev.mooring.sync.HandshakeResponse;
 import dev.mooring.sync.Hlc;
@@ -21,7 +23,7 @@ public final class Handshakes {
     }
 
     public static HandshakeResponse answer(DataSource ds, String userId, Handshake handshake, String serverVersion,
-                                           String minimumClientVersion, Hlc now) {
+                                           String minimumClientVersion, Hlc now, Map<String, TableRules> tables) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -41,7 +43,7 @@ public final class Handshakes {
             throw new MooringException(ErrorCode.DATABASE, "Could not register the node: " + e.getMessage(), e);
         }
         String problem = compatibility(handshake.schemaVersion(), minimumClientVersion);
-        return new HandshakeResponse(problem == null, serverVersion, problem, now);
+        return new HandshakeResponse(problem == null, serverVersion, problem, now, tables);
     }
 
     /** Why the client's schema version is not accepted, or {@code null} when it is. */

@@ -2,6 +2,8 @@ package dev.mooring.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.core.MooringException;
+import dev.mooring.sync.ConflictRules;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.Hlc;
@@ -41,7 +43,7 @@ public final class PushApplier {
     private final ObjectMapper json = new ObjectMapper();
 
     /** A change that passed the checks that need no database, with its (possibly clamped) time. */
-    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp) {
+    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, long seenXid) {
         String key() {
             return table.sync().name() + '\u0000' + change.id();
         }
@@ -94,26 +96,31 @@ public final class PushApplier {
                             change.nodeId(), change.clientSeq());
                 }
             }
+            Long seen = problem == null ? seenXid(change, state.lastPulled()) : null;
+            if (problem == null && seen == null) {
+                problem = "basis '" + change.basis() + "' is not a cursor this server issued; send the cursor of"
+                        + " the last pull applied when the change was made";
+            }
             if (problem != null) {
                 results[i] = rejected(change, problem);
                 continue;
             }
-            Candidate candidate = new Candidate(i, change, table, receipt.effectiveRemote());
+            Candidate candidate = new Candidate(i, change, table, receipt.effectiveRemote(), seen);
             (rowsInBulk.add(candidate.key()) ? bulk : oneByOne).add(candidate);
         }
-        if (!applyInBulk(c, userId, node, state.lastPulled(), bulk, results)) {
+        if (!applyInBulk(c, userId, node, bulk, results)) {
             oneByOne.addAll(bulk);
             oneByOne.sort((a, b) -> Integer.compare(a.index(), b.index()));
         }
         for (Candidate candidate : oneByOne) {
-            results[candidate.index()] = applyAlone(c, userId, node, state.lastPulled(), candidate);
+            results[candidate.index()] = applyAlone(c, userId, node, candidate);
         }
         Nodes.applied(c, node, applied);
         return new PushResponse(Arrays.asList(results), clock.now());
     }
 
     /** Applies the candidates in bulk under one savepoint; {@code false} (and nothing applied) if that failed. */
-    private boolean applyInBulk(Connection c, String userId, String node, Long lastPulled, List<Candidate> candidates,
+    private boolean applyInBulk(Connection c, String userId, String node, List<Candidate> candidates,
                                 ChangeResult[] results) throws SQLException {
         if (candidates.isEmpty()) {
             return true;
@@ -126,8 +133,9 @@ public final class PushApplier {
             List<Map.Entry<Candidate, Plan>> plans = new ArrayList<>();
             for (List<Candidate> group : byTable.values()) {
                 TableCatalog.Table table = group.get(0).table();
-                Map<String, ServerRow> rows = ServerRow.readAll(c, table,
-                        group.stream().map(k -> k.change().id()).toList(), node, lastPulled, json);
+                Map<String, Long> seen = new LinkedHashMap<>();
+                group.forEach(k -> seen.put(k.change().id(), k.seenXid()));
+                Map<String, ServerRow> rows = ServerRow.readAll(c, table, seen, node, json);
                 for (Candidate k : group) {
                     Plan plan = plan(userId, k, rows.get(k.change().id()));
                     results[k.index()] = plan.result();
@@ -151,11 +159,10 @@ public final class PushApplier {
     }
 
     /** Applies one change under its own savepoint; a change the database refuses is rejected with its reason. */
-    private ChangeResult applyAlone(Connection c, String userId, String node, Long lastPulled, Candidate k)
-            throws SQLException {
+    private ChangeResult applyAlone(Connection c, String userId, String node, Candidate k) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         try {
-            Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, lastPulled, json));
+            Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, k.seenXid(), json));
             if (plan.write() != null) {
                 RowWriter.Batch write = new RowWriter.Batch();
                 plan.write().accept(write);
@@ -190,7 +197,7 @@ public final class PushApplier {
             return new Plan(rejected(change, "row " + change.id() + " of " + change.table() + " belongs to another user"),
                     null, null, current);
         }
-        ConflictRules.Decision decision = ConflictRules.decide(table.sync(), change.op(), change.values(), k.stamp(),
+        ConflictRules.Decision decision = ConflictRules.decide(table.sync().rules(), change.op(), change.values(), k.stamp(),
                 current.state());
         Consumer<RowWriter.Batch> write = null;
         switch (decision.action()) {
@@ -225,13 +232,54 @@ public final class PushApplier {
         switch (decision.action()) {
             case SUPERSEDED:
                 return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.SUPERSEDED, "a newer version on the"
-                        + " server wins (" + decision.rule() + ")"), null, audit, current);
+                        + " server wins (" + decision.rule() + ")", rowAfter(current, decision, change)), null, audit,
+                        current);
             case QUEUE:
                 return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.CONFLICT_QUEUED, "edited on another"
-                        + " device at the same time; the server keeps its version until someone resolves the conflict"),
-                        null, audit, current);
+                        + " device at the same time; the server keeps its version until someone resolves the conflict",
+                        rowAfter(current, decision, change)), null, audit, current);
             default:
-                return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.APPLIED, null), write, audit, current);
+                boolean partly = decision.action() == ConflictRules.Action.UPDATE
+                        && decision.columns().size() < change.values().size();
+                return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.APPLIED, null,
+                        partly ? rowAfter(current, decision, change) : null), write, audit, current);
+        }
+    }
+
+    /**
+     * The row as it is once the decision is written, for a change that did not apply as sent: the client takes the
+     * server's version of what it lost from it. {@code null} when the row does not exist.
+     */
+    private Map<String, JsonNode> rowAfter(ServerRow current, ConflictRules.Decision decision, RowChange change) {
+        if (!current.state().exists()) {
+            return null;
+        }
+        Map<String, JsonNode> row = new LinkedHashMap<>(current.state().row());
+        if (decision.action() == ConflictRules.Action.UPDATE) {
+            decision.columns().forEach(col -> row.put(col, change.values().get(col)));
+            if (decision.revive()) {
+                row.put(ConflictRules.TOMBSTONE_COLUMN, json.nullNode());
+            }
+        }
+        return row;
+    }
+
+    /**
+     * The feed position the node had seen when it made the change: its basis, never past the node's last pull (a
+     * client cannot claim to have seen what it never pulled); {@code null} when the basis is not a cursor.
+     */
+    private static Long seenXid(RowChange change, Long lastPulled) {
+        long pulled = lastPulled == null ? 0 : lastPulled;
+        if (change.basis() == null) {
+            return pulled;
+        }
+        if (change.basis().isEmpty()) {
+            return 0L; // the node had pulled nothing yet when it made the change
+        }
+        try {
+            return Math.min(FeedPosition.decode(change.basis()).xid(), pulled);
+        } catch (MooringException e) {
+            return null;
         }
     }
 

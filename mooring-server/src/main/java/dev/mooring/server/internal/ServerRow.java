@@ -1,5 +1,6 @@
 package dev.mooring.server.internal;
 
+import dev.mooring.sync.ConflictRules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,14 +27,20 @@ import java.util.Map;
  */
 record ServerRow(ConflictRules.RowState state, String json) {
     /** Reads one row. */
-    static ServerRow read(Connection c, TableCatalog.Table table, String id, String node, Long lastPulled,
+    static ServerRow read(Connection c, TableCatalog.Table table, String id, String node, long seenXid,
                           ObjectMapper mapper) throws SQLException {
-        return readAll(c, table, java.util.List.of(id), node, lastPulled, mapper).get(id);
+        return readAll(c, table, Map.of(id, seenXid), node, mapper).get(id);
     }
 
-    /** Reads many rows of one table in three queries, whatever their number; every id gets an entry. */
-    static Map<String, ServerRow> readAll(Connection c, TableCatalog.Table table, Collection<String> ids, String node,
-                                          Long lastPulled, ObjectMapper mapper) throws SQLException {
+    /**
+     * Reads many rows of one table in three queries, whatever their number; every id gets an entry.
+     *
+     * @param seenXid for each id, the feed position (a transaction id) the pushing node had seen when it made its
+     *                change: changes by other nodes from there on are unseen
+     */
+    static Map<String, ServerRow> readAll(Connection c, TableCatalog.Table table, Map<String, Long> seenXid,
+                                          String node, ObjectMapper mapper) throws SQLException {
+        Collection<String> ids = seenXid.keySet();
         Array idArray = c.createArrayOf("text", ids.toArray());
         Map<String, Map<String, JsonNode>> rows = new HashMap<>();
         Map<String, String> rowJson = new HashMap<>();
@@ -82,15 +89,17 @@ record ServerRow(ConflictRules.RowState state, String json) {
                            (array_agg(cl.origin_node ORDER BY cl.xid DESC, cl.seq DESC))[1],
                            bool_or(cl.operation <> 'update'),
                            array_agg(DISTINCT col) FILTER (WHERE col IS NOT NULL)
-                      FROM mooring.change_log cl
+                      FROM unnest(?::text[], ?::text[]) AS seen(id, xid)
+                      JOIN mooring.change_log cl ON cl.table_name = ? AND cl.record_id = seen.id
+                                                AND cl.xid >= seen.xid::xid8
                       LEFT JOIN LATERAL unnest(cl.changed_columns) AS col ON true
-                     WHERE cl.table_name = ? AND cl.record_id = ANY(?) AND cl.xid >= ?::xid8
-                       AND cl.origin_node IS DISTINCT FROM ?
+                     WHERE cl.origin_node IS DISTINCT FROM ?
                      GROUP BY cl.record_id
                     """)) {
-                ps.setString(1, table.sync().name());
-                ps.setArray(2, c.createArrayOf("text", rows.keySet().toArray()));
-                ps.setString(3, Long.toString(lastPulled == null ? 0 : lastPulled));
+                java.util.List<String> existing = new java.util.ArrayList<>(rows.keySet());
+                ps.setArray(1, c.createArrayOf("text", existing.toArray()));
+                ps.setArray(2, c.createArrayOf("text", existing.stream().map(id -> seenXid.get(id).toString()).toArray()));
+                ps.setString(3, table.sync().name());
                 ps.setString(4, node);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -1,4 +1,4 @@
-package dev.mooring.server;
+package dev.mooring.sync;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;

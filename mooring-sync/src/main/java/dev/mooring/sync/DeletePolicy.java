@@ -1,4 +1,4 @@
-package dev.mooring.server;
+package dev.mooring.sync;
 
 /** How a delete meets a concurrent edit of the same row. Deletes are tombstones ({@code deleted_at}). */
 public enum DeletePolicy {
@@ -12,11 +12,13 @@ public enum DeletePolicy {
     DELETE_WINS;
 
     /** The name used in configuration files: lower case with dashes. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String configName() {
         return ConfigNames.of(this);
     }
 
     /** Parses a {@link #configName()}; the error lists the accepted names. */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static DeletePolicy parse(String text) {
         return ConfigNames.parse(values(), text, "delete policy");
     }

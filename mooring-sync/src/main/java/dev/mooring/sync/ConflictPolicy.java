@@ -1,4 +1,4 @@
-package dev.mooring.server;
+package dev.mooring.sync;
 
 /** How a push that meets a concurrent server change of the same row is settled. */
 public enum ConflictPolicy {
@@ -17,11 +17,13 @@ public enum ConflictPolicy {
     MANUAL;
 
     /** The name used in configuration files and on the wire: {@code lww-column}, {@code server-wins}, … */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String configName() {
         return ConfigNames.of(this);
     }
 
     /** Parses a {@link #configName()}; the error lists the accepted names. */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static ConflictPolicy parse(String text) {
         return ConfigNames.parse(values(), text, "conflict policy");
     }

@@ -1,9 +1,6 @@
-package dev.mooring.server.internal;
+package dev.mooring.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mooring.server.SyncedTable;
-import dev.mooring.sync.Hlc;
-import dev.mooring.sync.Operation;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -11,14 +8,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides what a pushed change does to the server's row: the table's conflict and delete policies applied to the
- * row's current state. Pure: no I/O, so every rule is testable on its own. Stateless, thread-safe.
+ * Decides what a change does to a row that may have changed elsewhere: the table's conflict and delete policies
+ * applied to the row's current state. The server runs it for every pushed change; a client runs the same rules
+ * when a pulled change meets a local change it has not pushed yet, so both sides settle a conflict alike. Pure: no
+ * I/O, so every rule is testable on its own. Stateless, thread-safe.
  *
  * <p>"Unseen" is the concurrency test: a change another node made to the row that this node had not pulled when
  * it pushed. A change this node had seen is not a conflict, whatever the clocks say.
  */
 public final class ConflictRules {
-    static final String TOMBSTONE_COLUMN = "deleted_at";
+    /** The tombstone column every synced table has: a row with it set is deleted. */
+    public static final String TOMBSTONE_COLUMN = "deleted_at";
 
     /**
      * The changes of the row by other nodes that the pushing node had not pulled.
@@ -28,7 +28,8 @@ public final class ConflictRules {
      * @param columns every column they changed; {@code null} when one inserted or deleted the row (all columns)
      */
     public record Unseen(Hlc hlc, String node, Set<String> columns) {
-        boolean touched(String column) {
+        /** Whether the unseen changes touched {@code column}. */
+        public boolean touched(String column) {
             return columns == null || columns.contains(column);
         }
     }
@@ -41,13 +42,14 @@ public final class ConflictRules {
      * @param row        its columns, empty when it does not exist
      * @param columnHlcs the hybrid logical time of each column updated since the row was inserted
      * @param baseHlc    the time of the row's insert: that of every column not in {@code columnHlcs}
-     *                   ({@link ChangeFeed#UNSTAMPED} when never stamped)
-     * @param rowHlc     the time of the row's last write ({@link ChangeFeed#UNSTAMPED} when never stamped)
+     *                   (the zero time when never stamped)
+     * @param rowHlc     the time of the row's last write (the zero time when never stamped)
      * @param unseen     see {@link Unseen}; {@code null} when there is none
      */
     public record RowState(boolean exists, boolean tombstoned, Map<String, JsonNode> row, Map<String, Hlc> columnHlcs,
                            Hlc baseHlc, Hlc rowHlc, Unseen unseen) {
-        Hlc columnHlc(String column) {
+        /** The time of {@code column}'s value. */
+        public Hlc columnHlc(String column) {
             return columnHlcs.getOrDefault(column, baseHlc);
         }
     }
@@ -69,12 +71,16 @@ public final class ConflictRules {
     private ConflictRules() {
     }
 
-    public static Decision decide(SyncedTable table, Operation op, Map<String, JsonNode> values, Hlc stamp,
+    /**
+     * What {@code op} with {@code values}, made at {@code stamp}, does to a row in {@code state} under {@code table}'s
+     * rules.
+     */
+    public static Decision decide(TableRules table, Operation op, Map<String, JsonNode> values, Hlc stamp,
                                   RowState state) {
         return op == Operation.DELETE ? delete(table, stamp, state) : upsert(table, values, stamp, state);
     }
 
-    private static Decision delete(SyncedTable table, Hlc stamp, RowState state) {
+    private static Decision delete(TableRules table, Hlc stamp, RowState state) {
         String rule = table.deletePolicy().configName();
         if (!state.exists() || state.tombstoned()) {
             return new Decision(Action.NONE, Set.of(), false, rule, null);
@@ -93,7 +99,7 @@ public final class ConflictRules {
         }
     }
 
-    private static Decision upsert(SyncedTable table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
+    private static Decision upsert(TableRules table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
         if (!state.exists()) {
             return new Decision(Action.INSERT, values.keySet(), false, table.conflictPolicy().configName(), null);
         }
@@ -113,7 +119,7 @@ public final class ConflictRules {
                         ? new Decision(Action.UPDATE, values.keySet(), false, rule, concurrent ? "client" : null)
                         : new Decision(Action.SUPERSEDED, Set.of(), false, rule, concurrent ? "server" : null);
             case MANUAL:
-                if (concurrent && within(stamp, state.unseen().hlc(), table.manualWindow())
+                if (concurrent && within(stamp, state.unseen().hlc(), Duration.ofMillis(table.manualWindowMs()))
                         && differs(values, state.row(), state.unseen())) {
                     return new Decision(Action.QUEUE, Set.of(), false, rule, "pending");
                 }
@@ -140,7 +146,7 @@ public final class ConflictRules {
     }
 
     /** An edit of a row that is deleted on the server. */
-    private static Decision editOfDeleted(SyncedTable table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
+    private static Decision editOfDeleted(TableRules table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
         String rule = table.deletePolicy().configName();
         switch (table.deletePolicy()) {
             case DELETE_WINS:
