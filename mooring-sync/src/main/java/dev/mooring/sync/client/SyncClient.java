@@ -1,0 +1,293 @@
+package dev.mooring.sync.client;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationConfig;
+import dev.mooring.migrate.Migrator;
+import dev.mooring.sync.client.internal.ClientState;
+import dev.mooring.sync.client.internal.LocalSchema;
+import dev.mooring.sync.client.internal.LocalTable;
+import dev.mooring.sync.client.internal.Outbox;
+import dev.mooring.sync.client.internal.SyncLog;
+import dev.mooring.sync.client.internal.SyncRun;
+import dev.mooring.sync.client.internal.Transactions;
+import dev.mooring.sync.spi.SyncTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * An offline SQLite store that syncs with a Mooring server. The application reads and writes its tables with plain
+ * SQL through any JDBC connection ({@link #connection()} opens one); generated triggers record every write of a
+ * synced table in the outbox ({@code sync_queue}), and {@link #sync} exchanges changes with the server.
+ *
+ * <pre>{@code
+ * try (SyncClient client = SyncClient.open(Path.of("app.db"), ClientConfig.of("events", "groups")
+ *         .withMigrations(MigrationConfig.of("classpath:db/client")));
+ *      SyncTransport server = HttpTransport.create(URI.create("https://sync.example.com"), token)) {
+ *     try (Connection db = client.connection()) {
+ *         db.createStatement().executeUpdate("UPDATE events SET title = 'Dentist' WHERE id = '…'");
+ *     }
+ *     SyncReport report = client.sync(server);
+ * }
+ * }</pre>
+ *
+ * <p>Rules the application lives by: a synced table has a text primary key {@code id} the app generates (a
+ * lower-case uuid); {@code DELETE} keeps the row as a tombstone ({@code deleted_at} set, {@code sync_status}
+ * {@code pending_delete}) and reports no rows changed, so live rows are {@code WHERE deleted_at IS NULL}; an id
+ * never changes. Open the database in WAL mode (this class sets it) so the app reads while a sync writes.
+ *
+ * <p>Thread-safe: syncs run one at a time (a second caller waits); status questions may come from any thread.
+ */
+public final class SyncClient implements AutoCloseable {
+    private final Path path;
+    private final String url;
+    private final ClientConfig config;
+    private final Connection connection;
+    private final Map<String, LocalTable> tables;
+    private final String nodeId;
+    private final ReentrantLock syncing = new ReentrantLock();
+    private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+
+    private SyncClient(Path path, String url, ClientConfig config, Connection connection, Map<String, LocalTable> tables,
+                       String nodeId) {
+        this.path = path;
+        this.url = url;
+        this.config = config;
+        this.connection = connection;
+        this.tables = tables;
+        this.nodeId = nodeId;
+    }
+
+    /**
+     * Opens (creating if needed) the database at {@code path}, runs the client's migrations, and installs or updates
+     * sync support for the configured tables. Safe to call on every start of the app.
+     *
+     * @throws MooringException {@code CONFIGURATION} when a synced table is missing or has no text {@code id} key;
+     *                          {@code MIGRATION_FAILED} and friends from the migrations; {@code DATABASE} otherwise
+     */
+    public static SyncClient open(Path path, ClientConfig config) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(config, "config");
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "The folder " + parent + " for the client database does"
+                    + " not exist; create it first.");
+        }
+        String url = "jdbc:sqlite:" + path.toAbsolutePath();
+        if (config.migrations() != null) {
+            SQLiteDataSource ds = new SQLiteDataSource();
+            ds.setUrl(url);
+            Migrator.create(ds, config.migrations()).migrate();
+        }
+        Connection c = null;
+        try {
+            c = connect(url, config);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode = WAL");
+                // the sync's own commits need not wait for the disk: after a crash it resumes from what was kept
+                s.execute("PRAGMA synchronous = NORMAL");
+            }
+            Map<String, LocalTable> tables = LocalSchema.install(c, config.tables(), config.nodeId());
+            return new SyncClient(path, url, config, c, tables, ClientState.nodeId(c));
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new MooringException(ErrorCode.DATABASE, "Could not set up sync in " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one whole sync: handshake, pull, push. Transport failures that may pass are retried with backoff as the
+     * configuration says; whatever was committed before a failure stays, and the next sync resumes from there.
+     *
+     * @throws MooringException {@code SYNC_UNAVAILABLE} when the server stayed unreachable; {@code SYNC_INCOMPATIBLE}
+     *                          when it refuses this client's schema version (nothing was changed);
+     *                          {@code AUTHENTICATION} for a bad token
+     */
+    public SyncReport sync(SyncTransport transport) {
+        Objects.requireNonNull(transport, "transport");
+        syncing.lock();
+        try {
+            long log = SyncLog.start(connection);
+            try {
+                SyncReport report = new SyncRun(connection, config, tables, transport, new Fanout(listeners),
+                        schemaVersion()).run();
+                report = new SyncReport(report.pulled(), report.applied(), report.bootstrap(), report.pushed(),
+                        report.acknowledged(), report.rejected(), report.conflicts(),
+                        SyncLog.status(connection).pendingChanges(), report.duration());
+                SyncLog.finished(connection, log, report);
+                return report;
+            } catch (RuntimeException | SQLException e) {
+                try {
+                    SyncLog.failed(connection, log, String.valueOf(e.getMessage()));
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Sync failed on the client database " + path + ": "
+                    + e.getMessage(), e);
+        } finally {
+            syncing.unlock();
+        }
+    }
+
+    /** Adds a listener for rows changed by syncs, pull progress and steps. */
+    public void addListener(SyncListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(SyncListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Where this client stands: pending changes, last successful sync, last error. */
+    public ClientStatus status() {
+        return read(SyncLog::status);
+    }
+
+    /** Rows with local changes the server has not acknowledged yet (rejected ones included). */
+    public long pendingCount() {
+        return status().pendingChanges();
+    }
+
+    public Optional<java.time.Instant> lastSuccessfulSync() {
+        return Optional.ofNullable(status().lastSuccessfulSync());
+    }
+
+    public Optional<String> lastError() {
+        return Optional.ofNullable(status().lastError());
+    }
+
+    /** The newest conflicts that touched local rows, newest first. */
+    public List<SyncConflict> conflicts(int limit) {
+        return read(c -> SyncLog.conflicts(c, limit));
+    }
+
+    /** The outbox: every change not yet acknowledged, in order. */
+    public List<OutboxEntry> outbox() {
+        return read(c -> Outbox.list(c, false));
+    }
+
+    /** Changes the server refused, with its reasons; they stay until {@link #retryRejected} or {@link #discardRejected}. */
+    public List<OutboxEntry> rejected() {
+        return read(c -> Outbox.list(c, true));
+    }
+
+    /** Puts a rejected change back in line, to be sent again (after the app fixed what the server objected to). */
+    public boolean retryRejected(long seq) {
+        return write(c -> Outbox.retry(c, seq));
+    }
+
+    /** Drops a rejected change for good; the local row keeps its values until the server's version arrives. */
+    public boolean discardRejected(long seq) {
+        return write(c -> Outbox.discard(c, seq));
+    }
+
+    /** A new connection to the database, for the application's own reads and writes. The caller closes it. */
+    public Connection connection() throws SQLException {
+        return connect(url, config);
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The synced tables. */
+    public Set<String> tables() {
+        return tables.keySet();
+    }
+
+    @Override
+    public void close() {
+        syncing.lock();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not close " + path + ": " + e.getMessage(), e);
+        } finally {
+            syncing.unlock();
+        }
+    }
+
+    private String schemaVersion() throws SQLException {
+        MigrationConfig migrations = config.migrations();
+        String table = migrations == null ? MigrationConfig.DEFAULT_TABLE : migrations.table();
+        return Migrator.appliedVersion(connection, table).orElse("0");
+    }
+
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(SqlWork<T> work) {
+        try (Connection c = connect(url, config)) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the sync state of " + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private <T> T write(SqlWork<T> work) {
+        try (Connection c = connect(url, config)) {
+            return Transactions.immediate(c, () -> work.run(c));
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not change the outbox of " + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(String url, ClientConfig config) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("busy_timeout", Long.toString(config.busyTimeout().toMillis()));
+        return DriverManager.getConnection(url, props);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // already failing; the first error is the one to report
+            }
+        }
+    }
+
+    /** Passes every event to each registered listener, in order. */
+    private record Fanout(List<SyncListener> listeners) implements SyncListener {
+        @Override
+        public void rowsChanged(String table, Set<String> ids) {
+            listeners.forEach(l -> l.rowsChanged(table, ids));
+        }
+
+        @Override
+        public void pullProgress(long changesApplied, boolean bootstrap) {
+            listeners.forEach(l -> l.pullProgress(changesApplied, bootstrap));
+        }
+
+        @Override
+        public void stepCompleted(SyncStep step) {
+            listeners.forEach(l -> l.stepCompleted(step));
+        }
+    }
+}

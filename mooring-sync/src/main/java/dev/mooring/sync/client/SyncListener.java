@@ -1,0 +1,28 @@
+package dev.mooring.sync.client;
+
+import java.util.Set;
+
+/**
+ * Hears what a sync does: rows it changed (for a UI to refresh), pull progress, and each completed step. Every
+ * method has an empty default. Listeners run on the syncing thread, after the change they report is committed;
+ * an exception a listener throws stops the sync at that point, exactly as a crash there would (tests use this to
+ * cut a sync between any two steps), and is rethrown to the caller.
+ */
+public interface SyncListener {
+    /** Rows of {@code table} a sync changed (pulled, or corrected after the server decided a conflict). */
+    default void rowsChanged(String table, Set<String> ids) {
+    }
+
+    /**
+     * Pull progress, after each applied page.
+     *
+     * @param changesApplied changes applied so far in this sync
+     * @param bootstrap      whether the pages are a bootstrap (a full copy) rather than the change log
+     */
+    default void pullProgress(long changesApplied, boolean bootstrap) {
+    }
+
+    /** A step of the sync completed and is committed. */
+    default void stepCompleted(SyncStep step) {
+    }
+}

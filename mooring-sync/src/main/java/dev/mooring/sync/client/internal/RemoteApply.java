@@ -1,0 +1,297 @@
+package dev.mooring.sync.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mooring.sync.ConflictRules;
+import dev.mooring.sync.Hlc;
+import dev.mooring.sync.Operation;
+import dev.mooring.sync.PulledChange;
+import dev.mooring.sync.TableRules;
+import dev.mooring.sync.client.SyncConflict;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Writes what the server sent into local rows, inside the caller's transaction and with capture switched off.
+ * A pulled change for a row with no local edit waiting is written as it is. A pulled change for a row with local
+ * edits not yet acknowledged is settled first with {@link ConflictRules}, exactly as the server will settle the
+ * local edits when they arrive (they were made without seeing this change): the local values that will win are
+ * kept, the rest of the pulled change is written. Where the server decides against a local edit, its answer
+ * carries its version of the row and {@link #correct} writes it. Not thread-safe: one per sync.
+ */
+final class RemoteApply implements AutoCloseable {
+    private static final Hlc ZERO = new Hlc(0, 0, "0");
+
+    private final Connection c;
+    private final Map<String, LocalTable> tables;
+    private final Map<String, TableRules> rules;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Unsettled outbox entries by row, loaded incrementally: the app only adds entries while a sync runs. */
+    private final Map<String, List<Outbox.Entry>> unsettled = new HashMap<>();
+    private long loadedThrough;
+    private final List<SyncConflict> conflicts = new ArrayList<>();
+
+    RemoteApply(Connection c, Map<String, LocalTable> tables, Map<String, TableRules> rules) {
+        this.c = c;
+        this.tables = tables;
+        this.rules = rules;
+    }
+
+    /** Conflicts recorded so far. */
+    List<SyncConflict> conflicts() {
+        return conflicts;
+    }
+
+    /**
+     * Applies a page of pulled changes. Returns the rows written, by table.
+     */
+    Map<String, Set<String>> applyPage(List<PulledChange> changes, boolean bootstrap) throws SQLException {
+        refreshUnsettled();
+        Map<String, Set<String>> written = new LinkedHashMap<>();
+        for (PulledChange change : changes) {
+            LocalTable table = tables.get(change.table());
+            if (table == null) {
+                continue; // a table this client does not sync
+            }
+            List<Outbox.Entry> local = unsettled.get(NetChange.key(change.table(), change.id()));
+            boolean wrote = local == null ? write(table, change, bootstrap) : settle(table, change, local);
+            if (wrote) {
+                written.computeIfAbsent(change.table(), t -> new java.util.HashSet<>()).add(change.id());
+            }
+        }
+        return written;
+    }
+
+    private void refreshUnsettled() throws SQLException {
+        for (Outbox.Entry entry : Outbox.unsettledAfter(c, loadedThrough)) {
+            unsettled.computeIfAbsent(NetChange.key(entry.table(), entry.id()), k -> new ArrayList<>()).add(entry);
+            loadedThrough = Math.max(loadedThrough, entry.seq());
+        }
+    }
+
+    /** A change for a row with no local edit waiting: written as it is, the row marked synced. */
+    private boolean write(LocalTable table, PulledChange change, boolean bootstrap) throws SQLException {
+        if (change.op() == Operation.DELETE) {
+            PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at = coalesce(deleted_at,"
+                    + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), sync_status = 'synced', last_modified = ? WHERE id = ?");
+            ps.setString(1, change.hlc().toString());
+            ps.setString(2, change.id());
+            return ps.executeUpdate() > 0;
+        }
+        List<String> columns = known(table, change.values().keySet());
+        if (bootstrap) {
+            return insert(table, change, columns, true);
+        }
+        PreparedStatement update = statement("UPDATE " + Sql.quote(table.name()) + " SET "
+                + columns.stream().map(col -> Sql.quote(col) + " = ?, ").collect(Collectors.joining())
+                + "sync_status = 'synced', last_modified = ? WHERE id = ?");
+        int i = bindValues(update, columns, change.values());
+        update.setString(i++, change.hlc().toString());
+        update.setString(i, change.id());
+        return update.executeUpdate() > 0 || insert(table, change, columns, false);
+    }
+
+    /**
+     * Inserts (or, for a bootstrap row, upserts) a pulled row. A change that cannot create the row — an update of a
+     * row this client never received, lacking required columns — is passed over: there is nothing to update.
+     */
+    private boolean insert(LocalTable table, PulledChange change, List<String> columns, boolean upsert)
+            throws SQLException {
+        if (!columns.containsAll(table.required().stream().filter(col -> !col.equals("id")).toList())) {
+            return false;
+        }
+        String names = columns.stream().map(col -> Sql.quote(col) + ", ").collect(Collectors.joining());
+        String marks = "?, ".repeat(columns.size());
+        String sql = "INSERT INTO " + Sql.quote(table.name()) + " (" + names + "sync_status, last_modified, id) VALUES ("
+                + marks + "'synced', ?, ?)";
+        if (upsert) {
+            sql += " ON CONFLICT (id) DO UPDATE SET " + columns.stream()
+                    .map(col -> Sql.quote(col) + " = excluded." + Sql.quote(col) + ", ").collect(Collectors.joining())
+                    + "sync_status = 'synced', last_modified = excluded.last_modified";
+        }
+        PreparedStatement ps = statement(sql);
+        int i = bindValues(ps, columns, change.values());
+        ps.setString(i++, change.hlc().toString());
+        ps.setString(i, change.id());
+        try {
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 19) { // SQLITE_CONSTRAINT: the row cannot exist as the change has it
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A pulled change meets local edits the server has not settled yet: the shared rules decide who keeps what. */
+    private boolean settle(LocalTable table, PulledChange change, List<Outbox.Entry> local) throws SQLException {
+        NetChange mine = new NetChange(table.name(), change.id());
+        for (Outbox.Entry e : local) {
+            mine.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
+                    e.basis());
+        }
+        boolean remoteDelete = change.op() == Operation.DELETE;
+        JsonNode remoteTombstone = change.values().get(LocalSchema.TOMBSTONE);
+        boolean tombstoned = remoteDelete || (remoteTombstone != null && !remoteTombstone.isNull());
+        Map<String, Hlc> columnHlcs = new HashMap<>();
+        change.values().keySet().forEach(col -> columnHlcs.put(col, change.hlc()));
+        if (remoteDelete) {
+            columnHlcs.put(LocalSchema.TOMBSTONE, change.hlc());
+        }
+        boolean wholeRow = remoteDelete || change.seq() == 0;
+        ConflictRules.RowState server = new ConflictRules.RowState(true, tombstoned, change.values(), columnHlcs, ZERO,
+                change.hlc(), new ConflictRules.Unseen(change.hlc(), change.originNode(),
+                wholeRow ? null : change.values().keySet()));
+        ConflictRules.Decision decision = ConflictRules.decide(rules.getOrDefault(table.name(), TableRules.DEFAULT),
+                mine.wireOperation(), mine.values, mine.hlc, server);
+        Map<String, JsonNode> take = new LinkedHashMap<>(change.values());
+        boolean tombstone = remoteDelete;
+        switch (decision.action()) {
+            case UPDATE:
+                decision.columns().forEach(take::remove);
+                if (decision.revive()) {
+                    take.remove(LocalSchema.TOMBSTONE);
+                    tombstone = false;
+                }
+                break;
+            case TOMBSTONE:
+                take.remove(LocalSchema.TOMBSTONE);
+                tombstone = false; // the local row is a tombstone already
+                break;
+            default:
+                break; // the pulled change wins whole
+        }
+        if (decision.conflict() != null) {
+            recordConflict(table.name(), change.id(), decision.rule(), decision.conflict(), change.hlc());
+        }
+        boolean wrote = writeColumns(table, change.id(), take);
+        if (tombstone) {
+            PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at = coalesce(deleted_at,"
+                    + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) WHERE id = ?");
+            ps.setString(1, change.id());
+            wrote |= ps.executeUpdate() > 0;
+        }
+        return wrote;
+    }
+
+    /**
+     * Takes the server's version of a row whose pushed change did not apply as sent, except columns edited locally
+     * again since (those are still to be pushed). Returns whether anything was written.
+     */
+    boolean correct(String tableName, String id, Map<String, JsonNode> current) throws SQLException {
+        LocalTable table = tables.get(tableName);
+        if (table == null) {
+            return false;
+        }
+        Map<String, JsonNode> take = new LinkedHashMap<>(current);
+        take.remove("id");
+        NetChange newer = new NetChange(tableName, id);
+        for (Outbox.Entry e : Outbox.pendingFor(c, tableName, id)) {
+            newer.add(e.seq(), e.operation(), e.payload(), e.changed(), e.hlc(), e.basis());
+        }
+        if (newer.operation != null) {
+            if (!newer.operation.equals("update")) {
+                return false; // deleted or re-created since: the newer edit replaces the whole row anyway
+            }
+            newer.values.keySet().forEach(take::remove);
+        }
+        return writeColumns(table, id, take);
+    }
+
+    void markSynced(String tableName, String id, Hlc hlc) throws SQLException {
+        LocalTable table = tables.get(tableName);
+        if (table == null) {
+            return;
+        }
+        PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET sync_status = 'synced',"
+                + " last_modified = ? WHERE id = ?");
+        ps.setString(1, hlc.toString());
+        ps.setString(2, id);
+        ps.executeUpdate();
+        PreparedStatement status = statement("INSERT INTO record_sync_status (table_name, record_id, last_synced_at,"
+                + " local_updated) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, record_id) DO UPDATE SET"
+                + " last_synced_at = excluded.last_synced_at, local_updated = excluded.local_updated");
+        status.setString(1, tableName);
+        status.setString(2, id);
+        status.setString(3, Instant.now().toString());
+        status.setString(4, hlc.toString());
+        status.executeUpdate();
+    }
+
+    SyncConflict recordConflict(String table, String id, String rule, String result, Hlc serverTime)
+            throws SQLException {
+        Instant at = Instant.now();
+        PreparedStatement ps = statement("INSERT INTO record_sync_status (table_name, record_id, server_updated,"
+                + " conflict_rule, conflict_resolution, conflict_at) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (table_name, record_id) DO UPDATE SET server_updated = coalesce(excluded.server_updated,"
+                + " server_updated), conflict_rule = excluded.conflict_rule,"
+                + " conflict_resolution = excluded.conflict_resolution, conflict_at = excluded.conflict_at");
+        ps.setString(1, table);
+        ps.setString(2, id);
+        ps.setString(3, serverTime == null ? null : serverTime.toString());
+        ps.setString(4, rule);
+        ps.setString(5, result);
+        ps.setString(6, at.toString());
+        ps.executeUpdate();
+        SyncConflict conflict = new SyncConflict(table, id, rule, result, at);
+        conflicts.add(conflict);
+        return conflict;
+    }
+
+    private boolean writeColumns(LocalTable table, String id, Map<String, JsonNode> values) throws SQLException {
+        List<String> columns = known(table, values.keySet());
+        if (columns.isEmpty()) {
+            return false;
+        }
+        PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET " + columns.stream()
+                .map(col -> Sql.quote(col) + " = ?").collect(Collectors.joining(", ")) + " WHERE id = ?");
+        int i = bindValues(ps, columns, values);
+        ps.setString(i, id);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** The columns of {@code names} the local table has, in table order; {@code id} excluded. */
+    private static List<String> known(LocalTable table, Set<String> names) {
+        List<String> columns = new ArrayList<>();
+        for (String column : table.columns()) {
+            if (!column.equals("id") && names.contains(column)) {
+                columns.add(column);
+            }
+        }
+        return columns;
+    }
+
+    private static int bindValues(PreparedStatement ps, List<String> columns, Map<String, JsonNode> values)
+            throws SQLException {
+        int i = 1;
+        for (String column : columns) {
+            Values.bind(ps, i++, values.get(column));
+        }
+        return i;
+    }
+
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (PreparedStatement ps : statements.values()) {
+            ps.close();
+        }
+        statements.clear();
+    }
+}

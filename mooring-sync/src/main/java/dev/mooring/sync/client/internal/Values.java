@@ -1,0 +1,68 @@
+package dev.mooring.sync.client.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Column values between JSON (the wire) and SQLite. SQLite has no boolean or JSON type: booleans become 1 and 0,
+ * objects and arrays their JSON text. Stateless.
+ */
+final class Values {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Values() {
+    }
+
+    static void bind(PreparedStatement ps, int index, JsonNode value) throws SQLException {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            ps.setNull(index, Types.NULL);
+        } else if (value.isTextual()) {
+            ps.setString(index, value.textValue());
+        } else if (value.isBoolean()) {
+            ps.setInt(index, value.booleanValue() ? 1 : 0);
+        } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+            ps.setLong(index, value.longValue());
+        } else if (value.isFloatingPointNumber()) {
+            ps.setDouble(index, value.doubleValue());
+        } else if (value.isNumber()) {
+            ps.setString(index, value.asText());
+        } else if (value.isBinary()) {
+            ps.setString(index, value.asText());
+        } else {
+            ps.setString(index, value.toString());
+        }
+    }
+
+    /** A JSON object's fields in order; {@code null} text gives an empty map. */
+    static Map<String, JsonNode> object(String text) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        if (text != null) {
+            parse(text).fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+        }
+        return values;
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new MooringException(ErrorCode.INTERNAL, "The outbox holds text that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static String text(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new MooringException(ErrorCode.INTERNAL, "Could not write JSON: " + e.getMessage(), e);
+        }
+    }
+}

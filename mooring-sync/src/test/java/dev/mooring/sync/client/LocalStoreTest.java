@@ -1,0 +1,128 @@
+package dev.mooring.sync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mooring.core.MooringException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStoreTest {
+    static final String NOTES = "CREATE TABLE notes (id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT, pinned INTEGER"
+            + " NOT NULL DEFAULT 0)";
+
+    @TempDir
+    Path dir;
+
+    SyncClient open(String... ddl) throws SQLException {
+        Path db = dir.resolve("client.db");
+        if (!Files.exists(db)) {
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
+            }
+        }
+        return SyncClient.open(db, ClientConfig.of("notes"));
+    }
+
+    static void exec(Connection c, String... sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String one : sql) {
+                s.execute(one);
+            }
+        }
+    }
+
+    static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void everyLocalWriteLandsInTheOutboxWithAnHlc() throws Exception {
+        try (SyncClient client = open(NOTES); Connection c = client.connection()) {
+            exec(c, "INSERT INTO notes (id, title) VALUES ('a', 'first')",
+                    "UPDATE notes SET body = 'text' WHERE id = 'a'",
+                    "DELETE FROM notes WHERE id = 'a'");
+            assertThat(rows(c, "SELECT operation, record_id, changed FROM sync_queue ORDER BY seq"))
+                    .containsExactly("insert|a|null", "update|a|[\"body\"]", "delete|a|null");
+            List<String> hlcs = rows(c, "SELECT hlc FROM sync_queue ORDER BY seq");
+            assertThat(hlcs).allMatch(h -> h.endsWith("-" + client.nodeId()));
+            assertThat(hlcs).isSorted();
+            // the delete left a tombstone
+            assertThat(rows(c, "SELECT sync_status, deleted_at IS NOT NULL FROM notes"))
+                    .containsExactly("pending_delete|1");
+            assertThat(client.pendingCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUpdateThatChangesNothingIsNotCaptured() throws Exception {
+        try (SyncClient client = open(NOTES); Connection c = client.connection()) {
+            exec(c, "INSERT INTO notes (id, title) VALUES ('a', 'first')", "UPDATE notes SET title = 'first'");
+            assertThat(rows(c, "SELECT count(*) FROM sync_queue")).containsExactly("1");
+        }
+    }
+
+    @Test
+    void idsOfSyncedRowsCannotChange() throws Exception {
+        try (SyncClient client = open(NOTES); Connection c = client.connection()) {
+            exec(c, "INSERT INTO notes (id, title) VALUES ('a', 'first')");
+            assertThatThrownBy(() -> exec(c, "UPDATE notes SET id = 'b'")).hasMessageContaining("cannot change");
+        }
+    }
+
+    @Test
+    void openingAgainIsIdempotentAndAMigrationAddingAColumnUpdatesTheCapture() throws Exception {
+        try (SyncClient client = open(NOTES)) {
+            assertThat(client.nodeId()).isNotBlank();
+        }
+        String node;
+        try (SyncClient client = open(); Connection c = client.connection()) {
+            node = client.nodeId();
+            exec(c, "ALTER TABLE notes ADD COLUMN color TEXT");
+        }
+        try (SyncClient client = open(); Connection c = client.connection()) {
+            assertThat(client.nodeId()).isEqualTo(node);
+            exec(c, "INSERT INTO notes (id, title, color) VALUES ('a', 't', 'red')");
+            assertThat(rows(c, "SELECT json_extract(payload, '$.color') FROM sync_queue")).containsExactly("red");
+            assertThat(rows(c, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")).containsExactly("4");
+        }
+    }
+
+    @Test
+    void rowsThatExistedBeforeSyncWasInstalledAreQueuedForUpload() throws Exception {
+        try (SyncClient client = open(NOTES, "INSERT INTO notes (id, title) VALUES ('old', 'before sync')");
+             Connection c = client.connection()) {
+            assertThat(rows(c, "SELECT operation, record_id FROM sync_queue")).containsExactly("insert|old");
+        }
+    }
+
+    @Test
+    void aMissingTableOrOneWithoutATextIdIsAClearError() throws Exception {
+        assertThatThrownBy(() -> open("CREATE TABLE other (x TEXT)")).isInstanceOf(MooringException.class)
+                .hasMessageContaining("Synced table notes does not exist");
+        Files.delete(dir.resolve("client.db"));
+        assertThatThrownBy(() -> open("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT)"))
+                .hasMessageContaining("primary key column named id holding text");
+    }
+}
