@@ -7,7 +7,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.server.internal.ChangeFeed;
-import dev.mooring.server.internal.Handshakes;
 import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
 import dev.mooring.sync.ChangeStatus;
@@ -20,11 +19,17 @@ import dev.mooring.sync.SyncJson;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 
 import javax.sql.DataSource;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every route needs {@code Authorization: Bearer
@@ -39,7 +44,8 @@ import java.util.Objects;
  * </ul>
  *
  * Every response carries the server's hybrid logical time in {@code X-Mooring-Time}. Responses are gzip-compressed
- * when the client accepts it; bodies over {@link ServerOptions#maxRequestBytes()} get 413. Bad input of any kind
+ * when the client accepts it; request bodies may come gzip-compressed ({@code Content-Encoding: gzip}). Bodies over
+ * {@link ServerOptions#maxRequestBytes()}, on the wire or once inflated, get 413. Bad input of any kind
  * gets a 4xx with {@link ErrorResponse}; the server keeps serving. Thread-safe; {@link #close()} stops it gracefully.
  */
 public final class SyncServer implements AutoCloseable {
@@ -82,6 +88,8 @@ public final class SyncServer implements AutoCloseable {
             });
             config.routes.get("/v1/sessions", this::sessions);
             config.routes.exception(Exception.class, this::fail);
+            // Javalin answers its own exceptions (413 for a body over the limit) as plain text unless told otherwise
+            config.routes.exception(HttpResponseException.class, this::fail);
             config.routes.error(404, "*", ctx -> send(ctx, 404, new ErrorResponse("not_found",
                     "there is no " + ctx.method() + " " + ctx.path() + "; the API is under /v1")));
         });
@@ -144,8 +152,8 @@ public final class SyncServer implements AutoCloseable {
     private void handshake(Context ctx) throws IOException {
         long started = System.nanoTime();
         Handshake h = read(ctx, Handshake.class);
-        HandshakeResponse response = Handshakes.answer(dataSource, user(ctx), h, options.serverSchemaVersion(),
-                options.minimumClientVersion(), sync.clock().now(), sync.tableRules());
+        HandshakeResponse response = sync.handshake(user(ctx), h, options.serverSchemaVersion(),
+                options.minimumClientVersion());
         sessions.record(h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
                 response.compatible(), response.compatible() ? null : response.message());
         send(ctx, 200, response);
@@ -241,7 +249,34 @@ public final class SyncServer implements AutoCloseable {
     }
 
     private <T> T read(Context ctx, Class<T> type) throws IOException {
-        return json.readValue(ctx.bodyAsBytes(), type);
+        return json.readValue(body(ctx), type);
+    }
+
+    /**
+     * The request body, inflated when it came with {@code Content-Encoding: gzip}. Javalin limits what is read off
+     * the wire; the inflated body gets the same limit, so a small body that inflates without end is refused too.
+     */
+    private byte[] body(Context ctx) throws IOException {
+        byte[] wire = ctx.bodyAsBytes();
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+            return wire;
+        }
+        if (!encoding.trim().equalsIgnoreCase("gzip")) {
+            throw new HttpResponseException(415, "Content-Encoding '" + encoding + "' is not supported; send the body"
+                    + " uncompressed or with Content-Encoding: gzip");
+        }
+        int limit = (int) Math.min(options.maxRequestBytes(), Integer.MAX_VALUE - 16);
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(wire))) {
+            byte[] inflated = in.readNBytes(limit + 1);
+            if (inflated.length > limit) {
+                throw new HttpResponseException(413, "the inflated request body is larger than " + limit + " bytes");
+            }
+            return inflated;
+        } catch (ZipException | EOFException e) {
+            throw new MooringException(ErrorCode.USAGE, "the request body is marked Content-Encoding: gzip but is not"
+                    + " complete gzip data (" + e.getMessage() + "); compress the whole body or drop the header");
+        }
     }
 
     private void send(Context ctx, int status, Object body) throws JsonProcessingException {

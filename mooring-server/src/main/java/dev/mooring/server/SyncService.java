@@ -4,10 +4,13 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.FeedPosition;
+import dev.mooring.server.internal.Handshakes;
 import dev.mooring.server.internal.Nodes;
 import dev.mooring.server.internal.PushApplier;
 import dev.mooring.server.internal.TableCatalog;
 import dev.mooring.server.internal.Transactions;
+import dev.mooring.sync.Handshake;
+import dev.mooring.sync.HandshakeResponse;
 import dev.mooring.sync.HybridClock;
 import dev.mooring.sync.PullResponse;
 import dev.mooring.sync.PushRequest;
@@ -19,7 +22,8 @@ import java.sql.SQLException;
 import java.util.Objects;
 
 /**
- * The server side of sync as a Java API, what the HTTP layer calls: pull a user's changes, push a node's changes.
+ * The server side of sync as a Java API, what the HTTP layer calls: answer a node's handshake, pull a user's changes,
+ * push a node's changes.
  * The caller has authenticated {@code userId}; everything here is checked against it and against the real schema.
  * Thread-safe; one instance per server.
  *
@@ -68,6 +72,23 @@ public final class SyncService {
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "Could not read the synced tables: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Answers a node's handshake: claims the node for {@code userId}, records the schema version it runs, and says
+     * whether this server accepts that version. What {@code POST /v1/handshake} answers.
+     *
+     * @param serverVersion        the schema version the server runs, reported to the client; {@code null} when it
+     *                             is not known, reported as an empty string
+     * @param minimumClientVersion the oldest client schema version accepted; {@code null} accepts every version
+     * @throws MooringException {@code AUTHENTICATION} when the node belongs to another user
+     */
+    public HandshakeResponse handshake(String userId, Handshake handshake, String serverVersion,
+                                       String minimumClientVersion) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(handshake, "handshake");
+        return Handshakes.answer(dataSource, userId, handshake, serverVersion == null ? "" : serverVersion,
+                minimumClientVersion, clock.now(), tableRules());
     }
 
     /**

@@ -12,13 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import static dev.mooring.server.SyncTestSupport.execute;
 import static dev.mooring.server.SyncTestSupport.upsert;
@@ -165,6 +168,7 @@ class SyncServerHttpTest {
         assertThat(body(unknown).get("message").asText()).contains("unknown field 'extra'").contains("changes, nodeId");
         assertThat(body(wrongType).get("message").asText()).contains("changes[0].hlc").doesNotContain("dev.mooring");
         assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(body(huge).get("message").asText()).contains("send fewer changes per batch");
         assertThat(body(badLimit).get("message").asText()).contains("limit must be a whole number");
         assertThat(body(badCursor).get("message").asText()).contains("is not one this server issued");
         assertThat(nowhere.statusCode()).isEqualTo(404);
@@ -183,6 +187,43 @@ class SyncServerHttpTest {
 
         assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
         assertThat(body(r).get("changes")).hasSize(300);
+    }
+
+    @Test
+    void gzipRequestBodiesAreInflatedAndHeldToTheSizeLimit() throws Exception {
+        byte[] push = push("phone", upsert("phone", 1, T, "notes", "00000000-0000-0000-0000-000000000007",
+                "title", "sent compressed")).getBytes(StandardCharsets.UTF_8);
+        byte[] bomb = ("{\"nodeId\":\"n1\",\"changes\":[],\"pad\":\"" + " ".repeat(1_000_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<byte[]> zipped = post("/v1/changes", gzip(push), "Content-Encoding", "gzip");
+        HttpResponse<byte[]> inflatesTooFar = post("/v1/changes", gzip(bomb), "Content-Encoding", "gzip");
+        HttpResponse<byte[]> notGzip = post("/v1/changes", push, "Content-Encoding", "gzip");
+        HttpResponse<byte[]> brotli = post("/v1/changes", push, "Content-Encoding", "br");
+
+        assertThat(zipped.statusCode()).isEqualTo(200);
+        assertThat(body(zipped).get("results").get(0).get("status").asText()).isEqualTo("applied");
+        assertThat(gzip(bomb).length).as("small on the wire").isLessThan(64 * 1024);
+        assertThat(inflatesTooFar.statusCode()).isEqualTo(413);
+        assertThat(body(inflatesTooFar).get("error").asText()).isEqualTo("too_large");
+        assertThat(notGzip.statusCode()).isEqualTo(400);
+        assertThat(body(notGzip).get("message").asText()).contains("not complete gzip data");
+        assertThat(brotli.statusCode()).isEqualTo(415);
+        assertThat(body(brotli).get("message").asText()).contains("Content-Encoding 'br' is not supported");
+    }
+
+    HttpResponse<byte[]> post(String path, byte[] body, String... headers) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + alice)
+                .headers(headers).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * The server's answer to a {@link Handshake}. Immutable.
  *
  * @param compatible          whether the client may sync with this server
- * @param serverSchemaVersion the schema version the server is at
+ * @param serverSchemaVersion the schema version the server is at; empty when the server was not told
  * @param message             why the client is not compatible and what to do; may be null when it is
  * @param serverTime          the server clock, for the client's {@link HybridClock#receive}
  * @param tables              the synced tables the user may pull and their conflict rules, by client table name;
