@@ -13,6 +13,8 @@ import dev.mooring.sync.PushResponse;
 import dev.mooring.sync.RowChange;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -76,7 +78,8 @@ public final class PushApplier {
                 continue;
             }
             if (change.clientSeq() <= state.lastSeq()) {
-                results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null);
+                results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
+                        currentRow(c, userId, change));
                 continue;
             }
             applied = Math.max(applied, change.clientSeq());
@@ -262,6 +265,34 @@ public final class PushApplier {
             }
         }
         return row;
+    }
+
+    /**
+     * The row as the server has it now, for a change sent again: the client lost the first answer, which may have
+     * carried the server's version of what the change lost. {@code null} when the row does not exist, is not the
+     * user's, or the table is not synced.
+     */
+    private Map<String, JsonNode> currentRow(Connection c, String userId, RowChange change) throws SQLException {
+        TableCatalog.Table table = catalog.table(change.table()).orElse(null);
+        String id = table == null ? null : canonicalId(table, change.id());
+        if (id == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_jsonb(r)::text FROM " + table.sqlName()
+                + " r WHERE r.id = CAST(? AS " + table.columns().get("id") + ")")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, JsonNode> row = new LinkedHashMap<>();
+                json.readTree(rs.getString(1)).fields().forEachRemaining(e -> row.put(e.getKey(), e.getValue()));
+                String owner = table.sync().ownerColumn();
+                return owner == null || userId.equals(row.getOrDefault(owner, json.nullNode()).asText()) ? row : null;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("PostgreSQL returned a row that is not JSON: " + e.getMessage(), e);
+            }
+        }
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  */
 final class CaptureTriggers {
     private static final String[] KINDS = {"insert", "update", "delete", "id"};
-    private static final String NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+    private static final String NOW_MS = "(CAST(unixepoch('subsec') * 1000 AS INTEGER) + clock_offset_ms)";
     /** Advances the clock: max(wall clock, last time), the counter orders writes within one millisecond. */
     static final String TICK = "UPDATE sync_state SET"
             + " counter = CASE WHEN " + NOW_MS + " > physical_ms THEN 0 WHEN counter >= 99999 THEN 0"

@@ -62,13 +62,14 @@ public final class ClientState {
     static void receive(Connection c, Hlc remote) throws SQLException {
         long physical;
         int counter;
+        long wall;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT physical_ms, counter FROM sync_state")) {
+             ResultSet rs = s.executeQuery("SELECT physical_ms, counter, clock_offset_ms FROM sync_state")) {
             rs.next();
             physical = rs.getLong(1);
             counter = rs.getInt(2);
+            wall = System.currentTimeMillis() + rs.getLong(3);
         }
-        long wall = System.currentTimeMillis();
         long next = Math.max(wall, Math.max(physical, remote.physicalMs()));
         int nextCounter;
         if (next == physical && next == remote.physicalMs()) {

@@ -18,7 +18,8 @@ import java.util.UUID;
  * triggers of a table whose columns changed (a client migration added one, or rebuilt the table). Stateless.
  *
  * <p>Bookkeeping: {@code sync_state} (one row: node id, the hybrid logical clock, the pull cursor, the next push
- * sequence, and the {@code applying} flag that keeps the triggers from capturing the sync's own writes),
+ * sequence, the {@code applying} flag that keeps the triggers from capturing the sync's own writes, and
+ * {@code clock_offset_ms}, added to the device's wall clock: 0, except in tests that skew a client's clock),
  * {@code sync_queue} (the outbox), {@code sync_log}, {@code record_sync_status} and {@code sync_tables} (which tables
  * have capture, with which columns).
  */
@@ -35,7 +36,8 @@ public final class LocalSchema {
                 counter         INTEGER NOT NULL DEFAULT 0,
                 applying        INTEGER NOT NULL DEFAULT 0,
                 cursor          TEXT,
-                next_client_seq INTEGER NOT NULL DEFAULT 1
+                next_client_seq INTEGER NOT NULL DEFAULT 1,
+                clock_offset_ms INTEGER NOT NULL DEFAULT 0
             );
             CREATE TABLE IF NOT EXISTS sync_queue (
                 seq         INTEGER PRIMARY KEY AUTOINCREMENT,
