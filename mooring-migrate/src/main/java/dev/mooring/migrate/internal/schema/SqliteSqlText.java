@@ -158,7 +158,10 @@ final class SqliteSqlText {
 
     private static boolean signsNumber(Token before) {
         return before == null || before.type() == TokenType.OPERATOR || before.is("(") || before.is(",")
-                || before.type() == TokenType.WORD && BEFORE_SIGNED_NUMBER.contains(before.text().toLowerCase(Locale.ROOT));
+                // a quoted identifier that renders bare ("Default" → default) must space as the word it becomes,
+                // or normalizing the output again would change it
+                || (before.type() == TokenType.WORD || before.type() == TokenType.QUOTED_IDENTIFIER)
+                && BEFORE_SIGNED_NUMBER.contains(before.canonical());
     }
 
     /** One token of {@link SqlLexer}: {@code start} and {@code end} are offsets in the text. */

@@ -89,6 +89,14 @@ class SqliteSqlTextTest {
         assertThat(tokens("a /* b")).containsExactly("WORD a");
     }
 
+    @Test
+    void aQuotedIdentifierThatRendersAsAKeywordSpacesLikeIt() {
+        // found by normalizingTwiceChangesNothing: "Default"-1 became "default - 1", then "default -1"
+        String once = SqliteSqlText.normalize("\"Default\"-1");
+        assertThat(once).isEqualTo("default -1");
+        assertThat(SqliteSqlText.normalize(once)).isEqualTo(once);
+    }
+
     @Property
     void normalizingTwiceChangesNothing(@ForAll("sqlLike") String sql) {
         String once = SqliteSqlText.normalize(sql);
