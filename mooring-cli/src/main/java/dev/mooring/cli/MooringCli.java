@@ -1,6 +1,7 @@
 package dev.mooring.cli;
 
 import dev.mooring.cli.internal.BackupCommand;
+import dev.mooring.cli.internal.ClientSyncCommand;
 import dev.mooring.cli.internal.ConflictsCommand;
 import dev.mooring.cli.internal.HealthCommand;
 import dev.mooring.cli.internal.ServerCommand;
@@ -31,12 +32,12 @@ import java.io.PrintWriter;
  * the code of their {@link dev.mooring.core.ErrorCode} (2 for usage errors).
  */
 @Command(name = "mooring", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "The data layer for offline-first apps: migrations and backups for PostgreSQL and SQLite.",
+        description = "The data layer for offline-first apps: migrations and backups for PostgreSQL and SQLite, and sync between them.",
         subcommands = {QuickstartCommand.class, MigrateCommand.class, InfoCommand.class, ValidateCommand.class,
                 RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class,
                 LintCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, PruneCommand.class,
                 ExportUserCommand.class, ServerCommand.class, TokenCommand.class, HealthCommand.class,
-                ConflictsCommand.class,
+                ConflictsCommand.class, ClientSyncCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {
     @CommandLine.Spec

@@ -143,8 +143,8 @@ class MooringCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint", "export-user", "backup", "restore", "verify", "prune"}) {
-            CliRun help = CliRun.of(command, "--help");
+        for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint", "export-user", "backup", "restore", "verify", "prune", "sync", "sync status"}) {
+            CliRun help = CliRun.of((command + " --help").split(" "));
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: mooring " + command);
         }
@@ -159,14 +159,30 @@ class MooringCliTest {
                 .contains("applied 12 migration(s)").contains("applied 8 migration(s)").contains("pending 0");
         assertThat(data.resolve("client.db")).exists();
         assertThat(data.resolve("postgres").resolve("PG_VERSION")).exists();
+        assertTwoDevicesSettledTheirConflicts(first.out());
+        assertThat(data.resolve("phone.db")).exists();
+        assertThat(data.resolve("laptop.db")).exists();
 
         CliRun second = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260210143000");
         assertThat(second.out()).containsPattern("Backup .*reminders_.*\\.sql\\.zst: \\d+ tables, \\d+ rows, verified by restoring");
+        assertTwoDevicesSettledTheirConflicts(second.out());
         try (Stream<Path> dumps = Files.list(data.resolve("dumps"))) {
             assertThat(dumps.filter(p -> p.toString().endsWith(".sql.zst"))).hasSize(2);
         }
+    }
+
+    /** The quickstart's device section: each offline conflict ended as its rule says, everywhere alike. */
+    static void assertTwoDevicesSettledTheirConflicts(String out) {
+        assertThat(out).contains("== Two devices, offline (phone ").contains("Final rows, the same on phone, laptop and server:")
+                .containsPattern("Dentist +Dentist at 9:30 +2026-12-01 +no")
+                .containsPattern("Mum's birthday +Mum's birthday +Bring flowers +2026-12-07 +no")
+                .containsPattern("Gym class +Gym class +Bring a towel +2026-12-03 +no")
+                .containsPattern("2\\. laptop: pulled \\d+, pushed 3\\n")
+                .containsPattern("Dentist +lww-column +server")
+                .containsPattern("Gym class +update-wins +client")
+                .contains("All three ended as the rules say.");
     }
 
     @Test

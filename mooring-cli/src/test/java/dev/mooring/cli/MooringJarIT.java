@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,14 +22,74 @@ class MooringJarIT {
     }
 
     Result run(String... args) throws Exception {
+        return run(Map.of(), null, args);
+    }
+
+    /** Runs the jar with extra environment variables and, unless {@code null}, {@code input} on standard input. */
+    Result run(Map<String, String> env, String input, String... args) throws Exception {
         Path jar = Path.of("target", "mooring.jar").toAbsolutePath();
         assertThat(jar).exists();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("MOORING_") || k.equals("DATABASE_URL"));
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        try (var stdin = p.getOutputStream()) {
+            if (input != null) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), output);
+    }
+
+    @Test
+    void aQuickstartDeviceSyncsWithTheServerUsingTheTokenFromStandardInput() throws Exception {
+        Result quickstart = run("quickstart");
+        assertThat(quickstart.code()).as(quickstart.output()).isZero();
+        MooringCliTest.assertTwoDevicesSettledTheirConflicts(quickstart.output());
+
+        Path jar = Path.of("target", "mooring.jar").toAbsolutePath();
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "server", "--port", "0").directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            java.util.regex.Matcher serving = null;
+            StringBuilder seen = new StringBuilder();
+            for (String line; serving == null && (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("at (http://\\S+/v1) .*--url (\\S+)").matcher(line);
+                if (m.find()) {
+                    serving = m;
+                }
+            }
+            assertThat(serving).as(seen.toString()).isNotNull();
+            Result created = run("token", "create", "--user", "00000000-0000-4000-8000-00000000d3e0", "--json", "--url",
+                    serving.group(2), "--config", Path.of("..", "examples", "reminders", "sync.yaml").toAbsolutePath().toString());
+            assertThat(created.code()).as(created.output()).isZero();
+            String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.output()).get("token").asText();
+
+            // the server as mooring server prints it, the tables remembered by the quickstart's device
+            Result synced = run(Map.of("MOORING_SERVER", serving.group(1)), token + "\n", "sync", "--db",
+                    "mooring-data/phone.db", "--token", "-");
+            Result status = run(Map.of(), null, "sync", "status", "--db", "mooring-data/phone.db", "--json");
+            Result envToken = run(Map.of("MOORING_SERVER", serving.group(1), "MOORING_TOKEN", token), null, "sync",
+                    "--db", "mooring-data/laptop.db", "--json");
+
+            assertThat(synced.code()).as(synced.output()).isZero();
+            assertThat(synced.output()).contains("Synced mooring-data/phone.db").contains("pending       0");
+            assertThat(status.code()).as(status.output()).isZero();
+            assertThat(status.output()).contains("\"pendingChanges\" : 0").contains("\"tables\" : [ \"users\", \"events\"");
+            assertThat(envToken.code()).as(envToken.output()).isZero();
+            assertThat(envToken.output()).contains("\"pending\" : 0");
+            assertThat(synced.output() + status.output() + envToken.output()).doesNotContain(token);
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -39,6 +39,25 @@ public final class Output {
         }
     }
 
+    /** Prints {@code value} as JSON on one line: one document per line for output that streams ({@code --watch}). */
+    public static void jsonLine(PrintWriter out, Object value) {
+        try {
+            out.println(Redaction.redact(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The error document {@code --json} prints: {@code {"error": {"code", "exitCode", "message"}}}. */
+    public static Map<String, Object> error(ErrorCode code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code.name());
+        error.put("exitCode", code.exitCode());
+        error.put("message", Redaction.redact(message));
+        return Map.of("error", error);
+    }
+
     /** Prints text, redacted. */
     public static void text(PrintWriter out, String text) {
         out.println(Redaction.redact(text));
@@ -46,16 +65,17 @@ public final class Output {
 
     /** picocli's hook for exceptions thrown by a command. */
     public static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
-        boolean json = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--json"))
-                || parseResult.hasMatchedOption("--json");
+        boolean json = false;
+        // --json may belong to a command at any depth: mooring sync status --json
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            json |= p.hasMatchedOption("--json");
+        }
         ErrorCode code = e instanceof MooringException m ? m.code() : ErrorCode.INTERNAL;
         String message = e instanceof MooringException ? e.getMessage()
                 : "Unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (this is a bug in Mooring; please report it)";
         PrintWriter err = cl.getErr();
         if (json) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", Map.of("code", code.name(), "exitCode", code.exitCode(), "message", Redaction.redact(message)));
-            json(cl.getOut(), body);
+            json(cl.getOut(), error(code, message));
         } else {
             err.println(Redaction.redact("error: " + message));
             if (code == ErrorCode.INTERNAL) {

@@ -27,13 +27,15 @@ import java.util.concurrent.Callable;
  * PostgreSQL whose data lives under {@code ./mooring-data/postgres}, migrates it with the Reminders example's server
  * migrations, migrates a local SQLite client file with the client migrations, backs up the server database into
  * {@code ./mooring-data/dumps} and proves the backup by restoring it into a scratch database on the same server, and
- * prints the status of both. Running it again finds both up to date (and keeps the three newest verified backups).
+ * prints the status of both. In between it starts the sync server and syncs through it: one change by hand-made
+ * protocol messages ({@link QuickstartSync}), then two client databases that settle offline conflicts
+ * ({@link QuickstartDevices}). Running it again finds both up to date (and keeps the three newest verified backups).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Start an embedded PostgreSQL under ./mooring-data, apply the example app's server migrations to it "
                 + "and its client migrations to a local SQLite file, start the sync server and sync one change between two "
-                + "devices over HTTP, back up the server database and verify the backup by restoring it, and show the "
-                + "status of both.")
+                + "devices over HTTP, let two client databases (phone.db, laptop.db) edit the same events offline and "
+                + "sync, back up the server database and verify the backup by restoring it, and show the status of both.")
 public final class QuickstartCommand implements Callable<Integer> {
     static final String SERVER_MIGRATIONS = "classpath:mooring/examples/reminders/server";
     static final String CLIENT_MIGRATIONS = "classpath:mooring/examples/reminders/client";
@@ -68,7 +70,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             MigrateResult clientResult = client.migrate();
             InfoReport clientInfo = client.info();
             QuickstartSync.Outcome sync = new QuickstartSync().run(pg.dataSource("reminders"), SyncTarget.exampleConfig(),
-                    serverResult.toVersion(), 0, false);
+                    serverResult.toVersion(), 0, false, dataDir);
             VerifyResult backup = backUpAndVerify(pg, serverUrl);
 
             if (json) {
@@ -91,10 +93,15 @@ public final class QuickstartCommand implements Callable<Integer> {
                     + " scratch database" : "VERIFICATION FAILED: " + backup.problems()) + "\n\n"
                     + "== Server (PostgreSQL) ==\n" + InfoCommand.render(serverInfo, serverUrl) + "\n"
                     + "== Client (SQLite) ==\n" + InfoCommand.render(clientInfo, clientUrl) + "\n"
+                    + QuickstartDevices.render(sync.devices()) + "\n\n"
                     + "Next: inspect the client with\n"
                     + "  ./mooring info --url " + clientFile + " --locations " + CLIENT_MIGRATIONS + "\n"
+                    + "and a device's sync state with ./mooring sync status --db " + sync.devices().laptop() + "\n"
                     + "and restore the backup into an empty database with ./mooring restore --url <url> --dir " + dataDir.resolve("dumps") + "\n"
-                    + "Run the sync server yourself with ./mooring server (then ./mooring token create --user <id> --url <printed url>)\n"
+                    + "Run the sync server yourself with ./mooring server, give the demo user a token with\n"
+                    + "  ./mooring token create --user " + QuickstartSync.DEMO_USER + " --url <the url it prints>\n"
+                    + "and sync a device with it (--token - reads it from standard input: paste it, then Enter):\n"
+                    + "  ./mooring sync --db " + sync.devices().phone() + " --server http://localhost:8630 --token -\n"
                     + "The embedded server stops now; its data stays in " + pgData + " for the next run.");
             return 0;
         }

@@ -28,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ import java.util.UUID;
 /**
  * The sync part of {@code mooring quickstart}: installs change capture with the example's sync configuration, starts
  * the HTTP sync server, and makes one real round trip over HTTP as two devices of a demo user would: the "phone"
- * pushes a new event, the "laptop" pulls it.
+ * pushes a new event, the "laptop" pulls it, protocol messages by hand. Then two real client databases of the same
+ * user sync through the same server and settle offline conflicts ({@link QuickstartDevices}).
  */
 final class QuickstartSync {
     /** The demo user every quickstart run syncs as. */
@@ -45,17 +47,18 @@ final class QuickstartSync {
 
     /** What the round trip did. */
     record Outcome(String url, InstallReport installed, String pushed, String pushStatus, int pulled,
-                   boolean laptopSawTheEvent, String token) {
+                   boolean laptopSawTheEvent, String token, QuickstartDevices.Outcome devices) {
     }
 
     private final ObjectMapper json = SyncJson.mapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Outcome run(DataSource ds, SyncConfig config, String schemaVersion, int port, boolean keepToken) {
+    /** Runs it all; the two client databases of the device demo live under {@code dataDir}. */
+    Outcome run(DataSource ds, SyncConfig config, String schemaVersion, int port, boolean keepToken, Path dataDir) {
         InstallReport installed = SyncSchema.install(ds, config);
         String token = Tokens.create(ds).issue(DEMO_USER, "quickstart").token();
         try {
-            return roundTrip(ds, config, installed, schemaVersion, port, token, keepToken);
+            return roundTrip(ds, config, installed, schemaVersion, port, token, keepToken, dataDir);
         } finally {
             if (!keepToken) {
                 Tokens.create(ds).revoke(token);
@@ -64,7 +67,7 @@ final class QuickstartSync {
     }
 
     private Outcome roundTrip(DataSource ds, SyncConfig config, InstallReport installed, String schemaVersion, int port,
-                              String token, boolean keepToken) {
+                              String token, boolean keepToken, Path dataDir) {
         try (SyncServer server = SyncServer.start(ds, config, ServerOptions.defaults().withPort(port)
                 .withServerSchemaVersion(schemaVersion))) {
             String base = server.uri() + "/v1";
@@ -92,7 +95,8 @@ final class QuickstartSync {
                 seen |= page.changes().stream().map(PulledChange::id).anyMatch(eventId::equals);
                 cursor = page.nextCursor();
             } while (page.hasMore());
-            return new Outcome(base, installed, eventId, status, pulled, seen, keepToken ? token : null);
+            QuickstartDevices.Outcome devices = new QuickstartDevices().run(dataDir, server.uri(), token, ds);
+            return new Outcome(base, installed, eventId, status, pulled, seen, keepToken ? token : null, devices);
         }
     }
 

@@ -8,11 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** {@code mooring token create | revoke}: bearer tokens for sync clients. Only a hash of each token is stored. */
@@ -59,7 +55,7 @@ public final class TokenCommand {
                 throw new MooringException(ErrorCode.USAGE, "name either a TOKEN or --user <id>, not both or neither.");
             }
             if ("-".equals(token)) {
-                token = tokenFromStandardInput();
+                token = TokenInput.read(System.in, "to revoke");
             }
         }
 
@@ -70,19 +66,6 @@ public final class TokenCommand {
                     ? (tokens.revoke(token) ? "Revoked." : "No active token matches; nothing was revoked.")
                     : "Revoked " + tokens.revokeAll(user) + " token(s) of user " + user + ".");
             return 0;
-        }
-
-        private static String tokenFromStandardInput() {
-            String line;
-            try {
-                line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            } catch (IOException e) {
-                throw new MooringException(ErrorCode.IO, "could not read the token from standard input: " + e.getMessage(), e);
-            }
-            if (line == null || line.isBlank()) {
-                throw new MooringException(ErrorCode.USAGE, "standard input held no token to revoke.");
-            }
-            return line.trim();
         }
     }
 }

@@ -1,0 +1,74 @@
+package dev.mooring.cli.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationConfig;
+import dev.mooring.sync.client.ClientConfig;
+import dev.mooring.sync.client.RetryPolicy;
+import dev.mooring.sync.client.SyncClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The client SQLite file that {@code mooring sync} and {@code mooring sync status} work on, and the tables it syncs.
+ * A database that synced before lists its tables in {@code sync_tables}, so later commands need not name them.
+ */
+final class ClientDatabase {
+    private ClientDatabase() {
+    }
+
+    /**
+     * The tables sync is installed for in {@code db}, in the order they were installed; empty when the file does not
+     * exist (it is not created) or never synced.
+     */
+    static List<String> syncedTables(Path db) {
+        if (!Files.isRegularFile(db)) {
+            return List.of();
+        }
+        List<String> tables = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_tables'")) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT table_name FROM sync_tables ORDER BY rowid")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the synced tables of " + db + ": "
+                    + e.getMessage(), e);
+        }
+        return tables;
+    }
+
+    /**
+     * Opens {@code db} as a sync client of {@code tables}, or of the tables it synced before when {@code tables} is
+     * {@code null}.
+     *
+     * @param migrations the client's migrations, run first; {@code null} for none
+     * @param nodeId     the node id for a database that never synced; {@code null} to generate one
+     * @throws MooringException {@code USAGE} when no tables are named and the database has none
+     */
+    static SyncClient open(Path db, List<String> tables, MigrationConfig migrations, String nodeId, RetryPolicy retry) {
+        List<String> synced = tables != null ? tables.stream().map(String::strip).toList() : syncedTables(db);
+        if (synced.isEmpty()) {
+            throw new MooringException(ErrorCode.USAGE, db + (Files.exists(db) ? " syncs no tables yet" : " does not"
+                    + " exist yet") + ": name the tables to sync with --tables, e.g. mooring sync --db " + db
+                    + " --tables events,groups (later commands on this database remember them).");
+        }
+        return SyncClient.open(db, ClientConfig.of(synced.toArray(String[]::new)).withMigrations(migrations)
+                .withNodeId(nodeId).withRetry(retry));
+    }
+}

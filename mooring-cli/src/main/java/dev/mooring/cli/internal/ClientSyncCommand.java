@@ -1,0 +1,247 @@
+package dev.mooring.cli.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.core.Redaction;
+import dev.mooring.migrate.MigrationConfig;
+import dev.mooring.sync.client.HttpTransport;
+import dev.mooring.sync.client.RetryPolicy;
+import dev.mooring.sync.client.SyncClient;
+import dev.mooring.sync.client.SyncReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code mooring sync}: syncs a client's SQLite file with a sync server once, or with {@code --watch} again and again
+ * until Ctrl+C. The client side of {@code mooring server}; not to be confused with {@link SyncCommand}, the base of
+ * the commands that work on the server's database.
+ *
+ * <p>The token comes from {@code --token}, standard input ({@code --token -}) or {@code $MOORING_TOKEN}, and is
+ * printed nowhere: it is registered with {@link Redaction} as soon as it is read, so even a message that echoes
+ * it shows {@code ***}.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true, subcommands = ClientStatusCommand.class,
+        description = "Sync a client's SQLite database with a sync server (mooring server): pull the server's changes,"
+                + " push the local ones, and print what moved. With --watch, sync every --interval until Ctrl+C.")
+public final class ClientSyncCommand implements Callable<Integer> {
+    /** Failures the next try cannot fix: a watch stops on them instead of repeating them every interval. */
+    private static final Set<ErrorCode> PERMANENT = EnumSet.of(ErrorCode.USAGE, ErrorCode.CONFIGURATION,
+            ErrorCode.AUTHENTICATION, ErrorCode.SYNC_INCOMPATIBLE);
+
+    @Option(names = "--db", paramLabel = "FILE", description = "The client's SQLite database; created if missing.")
+    Path db;
+
+    @Option(names = "--server", paramLabel = "URL", description = "The sync server's base URL, e.g."
+            + " http://localhost:8630 (a trailing /v1 is fine). Default: $MOORING_SERVER.")
+    String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "The bearer token from mooring token create; - reads"
+            + " it from standard input. Default: $MOORING_TOKEN. A token on the command line is visible to other users"
+            + " (ps); prefer - or the variable.")
+    String token;
+
+    @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "The synced tables, comma-separated."
+            + " Default: the tables this database synced before. Naming a different list changes what it syncs.")
+    List<String> tables;
+
+    @Option(names = "--locations", split = ",", paramLabel = "LOCATION", description = "The client's migration"
+            + " folders (path, filesystem:path or classpath:path), applied before syncing. Default: none.")
+    List<String> locations;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This client's node id, on the first sync only."
+            + " Default: a generated uuid, kept in the database.")
+    String nodeId;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "5", description = "How often a call that failed in a"
+            + " way that may pass (server down, time-out, 5xx) is retried, with growing waits. Default: ${DEFAULT-VALUE}.")
+    int retries;
+
+    @Option(names = "--watch", description = "Sync every --interval until Ctrl+C, one line per sync; a failure is"
+            + " printed and the next sync tries again.")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "With --watch: the pause between syncs, e.g. 30s, 5m. Default: ${DEFAULT-VALUE}.")
+    Duration interval;
+
+    @Option(names = "--json", description = "Print the report as JSON (with --watch: one document per line).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (db == null) {
+            throw new MooringException(ErrorCode.USAGE, "name the client database: mooring sync --db client.db"
+                    + " (or mooring sync status --db client.db).");
+        }
+        if (retries < 0) {
+            throw new MooringException(ErrorCode.USAGE, "--retries must be 0 or more, was " + retries + ".");
+        }
+        Map<String, String> env = System.getenv();
+        String secret = token(env);
+        URI url = serverUrl(env);
+        RetryPolicy defaults = RetryPolicy.defaults();
+        RetryPolicy retry = retries == 0 ? RetryPolicy.none()
+                : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
+        MigrationConfig migrations = locations == null ? null : MigrationConfig.of(locations.toArray(String[]::new))
+                .withClassLoader(ClientSyncCommand.class.getClassLoader());
+        StopOnSignal stop = watch ? new StopOnSignal() : null;
+        try (HttpTransport transport = HttpTransport.create(url, secret);
+             SyncClient client = ClientDatabase.open(db, tables, migrations, nodeId, retry)) {
+            return watch ? watch(client, transport, out) : once(client, transport, out);
+        } finally {
+            if (stop != null) {
+                stop.release(); // after the database is closed: from here a Ctrl+C may end the JVM
+            }
+        }
+    }
+
+    private int once(SyncClient client, HttpTransport transport, PrintWriter out) {
+        SyncReport report = client.sync(transport);
+        if (json) {
+            Output.json(out, ClientReports.json(db, client.nodeId(), transport.serverUrl(), report));
+        } else {
+            Output.text(out, ClientReports.text(db, client.nodeId(), transport.serverUrl(), report));
+        }
+        return 0;
+    }
+
+    /** Syncs, prints a line, waits, until interrupted: by Ctrl+C or SIGTERM ({@link StopOnSignal}) or by an embedding caller. */
+    private int watch(SyncClient client, HttpTransport transport, PrintWriter out) {
+        if (!json) {
+            Output.text(out, "Syncing " + db + " (node " + client.nodeId() + ") with " + transport.serverUrl()
+                    + " every " + interval.toString().substring(2).toLowerCase(Locale.ROOT) + "; Ctrl+C stops.");
+            out.flush();
+        }
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                syncAndPrint(client, transport, out);
+                Thread.sleep(interval.toMillis());
+            }
+        } catch (InterruptedException e) {
+            // stopped between syncs; a sync cut short resumes where it stopped next time, as after a crash
+        }
+        if (!json) {
+            Output.text(out, "Stopped.");
+        }
+        return 0;
+    }
+
+    /** One sync of a watch: its line, or its error unless the watch is stopping; a permanent failure is thrown. */
+    private void syncAndPrint(SyncClient client, HttpTransport transport, PrintWriter out) {
+        Instant at = Instant.now();
+        try {
+            SyncReport report = client.sync(transport);
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("at", at);
+                doc.putAll(ClientReports.json(db, client.nodeId(), transport.serverUrl(), report));
+                Output.jsonLine(out, doc);
+            } else {
+                Output.text(out, ClientReports.line(at, report));
+            }
+        } catch (MooringException e) {
+            if (PERMANENT.contains(e.code())) {
+                throw e;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("at", at);
+                doc.putAll(Output.error(e.code(), e.getMessage()));
+                Output.jsonLine(out, doc);
+            } else {
+                Output.text(out, at.truncatedTo(ChronoUnit.SECONDS) + "  failed (exit "
+                        + e.code().exitCode() + "): " + e.getMessage());
+            }
+        }
+        out.flush();
+    }
+
+    private String token(Map<String, String> env) {
+        String value = token != null ? token : env.get("MOORING_TOKEN");
+        if (value == null || value.isBlank()) {
+            throw new MooringException(ErrorCode.USAGE, "no sync token: pass --token - (reads it from standard input),"
+                    + " set $MOORING_TOKEN, or pass --token <token>. Create one with mooring token create --user <id>.");
+        }
+        value = "-".equals(value.trim()) ? TokenInput.read(System.in, "to sync with") : value.trim();
+        Redaction.register(value);
+        return value;
+    }
+
+    private URI serverUrl(Map<String, String> env) {
+        String value = server != null ? server : env.get("MOORING_SERVER");
+        if (value == null || value.isBlank()) {
+            throw new MooringException(ErrorCode.USAGE, "name the sync server: --server http://host:8630, or set"
+                    + " $MOORING_SERVER.");
+        }
+        String base = value.trim();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        // mooring server prints its API's URL, which ends in /v1; the transport adds that itself
+        if (base.endsWith("/v1")) {
+            base = base.substring(0, base.length() - 3);
+        }
+        try {
+            return new URI(base);
+        } catch (URISyntaxException e) {
+            throw new MooringException(ErrorCode.USAGE, "--server '" + value + "' is not a URL: " + e.getReason() + ".");
+        }
+    }
+
+    /**
+     * Lets Ctrl+C and SIGTERM stop a watch cleanly: the shutdown hook interrupts the watching thread and holds the JVM
+     * (30 s at most) until {@link #release()}, which comes after the database is closed.
+     */
+    private static final class StopOnSignal {
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private final Thread hook;
+
+        StopOnSignal() {
+            Thread watching = Thread.currentThread();
+            hook = new Thread(() -> {
+                watching.interrupt();
+                try {
+                    closed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mooring-sync-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        void release() {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it is what stopped the watch
+            }
+        }
+    }
+}

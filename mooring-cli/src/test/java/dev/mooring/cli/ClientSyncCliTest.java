@@ -1,0 +1,251 @@
+package dev.mooring.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.Redaction;
+import dev.mooring.migrate.MigrationConfig;
+import dev.mooring.migrate.Migrator;
+import dev.mooring.server.ServerOptions;
+import dev.mooring.server.SyncConfig;
+import dev.mooring.server.SyncConfigFile;
+import dev.mooring.server.SyncSchema;
+import dev.mooring.server.SyncServer;
+import dev.mooring.server.Tokens;
+import dev.mooring.testing.PostgresDatabaseExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code mooring sync} and {@code mooring sync status} against a real sync server (the Reminders example on an
+ * embedded PostgreSQL, HTTP on port 0) with client databases migrated by the example's client migrations.
+ */
+class ClientSyncCliTest {
+    static final Path EXAMPLE = Path.of("..", "examples", "reminders").toAbsolutePath().normalize();
+    static final String USER = "5b0e7c1a-8d2f-4c3e-9a41-0f6d2b7c9e10";
+    static final String TABLES = "users,events,groups,event_groups,shares";
+    static final String EVENT = "0c4b1e57-3f2a-4d8e-b6a9-7e1d5c3f2a90";
+
+    @RegisterExtension
+    static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perMethod();
+
+    @TempDir
+    Path dir;
+    SyncServer server;
+    String url;
+    String token;
+    Path db;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        String version = Migrator.create(pg.dataSource(), MigrationConfig.of("filesystem:" + EXAMPLE.resolve("server")))
+                .migrate().toVersion();
+        SyncConfig config = SyncConfigFile.load(EXAMPLE.resolve("sync.yaml"));
+        SyncSchema.install(pg.dataSource(), config);
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO users (id, email, display_name) VALUES ('" + USER + "', 'ada@example.com', 'Ada')");
+        }
+        server = SyncServer.start(pg.dataSource(), config, ServerOptions.defaults().withPort(0)
+                .withServerSchemaVersion(version));
+        url = server.uri().toString();
+        token = Tokens.create(pg.dataSource()).issue(USER, "cli test").token();
+        db = dir.resolve("phone.db");
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Stops the server before the test ends. */
+    void serverGoesDown() {
+        server.close();
+        server = null;
+    }
+
+    CliRun sync(String... more) {
+        String[] args = new String[] {"sync", "--db", db.toString(), "--server", url, "--token", token};
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void syncBootstrapsPushesLocalEditsAndRemembersItsTables() throws Exception {
+        CliRun first = sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("Synced " + db).contains("with " + url)
+                .contains("pulled        1 change(s) (bootstrap), applied 1")
+                .contains("pushed        0 row(s), acknowledged 0, rejected 0")
+                .contains("pending       0 change(s)");
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + EVENT + "', '" + USER
+                    + "', 'Dentist', '2026-12-01')");
+        }
+        CliRun second = sync();   // no --tables: the database remembers them
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.out()).contains("pushed        1 row(s), acknowledged 1, rejected 0")
+                .contains("conflicts     0");
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT title FROM events WHERE id = '" + EVENT + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("Dentist");
+        }
+    }
+
+    @Test
+    void statusShowsPendingAndRejectedChangesWithoutAServer() throws Exception {
+        assertThat(sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString()).exitCode()).isZero();
+        serverGoesDown();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + EVENT + "', '" + USER
+                    + "', 'Dentist', '2026-12-01')");
+        }
+
+        CliRun text = CliRun.of("sync", "status", "--db", db.toString());
+        CliRun json = CliRun.of("sync", "status", "--db", db.toString(), "--json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Client " + db + " (node ").contains("syncing users, events, groups, event_groups,"
+                + " shares").contains("pending changes       1 (0 rejected)").contains("last error            none")
+                .contains("No conflicts recorded.");
+        JsonNode status = new ObjectMapper().readTree(json.out());
+        assertThat(status.get("pendingChanges").asLong()).isEqualTo(1);
+        assertThat(status.get("rejectedChanges").asLong()).isZero();
+        assertThat(status.get("lastSuccessfulSync").asText()).isNotBlank();
+        assertThat(status.get("nodeId").asText()).isNotBlank();
+        assertThat(status.get("tables")).hasSize(5);
+    }
+
+    @Test
+    void aChangeTheServerRejectsIsShownWithItsReasonBySyncAndStatus() throws Exception {
+        assertThat(sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString()).exitCode()).isZero();
+        String other = "7d3f0a2e-1b4c-4e5d-8f6a-9b0c1d2e3f40";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + EVENT + "', '" + other
+                    + "', 'Not mine', '2026-12-01')");
+        }
+
+        CliRun synced = sync();
+        CliRun status = CliRun.of("sync", "status", "--db", db.toString());
+
+        assertThat(synced.exitCode()).as(synced.err()).isZero();
+        assertThat(synced.out()).contains("rejected 1").contains("Rejected changes stay in the outbox");
+        assertThat(status.out()).contains("(1 rejected)").contains("Rejected by the server").contains(EVENT);
+    }
+
+    @Test
+    void jsonReportHasTheCountsAndNeverTheToken() throws Exception {
+        CliRun r = sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("pulled").asLong()).isEqualTo(1);
+        assertThat(report.get("bootstrap").asBoolean()).isTrue();
+        assertThat(report.get("pending").asLong()).isZero();
+        assertThat(report.get("conflicts")).isEmpty();
+        assertThat(report.get("server").asText()).isEqualTo(url);
+        // masked output would contain the mask: nothing token-like was printed at all
+        assertThat(r.out() + r.err()).doesNotContain(token).doesNotContain(Redaction.MASK);
+    }
+
+    @Test
+    void aFreshDatabaseWithoutTablesIsAUsageErrorNamingTables() {
+        CliRun r = sync();
+
+        assertThat(r.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(r.err()).contains("--tables").contains("does not exist yet");
+        assertThat(db).doesNotExist();
+    }
+
+    @Test
+    void missingServerOrTokenOrBadIntervalAreUsageErrors() {
+        CliRun noServer = CliRun.of("sync", "--db", db.toString(), "--token", token, "--tables", "events");
+        CliRun badInterval = sync("--watch", "--interval", "soon");
+        CliRun zeroInterval = sync("--watch", "--interval", "0s");
+        CliRun noDb = CliRun.of("sync", "--server", url, "--token", token);
+        CliRun noStatusDb = CliRun.of("sync", "status", "--db", dir.resolve("none.db").toString());
+
+        assertThat(badInterval.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(badInterval.err()).contains("30s, 5m");
+        assertThat(zeroInterval.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(noDb.err()).contains("--db");
+        assertThat(noStatusDb.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(noStatusDb.err()).contains("there is no client database");
+        // the in-process runs may have inherited $MOORING_SERVER or $MOORING_TOKEN: only assert what does not depend on them
+        if (System.getenv("MOORING_SERVER") == null) {
+            assertThat(noServer.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+            assertThat(noServer.err()).contains("--server");
+        }
+    }
+
+    @Test
+    void anUnreachableServerExitsWith22AndAnUnknownTokenWith21() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        CliRun down = CliRun.of("sync", "--db", db.toString(), "--server", "http://localhost:" + closed, "--token", token,
+                "--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString(), "--retries", "0");
+        CliRun downJson = CliRun.of("sync", "--db", db.toString(), "--server", "http://localhost:" + closed, "--token",
+                token, "--retries", "0", "--json");
+        CliRun badToken = CliRun.of("sync", "--db", db.toString(), "--server", url, "--token", "not-a-real-token");
+
+        assertThat(down.exitCode()).isEqualTo(ErrorCode.SYNC_UNAVAILABLE.exitCode());
+        assertThat(down.err()).contains("Could not reach the sync server at http://localhost:" + closed);
+        assertThat(new ObjectMapper().readTree(downJson.out()).at("/error/exitCode").asInt()).isEqualTo(22);
+        assertThat(badToken.exitCode()).isEqualTo(ErrorCode.AUTHENTICATION.exitCode());
+        assertThat(down.out() + down.err() + downJson.out() + downJson.err()).doesNotContain(token);
+    }
+
+    @Test
+    void watchPrintsALinePerSyncAndGoesOnAfterAFailureUntilInterrupted() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Thread[] runner = new Thread[1];
+        CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> {
+            runner[0] = Thread.currentThread();
+            return MooringCli.execute(new PrintWriter(out), new PrintWriter(err), "sync", "--db", db.toString(),
+                    "--server", url, "--token", token, "--tables", TABLES, "--locations",
+                    EXAMPLE.resolve("client").toString(), "--retries", "0", "--watch", "--interval", "100ms");
+        });
+        awaitOutput(out, err, text -> text.lines().filter(l -> l.contains("  pulled ")).count() >= 2);
+        serverGoesDown();
+        awaitOutput(out, err, text -> text.lines().filter(l -> l.contains("failed (exit 22)")).count() >= 2);
+        runner[0].interrupt();
+
+        assertThat(watch.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("Syncing " + db).contains("every 0.1s; Ctrl+C stops.")
+                .contains("pulled 1 (bootstrap), applied 1").endsWith("Stopped." + System.lineSeparator())
+                .doesNotContain(token);
+    }
+
+    private static void awaitOutput(StringWriter out, StringWriter err, Predicate<String> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!done.test(out.toString())) {
+            assertThat(System.nanoTime()).as("waited for the watch; so far:\n" + out + err).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
