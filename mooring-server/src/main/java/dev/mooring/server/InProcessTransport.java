@@ -135,7 +135,7 @@ public final class InProcessTransport implements SyncTransport {
             String message = failure.body().message().strip();
             if (retryable) {
                 message = (message.endsWith(".") ? message.substring(0, message.length() - 1) : message)
-                        + "; it will be retried.";
+                        + "; a later attempt may succeed.";
             }
             throw new TransportException(code, "The in-process sync service refused " + route + " (" + status + "): "
                     + message, status, retryable, e);

@@ -157,7 +157,7 @@ class HttpTransportTest extends SyncTransportContract {
         assertThat(e.retryable()).isTrue();
         assertThat(e.status()).isZero();
         assertThat(e.getMessage()).contains("Could not reach the sync server at " + url)
-                .contains("GET /v1/changes").contains("it will be retried");
+                .contains("GET /v1/changes").contains("a later attempt may succeed");
     }
 
     @Test

@@ -134,8 +134,7 @@ final class QuickstartDevices {
             text.append("    ").append(step++).append(". ").append(sync.device()).append(": pulled ").append(sync.pulled())
                     .append(", pushed ").append(sync.pushed()).append(sync.conflicts().isEmpty() ? ", no conflicts\n" : "\n");
             for (Recorded c : sync.conflicts()) {
-                text.append(String.format("         %-16s %-12s %s\n", c.event(), c.rule(), c.result()
-                        + ("server".equals(c.rule()) ? "  (the server's answer to the pushed edit, which names no rule)" : "")));
+                text.append(String.format("         %-16s %-12s %s\n", c.event(), c.rule(), c.result()));
             }
         }
         List<String> unexpected = o.cases().stream().filter(c -> !c.asExpected()).map(Case::kind).toList();

@@ -13,7 +13,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * Turns what went wrong in one HTTP call to a sync server into a {@link TransportException} whose message names the
- * server and the route, says whether the call will be retried, and gives the fix where there is one. Transient
+ * server and the route, says whether a later attempt may succeed, and gives the fix where there is one. Transient
  * trouble (no connection, time-outs, 5xx, 408, 429) is retryable; a refusal (other 4xx) is not. Messages never
  * contain the bearer token: nothing here is given it. Immutable; thread-safe.
  */
@@ -36,7 +36,7 @@ public final class HttpFailures {
     /** No answer: the connection failed, dropped, or the call ran out of time ({@code timedOut}). */
     public TransportException unreachable(String route, Exception e, boolean timedOut) {
         return new TransportException(ErrorCode.SYNC_UNAVAILABLE, "Could not reach the sync server at " + server
-                + " (" + route + "): " + reason(e, timedOut) + "; it will be retried.", 0, true, e);
+                + " (" + route + "): " + reason(e, timedOut) + "; a later attempt may succeed.", 0, true, e);
     }
 
     /** The calling thread was interrupted; its interrupt flag is set again by the caller. Not retryable. */
@@ -75,7 +75,7 @@ public final class HttpFailures {
         }
         if (status == 408 || status == 429 || status >= 500 && status <= 599) {
             return new TransportException(ErrorCode.SYNC_UNAVAILABLE, "The sync server at " + server + " could not"
-                    + " answer" + at + orElse(said, ": it gave no reason") + "; it will be retried.", status, true, null);
+                    + " answer" + at + orElse(said, ": it gave no reason") + "; a later attempt may succeed.", status, true, null);
         }
         if (status >= 300 && status <= 399) {
             return new TransportException(ErrorCode.CONFIGURATION, "The sync server URL " + server + " redirects"

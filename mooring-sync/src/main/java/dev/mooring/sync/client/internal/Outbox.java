@@ -164,7 +164,8 @@ public final class Outbox {
                     }
                 }
                 if (outcome != null) {
-                    conflicts.add(apply.recordConflict(change.table(), change.id(), "server", outcome, null));
+                    conflicts.add(apply.recordConflict(change.table(), change.id(), apply.ruleFor(change), outcome,
+                            null));
                 }
             }
         }

@@ -226,6 +226,17 @@ final class RemoteApply implements AutoCloseable {
         status.executeUpdate();
     }
 
+    /**
+     * The name of the rule the server applies to {@code change}: the table's delete policy for a delete or for an
+     * edit of a deleted row, its conflict policy otherwise. The server's answer does not name it, but the rules are
+     * the ones the handshake sent.
+     */
+    String ruleFor(dev.mooring.sync.RowChange change) {
+        TableRules table = rules.getOrDefault(change.table(), TableRules.DEFAULT);
+        return change.op() == Operation.DELETE ? table.deletePolicy().configName()
+                : table.conflictPolicy().configName();
+    }
+
     SyncConflict recordConflict(String table, String id, String rule, String result, Hlc serverTime)
             throws SQLException {
         Instant at = Instant.now();

@@ -177,8 +177,13 @@ public final class SyncRun {
             try {
                 return call.get();
             } catch (TransportException e) {
-                if (!e.retryable() || attempt >= config.retry().maxAttempts()) {
+                if (!e.retryable()) {
                     throw e;
+                }
+                if (attempt >= config.retry().maxAttempts()) {
+                    throw new TransportException(e.code(), e.getMessage() + " Gave up after " + attempt
+                            + (attempt == 1 ? " attempt" : " attempts") + "; nothing is lost: the next sync resumes"
+                            + " where this one stopped.", e.status(), true, e);
                 }
                 sleep(config.retry().delayAfter(attempt, ThreadLocalRandom.current()));
             }
