@@ -1,0 +1,49 @@
+package dev.mooring.server.client;
+
+import static dev.mooring.server.client.ClientFixture.clientRows;
+import static dev.mooring.server.client.ClientFixture.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mooring.server.InProcessTransport;
+import dev.mooring.sync.ConflictPolicy;
+import dev.mooring.sync.client.SyncClient;
+import dev.mooring.testing.PostgresDatabaseExtension;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cases the convergence simulation found, each cut down to the few steps that show it. */
+class SyncEdgeCaseTest {
+    static final String A = "00000000-0000-0000-0000-00000000000a";
+
+    @RegisterExtension
+    static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perMethod();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDeleteMadeAfterPullingAnotherDevicesEditIsNotLostToThatEdit() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            laptop.sync(alice);
+            exec(phone, "UPDATE notes SET title = 'edited'");
+            phone.sync(alice);
+            // the laptop pulls the edit (its cursor now points into the edit's transaction), then deletes the row
+            // knowing the edit: nothing concurrent, so the delete stands
+            laptop.sync(alice);
+            exec(laptop, "DELETE FROM notes WHERE id = '" + A + "'");
+            laptop.sync(alice);
+            phone.sync(alice);
+            String expected = "notes " + A + ": alice|edited|null|null|deleted=true";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+        }
+    }
+}
