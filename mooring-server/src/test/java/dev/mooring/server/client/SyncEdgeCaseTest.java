@@ -46,4 +46,49 @@ class SyncEdgeCaseTest {
             assertThat(clientRows(phone)).containsExactly(expected);
         }
     }
+
+    @Test
+    void aRowBroughtBackByAnEditReachesADeviceThatNeverHadIt() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            tablet.sync(alice);
+            exec(tablet, "UPDATE notes SET body = 'offline edit'");
+            exec(phone, "DELETE FROM notes WHERE id = '" + A + "'");
+            phone.sync(alice);
+            laptop.sync(alice);   // a fresh device: its bootstrap brings live rows only, so not this one
+            assertThat(clientRows(laptop)).isEmpty();
+            tablet.sync(alice);   // the tablet's edit meets the delete and wins: the row is back
+            laptop.sync(alice);
+            String expected = "notes " + A + ": alice|t|offline edit|null|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void aRowBroughtBackByAnEditHasTheServersValuesOnTheDeviceThatDeletedIt() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            tablet.sync(alice);
+            exec(tablet, "UPDATE notes SET body = 'offline edit'");
+            // the phone's title edit and its delete go out as one delete: the title never reaches the server
+            exec(phone, "UPDATE notes SET title = 'never sent'", "DELETE FROM notes WHERE id = '" + A + "'");
+            phone.sync(alice);
+            tablet.sync(alice);
+            phone.sync(alice);
+            String expected = "notes " + A + ": alice|t|offline edit|null|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(tablet)).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+        }
+    }
 }
