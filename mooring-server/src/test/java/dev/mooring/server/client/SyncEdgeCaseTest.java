@@ -91,4 +91,34 @@ class SyncEdgeCaseTest {
             assertThat(clientRows(phone)).containsExactly(expected);
         }
     }
+
+    @Test
+    void anOlderEditThatBringsADeletedRowBackDoesNotUndoANewerEditOfTheSameColumn() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            tablet.sync(alice);
+            laptop.sync(alice);
+            exec(tablet, "UPDATE notes SET title = 'older edit', color = 'red'");
+            Thread.sleep(5);
+            exec(laptop, "UPDATE notes SET title = 'newer edit'");
+            laptop.sync(alice);
+            phone.sync(alice);
+            exec(phone, "DELETE FROM notes WHERE id = '" + A + "'");
+            phone.sync(alice);
+            // the tablet's edit brings the row back (update wins), but its title is older than the laptop's
+            tablet.sync(alice);
+            phone.sync(alice);
+            laptop.sync(alice);
+            String expected = "notes " + A + ": alice|newer edit|null|red|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(tablet)).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
 }
