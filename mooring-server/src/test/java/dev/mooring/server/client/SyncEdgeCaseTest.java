@@ -121,4 +121,35 @@ class SyncEdgeCaseTest {
             assertThat(clientRows(laptop)).containsExactly(expected);
         }
     }
+
+    @Test
+    void aNewerEditThatLeavesAColumnAsItWasStillBeatsAnOlderEditOfThatColumn() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title, color) VALUES ('" + A + "', 'alice', 't', 'red')");
+            phone.sync(alice);
+            tablet.sync(alice);
+            laptop.sync(alice);
+            exec(phone, "UPDATE notes SET color = 'blue'");
+            Thread.sleep(5);
+            exec(laptop, "UPDATE notes SET color = 'green'");
+            Thread.sleep(5);
+            exec(tablet, "UPDATE notes SET color = 'blue'");
+            phone.sync(alice);
+            // the tablet's blue is the newest color, though the server has blue already
+            tablet.sync(alice);
+            // so the laptop's older green loses to it
+            laptop.sync(alice);
+            phone.sync(alice);
+            tablet.sync(alice);
+            String expected = "notes " + A + ": alice|t|null|blue|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+            assertThat(clientRows(tablet)).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
 }
