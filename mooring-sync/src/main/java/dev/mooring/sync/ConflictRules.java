@@ -131,12 +131,7 @@ public final class ConflictRules {
 
     /** Last writer wins column by column: the incoming columns newer than the server's are written. */
     private static Decision perColumn(Map<String, JsonNode> values, Hlc stamp, RowState state, String rule) {
-        Set<String> winners = new LinkedHashSet<>();
-        for (String column : values.keySet()) {
-            if (stamp.compareTo(state.columnHlc(column)) > 0) {
-                winners.add(column);
-            }
-        }
+        Set<String> winners = newer(values, stamp, state);
         boolean concurrent = state.unseen() != null;
         if (winners.isEmpty()) {
             return new Decision(Action.SUPERSEDED, Set.of(), false, rule, concurrent ? "server" : null);
@@ -145,7 +140,12 @@ public final class ConflictRules {
         return new Decision(Action.UPDATE, winners, false, rule, conflict);
     }
 
-    /** An edit of a row that is deleted on the server. */
+    /**
+     * An edit of a row that is deleted on the server. Where the edit beats the delete the row comes back, but only
+     * the edit's columns newer than the row's own are written: a deleted row keeps its columns and their times, and
+     * an edit made before a newer edit of the same column (one the delete came after) must not undo that edit just
+     * because a delete came in between.
+     */
     private static Decision editOfDeleted(TableRules table, Map<String, JsonNode> values, Hlc stamp, RowState state) {
         String rule = table.deletePolicy().configName();
         switch (table.deletePolicy()) {
@@ -153,11 +153,22 @@ public final class ConflictRules {
                 return new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server");
             case NEWEST_WINS:
                 return stamp.compareTo(state.columnHlc(TOMBSTONE_COLUMN)) > 0
-                        ? new Decision(Action.UPDATE, values.keySet(), true, rule, "client")
+                        ? new Decision(Action.UPDATE, newer(values, stamp, state), true, rule, "client")
                         : new Decision(Action.SUPERSEDED, Set.of(), false, rule, "server");
             default: // UPDATE_WINS: the edit is kept and the row comes back
-                return new Decision(Action.UPDATE, values.keySet(), true, rule, "client");
+                return new Decision(Action.UPDATE, newer(values, stamp, state), true, rule, "client");
         }
+    }
+
+    /** The columns of {@code values} whose time on the server is older than {@code stamp}. */
+    private static Set<String> newer(Map<String, JsonNode> values, Hlc stamp, RowState state) {
+        Set<String> winners = new LinkedHashSet<>();
+        for (String column : values.keySet()) {
+            if (stamp.compareTo(state.columnHlc(column)) > 0) {
+                winners.add(column);
+            }
+        }
+        return winners;
     }
 
     private static boolean within(Hlc a, Hlc b, Duration window) {

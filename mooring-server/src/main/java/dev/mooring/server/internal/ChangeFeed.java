@@ -57,7 +57,9 @@ public final class ChangeFeed {
                    CASE operation WHEN 'delete' THEN '{}'
                                   WHEN 'update' THEN (SELECT jsonb_object_agg(k, new_row -> k) FROM unnest(changed_columns) AS k)::text
                                   ELSE new_row::text END,
-                   hlc, origin_node
+                   hlc, origin_node,
+                   CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
+                             AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END
               FROM ((SELECT * FROM mooring.change_log
                       WHERE audience = ? AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
                       ORDER BY xid, seq LIMIT ?)
@@ -125,6 +127,17 @@ public final class ChangeFeed {
                     String origin = rs.getString(8);
                     if (catalog.table(table).isEmpty() || (nodeId != null && nodeId.equals(origin))) {
                         continue;
+                    }
+                    String revived = rs.getString(9);
+                    if (revived != null) {
+                        // An edit brought a deleted row back, and its change carries only the columns it set. A device
+                        // may not hold the row (its bootstrap passed over the tombstone), or hold it with values of its
+                        // own that never went out (an edit merged into its delete): the whole row comes first, as a
+                        // bootstrap row does, so it is created where missing and every column is the server's. Its
+                        // time is the oldest there is, so it wins against no local edit: a device's unpushed edits keep
+                        // their values and the server judges them against the real column times.
+                        changes.add(new FeedRow(0, table, rs.getString(4), Operation.UPSERT, revived,
+                                UNSTAMPED.toString(), origin));
                     }
                     changes.add(new FeedRow(rs.getLong(1), table, rs.getString(4),
                             "delete".equals(rs.getString(5)) ? Operation.DELETE : Operation.UPSERT, rs.getString(6),

@@ -45,7 +45,7 @@ public final class PushApplier {
     private final ObjectMapper json = new ObjectMapper();
 
     /** A change that passed the checks that need no database, with its (possibly clamped) time. */
-    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, long seenXid) {
+    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen) {
         String key() {
             return table.sync().name() + '\u0000' + change.id();
         }
@@ -99,7 +99,7 @@ public final class PushApplier {
                             change.nodeId(), change.clientSeq());
                 }
             }
-            Long seen = problem == null ? seenXid(change, state.lastPulled()) : null;
+            FeedPosition seen = problem == null ? seen(change, state.lastPulled()) : null;
             if (problem == null && seen == null) {
                 problem = "basis '" + change.basis() + "' is not a cursor this server issued; send the cursor of"
                         + " the last pull applied when the change was made";
@@ -136,8 +136,8 @@ public final class PushApplier {
             List<Map.Entry<Candidate, Plan>> plans = new ArrayList<>();
             for (List<Candidate> group : byTable.values()) {
                 TableCatalog.Table table = group.get(0).table();
-                Map<String, Long> seen = new LinkedHashMap<>();
-                group.forEach(k -> seen.put(k.change().id(), k.seenXid()));
+                Map<String, FeedPosition> seen = new LinkedHashMap<>();
+                group.forEach(k -> seen.put(k.change().id(), k.seen()));
                 Map<String, ServerRow> rows = ServerRow.readAll(c, table, seen, node, json);
                 for (Candidate k : group) {
                     Plan plan = plan(userId, k, rows.get(k.change().id()));
@@ -165,7 +165,7 @@ public final class PushApplier {
     private ChangeResult applyAlone(Connection c, String userId, String node, Candidate k) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         try {
-            Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, k.seenXid(), json));
+            Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, k.seen(), json));
             if (plan.write() != null) {
                 RowWriter.Batch write = new RowWriter.Batch();
                 plan.write().accept(write);
@@ -296,19 +296,27 @@ public final class PushApplier {
     }
 
     /**
-     * The feed position the node had seen when it made the change: its basis, never past the node's last pull (a
-     * client cannot claim to have seen what it never pulled); {@code null} when the basis is not a cursor.
+     * The feed position the node had pulled through when it made the change: its basis, a (transaction, sequence)
+     * position, so changes delivered with it count as seen, even those of the same transaction as the next ones (a
+     * cursor points into a transaction). Never past the node's last pull: a client cannot claim to have seen a
+     * transaction it never pulled (the last pull is known to the transaction only, so one past it counts from that
+     * transaction's start). A bootstrap basis saw what was committed before its snapshot. {@code null} when the basis
+     * is not a cursor.
      */
-    private static Long seenXid(RowChange change, Long lastPulled) {
+    private static FeedPosition seen(RowChange change, Long lastPulled) {
         long pulled = lastPulled == null ? 0 : lastPulled;
         if (change.basis() == null) {
-            return pulled;
+            return FeedPosition.at(pulled, 0);
         }
         if (change.basis().isEmpty()) {
-            return 0L; // the node had pulled nothing yet when it made the change
+            return FeedPosition.at(0, 0); // the node had pulled nothing yet when it made the change
         }
         try {
-            return Math.min(FeedPosition.decode(change.basis()).xid(), pulled);
+            FeedPosition basis = FeedPosition.decode(change.basis());
+            if (basis.xid() > pulled) {
+                return FeedPosition.at(pulled, 0);
+            }
+            return basis.bootstrap() ? FeedPosition.at(basis.xid(), 0) : basis;
         } catch (MooringException e) {
             return null;
         }

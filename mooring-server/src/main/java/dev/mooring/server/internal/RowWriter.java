@@ -147,8 +147,32 @@ public final class RowWriter {
                     ps.setString(2, text(JSON.valueToTree(group.getValue().values())));
                     written += ps.executeUpdate();
                 }
+                if (key.kind().equals("update") && !groupStamps.isEmpty()) {
+                    stampColumns(c, key, groupStamps);
+                }
             }
             return written;
+        }
+
+        /**
+         * Gives every column an update wrote its row's time, changed or not. The capture trigger records only
+         * columns whose value changed, but a write that won a column and left its value as it was is still the
+         * column's newest write: without its time, an older write arriving later would beat it.
+         */
+        private static void stampColumns(Connection c, Key key, Map<String, String> rowStamps) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO mooring.column_versions AS v (table_name, record_id, column_hlcs, row_hlc)
+                    SELECT ?, s.id, (SELECT jsonb_object_agg(col, s.hlc) FROM unnest(?::text[]) AS col), s.hlc
+                      FROM jsonb_each_text(?::jsonb) AS s(id, hlc)
+                    ON CONFLICT (table_name, record_id) DO UPDATE
+                        SET column_hlcs = v.column_hlcs || EXCLUDED.column_hlcs,
+                            row_hlc = greatest(v.row_hlc, EXCLUDED.row_hlc)
+                    """)) {
+                ps.setString(1, key.table().sync().name());
+                ps.setArray(2, c.createArrayOf("text", key.columns().stream().filter(col -> !col.equals("id")).toArray()));
+                ps.setString(3, text(JSON.valueToTree(rowStamps)));
+                ps.executeUpdate();
+            }
         }
     }
 

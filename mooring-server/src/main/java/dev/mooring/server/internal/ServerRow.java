@@ -27,20 +27,20 @@ import java.util.Map;
  */
 record ServerRow(ConflictRules.RowState state, String json) {
     /** Reads one row. */
-    static ServerRow read(Connection c, TableCatalog.Table table, String id, String node, long seenXid,
+    static ServerRow read(Connection c, TableCatalog.Table table, String id, String node, FeedPosition seen,
                           ObjectMapper mapper) throws SQLException {
-        return readAll(c, table, Map.of(id, seenXid), node, mapper).get(id);
+        return readAll(c, table, Map.of(id, seen), node, mapper).get(id);
     }
 
     /**
      * Reads many rows of one table in three queries, whatever their number; every id gets an entry.
      *
-     * @param seenXid for each id, the feed position (a transaction id) the pushing node had seen when it made its
-     *                change: changes by other nodes from there on are unseen
+     * @param seen for each id, the feed position the pushing node had pulled through when it made its change:
+     *             changes by other nodes after it are unseen
      */
-    static Map<String, ServerRow> readAll(Connection c, TableCatalog.Table table, Map<String, Long> seenXid,
+    static Map<String, ServerRow> readAll(Connection c, TableCatalog.Table table, Map<String, FeedPosition> seen,
                                           String node, ObjectMapper mapper) throws SQLException {
-        Collection<String> ids = seenXid.keySet();
+        Collection<String> ids = seen.keySet();
         Array idArray = c.createArrayOf("text", ids.toArray());
         Map<String, Map<String, JsonNode>> rows = new HashMap<>();
         Map<String, String> rowJson = new HashMap<>();
@@ -89,18 +89,21 @@ record ServerRow(ConflictRules.RowState state, String json) {
                            (array_agg(cl.origin_node ORDER BY cl.xid DESC, cl.seq DESC))[1],
                            bool_or(cl.operation <> 'update'),
                            array_agg(DISTINCT col) FILTER (WHERE col IS NOT NULL)
-                      FROM unnest(?::text[], ?::text[]) AS seen(id, xid)
+                      FROM unnest(?::text[], ?::text[], ?::bigint[]) AS seen(id, xid, seq)
                       JOIN mooring.change_log cl ON cl.table_name = ? AND cl.record_id = seen.id
                                                 AND cl.xid >= seen.xid::xid8
+                                                AND (cl.xid, cl.seq) > (seen.xid::xid8, seen.seq)
                       LEFT JOIN LATERAL unnest(cl.changed_columns) AS col ON true
                      WHERE cl.origin_node IS DISTINCT FROM ?
                      GROUP BY cl.record_id
                     """)) {
                 java.util.List<String> existing = new java.util.ArrayList<>(rows.keySet());
                 ps.setArray(1, c.createArrayOf("text", existing.toArray()));
-                ps.setArray(2, c.createArrayOf("text", existing.stream().map(id -> seenXid.get(id).toString()).toArray()));
-                ps.setString(3, table.sync().name());
-                ps.setString(4, node);
+                ps.setArray(2, c.createArrayOf("text", existing.stream().map(id -> Long.toString(seen.get(id).xid()))
+                        .toArray()));
+                ps.setArray(3, c.createArrayOf("bigint", existing.stream().map(id -> seen.get(id).seq()).toArray()));
+                ps.setString(4, table.sync().name());
+                ps.setString(5, node);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Array touched = rs.getArray(5);
