@@ -5,6 +5,9 @@ import static dev.mooring.server.client.ClientFixture.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mooring.server.InProcessTransport;
+import dev.mooring.server.SyncConfig;
+import dev.mooring.server.SyncMaintenance;
+import dev.mooring.server.SyncedTable;
 import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.sync.client.SyncClient;
 import dev.mooring.testing.PostgresDatabaseExtension;
@@ -151,5 +154,55 @@ class SyncEdgeCaseTest {
             assertThat(clientRows(tablet)).containsExactly(expected);
             assertThat(clientRows(laptop)).containsExactly(expected);
         }
+    }
+
+    @Test
+    void unpushedEditsOfADeviceThatMustBootstrapAgainAreJudgedByTheServerNotByTheCopy() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title, body) VALUES ('" + A + "', 'alice', 't', 'b')");
+            phone.sync(alice);
+            laptop.sync(alice);
+            exec(phone, "UPDATE notes SET body = 'phone body'");
+            Thread.sleep(5);
+            exec(laptop, "UPDATE notes SET title = 'laptop title'");
+            laptop.sync(alice);
+            expireHistory(f);
+            // the phone's cursor is too old: it takes a fresh copy of the rows, whose times it cannot know
+            phone.sync(alice);
+            laptop.sync(alice);
+            String expected = "notes " + A + ": alice|laptop title|phone body|null|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void anUnpushedDeleteOfADeviceThatMustBootstrapAgainStaysDeletedEverywhere() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            laptop.sync(alice);
+            exec(phone, "DELETE FROM notes WHERE id = '" + A + "'");
+            expireHistory(f);
+            phone.sync(alice);
+            laptop.sync(alice);
+            String expected = "notes " + A + ": alice|t|null|null|deleted=true";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
+
+    /** Makes the server's whole change history older than it keeps, and prunes it: every cursor has expired. */
+    private static void expireHistory(ClientFixture f) throws Exception {
+        f.server("UPDATE mooring.change_log SET changed_at = now() - interval '100 days'");
+        SyncMaintenance.prune(f.ds, SyncConfig.of(SyncedTable.owned("notes"), SyncedTable.owned("tags")));
     }
 }
