@@ -3,6 +3,7 @@ package dev.mooring.server.client;
 import static dev.mooring.server.client.ClientFixture.clientRows;
 import static dev.mooring.server.client.ClientFixture.exec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mooring.server.InProcessTransport;
 import dev.mooring.server.SyncConfig;
@@ -10,6 +11,8 @@ import dev.mooring.server.SyncMaintenance;
 import dev.mooring.server.SyncedTable;
 import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.sync.client.SyncClient;
+import dev.mooring.sync.client.SyncListener;
+import dev.mooring.sync.client.SyncStep;
 import dev.mooring.testing.PostgresDatabaseExtension;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -197,6 +200,44 @@ class SyncEdgeCaseTest {
             assertThat(f.serverRows("alice")).containsExactly(expected);
             assertThat(clientRows(phone)).containsExactly(expected);
             assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void theServersAnswerToAResentBatchDoesNotDeleteARowThatUnpushedEditsBringBack() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        Path file = dir.resolve("phone.db");
+        try (SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            try (SyncClient phone = ClientFixture.client(file)) {
+                exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+                phone.sync(alice);
+                laptop.sync(alice);
+                exec(phone, "UPDATE notes SET title = 'first'");
+                phone.addListener(new SyncListener() {
+                    @Override
+                    public void stepCompleted(SyncStep step) {
+                        if (step == SyncStep.BATCH_SENT) {
+                            throw new IllegalStateException("the phone dies before it records the answer");
+                        }
+                    }
+                });
+                assertThatThrownBy(() -> phone.sync(alice)).isInstanceOf(IllegalStateException.class);
+            }
+            try (SyncClient phone = ClientFixture.client(file)) {
+                exec(phone, "UPDATE notes SET title = 'second'");
+                laptop.sync(alice);
+                exec(laptop, "DELETE FROM notes WHERE id = '" + A + "'");
+                laptop.sync(alice);
+                // the batch with 'first' goes again and its answer shows the row deleted; 'second', still to be
+                // pushed, brings the row back (update wins), so the phone must not take the deletion meanwhile
+                phone.sync(alice);
+                laptop.sync(alice);
+                String expected = "notes " + A + ": alice|second|null|null|deleted=false";
+                assertThat(f.serverRows("alice")).containsExactly(expected);
+                assertThat(clientRows(phone)).containsExactly(expected);
+                assertThat(clientRows(laptop)).containsExactly(expected);
+            }
         }
     }
 

@@ -213,6 +213,9 @@ final class RemoteApply implements AutoCloseable {
                 return false; // deleted or re-created since: the newer edit replaces the whole row anyway
             }
             newer.values.keySet().forEach(take::remove);
+            // nor whether the row is deleted: an edit still to be pushed brings a deleted row back (update wins),
+            // and the answer to it carries the server's row where it does not
+            take.remove(LocalSchema.TOMBSTONE);
         }
         return writeColumns(table, id, take);
     }
