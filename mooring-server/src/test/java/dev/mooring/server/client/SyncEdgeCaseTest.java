@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Cases the convergence simulation found, each cut down to the few steps that show it. */
+/**
+ * Cases the convergence simulation found, and neighbours of theirs it cannot reach (a device that must bootstrap
+ * again after the server pruned its history), each cut down to the few steps that show it.
+ */
 class SyncEdgeCaseTest {
     static final String A = "00000000-0000-0000-0000-00000000000a";
 
