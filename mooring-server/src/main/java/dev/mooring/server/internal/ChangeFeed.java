@@ -133,9 +133,9 @@ public final class ChangeFeed {
                         // An edit brought a deleted row back, and its change carries only the columns it set. A device
                         // may not hold the row (its bootstrap passed over the tombstone), or hold it with values of its
                         // own that never went out (an edit merged into its delete): the whole row comes first, as a
-                        // bootstrap row does, so it is created where missing and every column is the server's. Its
-                        // time is the oldest there is, so it wins against no local edit: a device's unpushed edits keep
-                        // their values and the server judges them against the real column times.
+                        // bootstrap row does (seq 0), so it is created where missing and every column is the
+                        // server's. A copy settles no unpushed local edit (the client keeps those for the server to
+                        // judge), and its time is the oldest there is, so it wins against none either way.
                         changes.add(new FeedRow(0, table, rs.getString(4), Operation.UPSERT, revived,
                                 UNSTAMPED.toString(), origin));
                     }

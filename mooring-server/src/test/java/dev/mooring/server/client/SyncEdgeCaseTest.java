@@ -3,17 +3,26 @@ package dev.mooring.server.client;
 import static dev.mooring.server.client.ClientFixture.clientRows;
 import static dev.mooring.server.client.ClientFixture.exec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mooring.server.InProcessTransport;
+import dev.mooring.server.SyncConfig;
+import dev.mooring.server.SyncMaintenance;
+import dev.mooring.server.SyncedTable;
 import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.sync.client.SyncClient;
+import dev.mooring.sync.client.SyncListener;
+import dev.mooring.sync.client.SyncStep;
 import dev.mooring.testing.PostgresDatabaseExtension;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Cases the convergence simulation found, each cut down to the few steps that show it. */
+/**
+ * Cases the convergence simulation found, and neighbours of theirs it cannot reach (a device that must bootstrap
+ * again after the server pruned its history), each cut down to the few steps that show it.
+ */
 class SyncEdgeCaseTest {
     static final String A = "00000000-0000-0000-0000-00000000000a";
 
@@ -151,5 +160,93 @@ class SyncEdgeCaseTest {
             assertThat(clientRows(tablet)).containsExactly(expected);
             assertThat(clientRows(laptop)).containsExactly(expected);
         }
+    }
+
+    @Test
+    void unpushedEditsOfADeviceThatMustBootstrapAgainAreJudgedByTheServerNotByTheCopy() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title, body) VALUES ('" + A + "', 'alice', 't', 'b')");
+            phone.sync(alice);
+            laptop.sync(alice);
+            exec(phone, "UPDATE notes SET body = 'phone body'");
+            Thread.sleep(5);
+            exec(laptop, "UPDATE notes SET title = 'laptop title'");
+            laptop.sync(alice);
+            expireHistory(f);
+            // the phone's cursor is too old: it takes a fresh copy of the rows, whose times it cannot know
+            phone.sync(alice);
+            laptop.sync(alice);
+            String expected = "notes " + A + ": alice|laptop title|phone body|null|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void anUnpushedDeleteOfADeviceThatMustBootstrapAgainStaysDeletedEverywhere() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            laptop.sync(alice);
+            exec(phone, "DELETE FROM notes WHERE id = '" + A + "'");
+            expireHistory(f);
+            phone.sync(alice);
+            laptop.sync(alice);
+            String expected = "notes " + A + ": alice|t|null|null|deleted=true";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(phone)).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void theServersAnswerToAResentBatchDoesNotDeleteARowThatUnpushedEditsBringBack() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        Path file = dir.resolve("phone.db");
+        try (SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            try (SyncClient phone = ClientFixture.client(file)) {
+                exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+                phone.sync(alice);
+                laptop.sync(alice);
+                exec(phone, "UPDATE notes SET title = 'first'");
+                phone.addListener(new SyncListener() {
+                    @Override
+                    public void stepCompleted(SyncStep step) {
+                        if (step == SyncStep.BATCH_SENT) {
+                            throw new IllegalStateException("the phone dies before it records the answer");
+                        }
+                    }
+                });
+                assertThatThrownBy(() -> phone.sync(alice)).isInstanceOf(IllegalStateException.class);
+            }
+            try (SyncClient phone = ClientFixture.client(file)) {
+                exec(phone, "UPDATE notes SET title = 'second'");
+                laptop.sync(alice);
+                exec(laptop, "DELETE FROM notes WHERE id = '" + A + "'");
+                laptop.sync(alice);
+                // the batch with 'first' goes again and its answer shows the row deleted; 'second', still to be
+                // pushed, brings the row back (update wins), so the phone must not take the deletion meanwhile
+                phone.sync(alice);
+                laptop.sync(alice);
+                String expected = "notes " + A + ": alice|second|null|null|deleted=false";
+                assertThat(f.serverRows("alice")).containsExactly(expected);
+                assertThat(clientRows(phone)).containsExactly(expected);
+                assertThat(clientRows(laptop)).containsExactly(expected);
+            }
+        }
+    }
+
+    /** Makes the server's whole change history older than it keeps, and prunes it: every cursor has expired. */
+    private static void expireHistory(ClientFixture f) throws Exception {
+        f.server("UPDATE mooring.change_log SET changed_at = now() - interval '100 days'");
+        SyncMaintenance.prune(f.ds, SyncConfig.of(SyncedTable.owned("notes"), SyncedTable.owned("tags")));
     }
 }

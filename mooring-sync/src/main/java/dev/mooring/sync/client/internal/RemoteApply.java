@@ -138,6 +138,17 @@ final class RemoteApply implements AutoCloseable {
             mine.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
                     e.basis());
         }
+        if (change.seq() == 0) {
+            // A copy of the row (a bootstrap, a row brought back), not a change: the times of its columns are not
+            // known here, so it settles nothing. The local edits keep their columns, a local delete its tombstone;
+            // the server judges them with the real times and answers with its row where they lose.
+            Map<String, JsonNode> take = new LinkedHashMap<>(change.values());
+            take.keySet().removeAll(mine.values.keySet());
+            if (mine.operation.equals("delete")) {
+                take.remove(LocalSchema.TOMBSTONE);
+            }
+            return writeColumns(table, change.id(), take);
+        }
         boolean remoteDelete = change.op() == Operation.DELETE;
         JsonNode remoteTombstone = change.values().get(LocalSchema.TOMBSTONE);
         boolean tombstoned = remoteDelete || (remoteTombstone != null && !remoteTombstone.isNull());
@@ -202,6 +213,9 @@ final class RemoteApply implements AutoCloseable {
                 return false; // deleted or re-created since: the newer edit replaces the whole row anyway
             }
             newer.values.keySet().forEach(take::remove);
+            // nor whether the row is deleted: an edit still to be pushed brings a deleted row back (update wins),
+            // and the answer to it carries the server's row where it does not
+            take.remove(LocalSchema.TOMBSTONE);
         }
         return writeColumns(table, id, take);
     }

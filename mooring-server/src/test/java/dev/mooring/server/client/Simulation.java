@@ -1,0 +1,429 @@
+package dev.mooring.server.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.server.ServerOptions;
+import dev.mooring.server.SyncConfig;
+import dev.mooring.server.SyncSchema;
+import dev.mooring.server.SyncServer;
+import dev.mooring.server.SyncedTable;
+import dev.mooring.server.Tokens;
+import dev.mooring.sync.client.ClientConfig;
+import dev.mooring.sync.client.HttpTransport;
+import dev.mooring.sync.client.RetryPolicy;
+import dev.mooring.sync.client.SyncListener;
+import dev.mooring.sync.client.SyncReport;
+import dev.mooring.sync.client.SyncStep;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * One run of the convergence simulation, driven by one seed: three users with three or four devices each sync with a
+ * real {@link SyncServer} over HTTP while their apps insert, update and delete rows (some shared by a user's devices,
+ * some touched by one device only), devices go offline for a while, answers are lost on the way back, devices crash
+ * in the middle of a sync and start again from their files, the server restarts, and device clocks are off by up to
+ * an hour. Then every device syncs until nothing moves, and the checks run: see {@link #run()}.
+ *
+ * <p>Every choice comes from one {@link Random} with the seed, so a seed replays the same run (wall-clock times
+ * differ from run to run, so a close race of clocks may come out otherwise). Not thread-safe.
+ */
+final class Simulation {
+    /** What a run did, for the log line of a seed; {@code histories} tells the story of rows the violations name. */
+    record Outcome(long seed, int operations, int writes, int syncs, int crashes, int failedSyncs, int lostAnswers,
+                   int restarts, Map<String, Integer> decisions, Duration took, List<String> violations,
+                   String histories) {
+        @Override
+        public String toString() {
+            return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
+                    + crashes + " crashes mid-sync, " + failedSyncs + " syncs failed after retries, " + lostAnswers
+                    + " answers lost, " + restarts + " server restarts; server decisions " + decisions + "; "
+                    + took.toMillis() + " ms; " + violations.size() + " violations";
+        }
+    }
+
+    private static final Map<String, Integer> USERS = new LinkedHashMap<>(Map.of("ann", 4, "ben", 4, "cho", 3));
+    private static final List<String> PALETTE = List.of("red", "green", "blue");
+    private static final long HOUR_MS = 3_600_000;
+
+    private final long seed;
+    private final Random random;
+    /** The database; {@link #ds} is a pool of it for the checks, and the server has a pool of its own. */
+    private final DataSource database;
+    private final HikariDataSource ds;
+    private final Path dir;
+    private final int operations;
+    private final SyncConfig config = SyncConfig.of(SyncedTable.owned("notes"), SyncedTable.owned("tags"));
+    private final WriteLedger ledger = new WriteLedger();
+    private final ExpectedServer model;
+    private final RowHistory history;
+    private final List<SimulatedDevice> devices = new ArrayList<>();
+    /** Rows only one device may touch: "table\0id" to that device's node id. */
+    private final Map<String, String> privateRows = new HashMap<>();
+    private SyncServer server;
+    private HikariDataSource serverPool;
+    private int counter;
+    private int syncs;
+    private int crashes;
+    private int failedSyncs;
+    private int restarts;
+    private int lostBefore;
+
+    Simulation(long seed, DataSource database, Path dir, int operations) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.database = database;
+        this.ds = pool(database, 2, "sim-checks");
+        this.dir = dir;
+        this.operations = operations;
+        this.model = new ExpectedServer(ds, config.maxClockSkew().toMillis(), ledger);
+        this.history = new RowHistory(model);
+    }
+
+    /**
+     * Runs the seed and returns what it did and every violation found:
+     * <ul>
+     *   <li>each push, as it happens: the server's answers and change log agree with the rules ({@link ExpectedServer})
+     *       and each pushed change is the net effect of the app's writes ({@link WriteLedger});</li>
+     *   <li>at the end: the server holds what the rules produce, row by row and column by column; each node's changes
+     *       were written as often as the rules say (never twice); every app write went out; every row inserted and
+     *       never deleted is live with values some app wrote; every device holds exactly its user's live rows with
+     *       the server's values, and the server's deleted state for every row it holds; every outbox is empty.</li>
+     * </ul>
+     */
+    Outcome run() throws Exception {
+        long started = System.nanoTime();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(ClientFixture.SERVER_SCHEMA);
+            // PostgreSQL itself never crashes here: commits need not wait for the disk (the test's choice, for speed)
+            s.execute("ALTER DATABASE " + c.getCatalog() + " SET synchronous_commit = off");
+        }
+        SyncSchema.install(ds, config);
+        startServer();
+        try {
+            createDevices();
+            List<Integer> restartAt = List.of(operations / 4 + random.nextInt(operations / 2),
+                    operations / 4 + random.nextInt(operations / 2));
+            for (int step = 0; step < operations; step++) {
+                if (restartAt.contains(step)) {
+                    restartServer();
+                }
+                act(step, devices.get(random.nextInt(devices.size())));
+            }
+            List<String> violations = new ArrayList<>();
+            quiesce(violations);
+            violations.addAll(check());
+            int lost = devices.stream().mapToInt(d -> d.transport.lost()).sum() + lostBefore;
+            return new Outcome(seed, operations, ledger.count(), syncs, crashes, failedSyncs, lost, restarts,
+                    model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
+                    history.of(violations, 4));
+        } finally {
+            for (SimulatedDevice device : devices) {
+                device.transport.close();
+                device.close();
+            }
+            server.close();
+            serverPool.close();
+            ds.close();
+        }
+    }
+
+    /** A server as {@code mooring server} runs one: its requests share a small pool of connections. */
+    private void startServer() {
+        serverPool = pool(database, 4, "sim-server");
+        server = SyncServer.start(serverPool, config, ServerOptions.defaults().withPort(0));
+    }
+
+    private static HikariDataSource pool(DataSource database, int size, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(database);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        return new HikariDataSource(config);
+    }
+
+    private void createDevices() throws SQLException {
+        Tokens tokens = Tokens.create(ds);
+        for (Map.Entry<String, Integer> user : USERS.entrySet()) {
+            for (int i = 1; i <= user.getValue(); i++) {
+                String name = user.getKey() + "-" + i;
+                ClientConfig config = ClientConfig.of("notes", "tags").withNodeId(name)
+                        .withPullPageSize(3 + random.nextInt(8)).withPushBatchSize(2 + random.nextInt(5))
+                        .withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO));
+                SimulatedDevice device = new SimulatedDevice(user.getKey(), name, dir.resolve(name + ".db"), config,
+                        tokens.issue(user.getKey(), name).token(), random.nextInt(operations / 2), history);
+                device.transport = transport(device);
+                device.skewClock(randomOffset());
+                devices.add(device);
+            }
+        }
+    }
+
+    /** No skew, a few minutes either way (within what the server tolerates), or up to an hour either way. */
+    private long randomOffset() {
+        int kind = random.nextInt(3);
+        return kind == 0 ? 0 : kind == 1 ? random.nextLong(-300_000, 300_001) : random.nextLong(-HOUR_MS, HOUR_MS + 1);
+    }
+
+    private LossyTransport transport(SimulatedDevice device) {
+        return new LossyTransport(HttpTransport.create(server.uri(), device.token), random, 0.1, history);
+    }
+
+    private void act(int step, SimulatedDevice device) throws Exception {
+        int roll = random.nextInt(100);
+        if (roll < 3) {
+            device.skewClock(randomOffset());
+        } else if (roll < 8) {
+            device.offlineFor = 2 + random.nextInt(8);
+        } else if (roll < 62 || device.offlineFor > 0 || step < device.joinsAt) {
+            write(device);
+            device.offlineFor = Math.max(0, device.offlineFor - 1);
+        } else {
+            sync(device, random.nextInt(100) < 15);
+        }
+    }
+
+    private void write(SimulatedDevice device) throws SQLException {
+        List<String> mine = new ArrayList<>();
+        for (String table : ExpectedServer.COLUMNS.keySet().stream().sorted().toList()) {
+            for (String id : device.liveRows(table)) {
+                String owner = privateRows.get(table + '\u0000' + id);
+                if (owner == null || owner.equals(device.node())) {
+                    mine.add(table + '\u0000' + id);
+                }
+            }
+        }
+        int roll = random.nextInt(100);
+        if (mine.size() < 3 || roll < 15) {
+            String table = random.nextInt(5) == 0 ? "tags" : "notes";
+            String id = new UUID(random.nextLong(), random.nextLong()).toString();
+            id = table.equals("tags") ? "tag-" + id : id;
+            Map<String, String> columns = new LinkedHashMap<>();
+            columns.put("user_id", device.user);
+            if (table.equals("notes")) {
+                columns.put("title", "title " + ++counter);
+                columns.put("body", random.nextBoolean() ? "body " + ++counter : null);
+                columns.put("color", random.nextBoolean() ? PALETTE.get(random.nextInt(PALETTE.size())) : null);
+            } else {
+                columns.put("name", "name " + ++counter);
+            }
+            if (random.nextInt(100) < 25) {
+                privateRows.put(table + '\u0000' + id, device.node());
+            }
+            device.insert(table, id, columns, ledger);
+            return;
+        }
+        String row = mine.get(random.nextInt(mine.size()));
+        String table = row.substring(0, row.indexOf('\u0000'));
+        String id = row.substring(row.indexOf('\u0000') + 1);
+        if (roll < 80) {
+            Map<String, String> columns = new LinkedHashMap<>();
+            if (table.equals("tags")) {
+                columns.put("name", "name " + ++counter);
+            } else {
+                while (columns.isEmpty()) {
+                    if (random.nextBoolean()) {
+                        columns.put("title", "title " + ++counter);
+                    }
+                    if (random.nextBoolean()) {
+                        columns.put("body", random.nextInt(5) == 0 ? null : "body " + ++counter);
+                    }
+                    if (random.nextBoolean()) {
+                        columns.put("color", PALETTE.get(random.nextInt(PALETTE.size())));
+                    }
+                }
+            }
+            device.update(table, id, columns, ledger);
+        } else {
+            device.delete(table, id, ledger);
+        }
+    }
+
+    /** One sync; {@code crash} makes the device die right after a random step of it (if the sync gets there). */
+    private SyncReport sync(SimulatedDevice device, boolean crash) throws SQLException {
+        SyncStep at = SyncStep.values()[random.nextInt(SyncStep.values().length)];
+        int occurrence = 1 + random.nextInt(2);
+        SyncListener crasher = new SyncListener() {
+            int seen;
+
+            @Override
+            public void stepCompleted(SyncStep step) {
+                if (crash && step == at && ++seen == occurrence) {
+                    throw new SimulatedCrash(step);
+                }
+            }
+        };
+        device.client.addListener(crasher);
+        syncs++;
+        try {
+            return device.client.sync(device.transport);
+        } catch (SimulatedCrash e) {
+            crashes++;
+            history.device(device.node(), device + " crashed after " + at + " and restarts from its file");
+            device.restart();
+            return null;
+        } catch (MooringException e) {
+            if (e.code() != ErrorCode.SYNC_UNAVAILABLE) {
+                throw e;
+            }
+            failedSyncs++;
+            history.device(device.node(), device + "'s sync failed: " + e.getMessage());
+            return null;
+        } finally {
+            device.client.removeListener(crasher);
+        }
+    }
+
+    private void restartServer() {
+        server.close();
+        serverPool.close();
+        startServer();
+        for (SimulatedDevice device : devices) {
+            lostBefore += device.transport.lost();
+            device.transport.close();
+            device.transport = transport(device);
+        }
+        restarts++;
+    }
+
+    /**
+     * Every device syncs, round after round, until a round moves nothing: no device pulls or pushes a change (at
+     * least twice around, since the first round's later pushes reach the earlier devices in the second).
+     */
+    private void quiesce(List<String> violations) throws SQLException {
+        devices.forEach(d -> d.transport.lossRate(0));
+        for (int round = 1; round <= 10; round++) {
+            boolean moved = false;
+            for (SimulatedDevice device : devices) {
+                SyncReport report = sync(device, false);
+                if (report == null) {
+                    violations.add(device + " failed to sync while quiescing");
+                    return;
+                }
+                moved |= report.pulled() > 0 || report.pushed() > 0;
+            }
+            if (!moved && round >= 2) {
+                return;
+            }
+        }
+        violations.add("the devices were still moving changes after 10 rounds of syncs");
+    }
+
+    private List<String> check() throws SQLException {
+        List<String> problems = new ArrayList<>(model.violations());
+        problems.addAll(model.checkServer());
+        ledger.neverPushed().forEach(w -> problems.add("an app write never reached the server: " + w));
+        Map<String, Map<String, JsonNode>> server = ExpectedServer.serverRows(ds);
+        for (String row : ledger.insertedNeverDeleted()) {
+            Map<String, JsonNode> values = server.get(row);
+            String name = row.replace('\u0000', ' ');
+            if (values == null || !values.get(ExpectedServer.TOMBSTONE).isNull()) {
+                problems.add(name + " was inserted and never deleted but is " + (values == null ? "missing" : "deleted")
+                        + " on the server");
+                continue;
+            }
+            String table = row.substring(0, row.indexOf('\u0000'));
+            for (String column : ExpectedServer.COLUMNS.get(table)) {
+                if (!ledger.valuesWritten(row, column).contains(values.get(column))) {
+                    problems.add(name + " has " + column + " = " + values.get(column) + ", which no app ever wrote");
+                }
+            }
+        }
+        for (SimulatedDevice device : devices) {
+            problems.addAll(checkDevice(device, server));
+        }
+        return problems;
+    }
+
+    /** The device holds its user's rows as the server has them, and nothing waits in its outbox. */
+    private List<String> checkDevice(SimulatedDevice device, Map<String, Map<String, JsonNode>> server)
+            throws SQLException {
+        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, JsonNode>> local = new TreeMap<>();
+        try (Connection c = device.client.connection(); Statement s = c.createStatement()) {
+            for (String table : ExpectedServer.COLUMNS.keySet()) {
+                List<String> columns = ExpectedServer.COLUMNS.get(table);
+                try (ResultSet rs = s.executeQuery("SELECT id, " + String.join(", ", columns) + ", deleted_at FROM "
+                        + table)) {
+                    while (rs.next()) {
+                        Map<String, JsonNode> values = new HashMap<>();
+                        for (int i = 0; i <= columns.size(); i++) {
+                            String column = i < columns.size() ? columns.get(i) : ExpectedServer.TOMBSTONE;
+                            String value = rs.getString(i + 2);
+                            values.put(column, value == null ? NullNode.getInstance() : TextNode.valueOf(value));
+                        }
+                        local.put(table + '\u0000' + rs.getString(1), values);
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM sync_queue),"
+                    + " (SELECT count(*) FROM notes WHERE sync_status <> 'synced')"
+                    + " + (SELECT count(*) FROM tags WHERE sync_status <> 'synced')")) {
+                rs.next();
+                if (rs.getLong(1) != 0 || rs.getLong(2) != 0 || device.client.pendingCount() != 0) {
+                    problems.add(device + " still has " + rs.getLong(1) + " outbox entries and " + rs.getLong(2)
+                            + " rows not synced: " + device.client.outbox());
+                }
+            }
+        }
+        server.forEach((key, values) -> {
+            if (!values.get("user_id").asText().equals(device.user)) {
+                return;
+            }
+            boolean tombstoned = !values.get(ExpectedServer.TOMBSTONE).isNull();
+            Map<String, JsonNode> mine = local.remove(key);
+            String table = key.substring(0, key.indexOf('\u0000'));
+            String name = device + ": " + key.replace('\u0000', ' ');
+            if (mine == null) {
+                if (!tombstoned) {
+                    problems.add(name + " is live on the server but missing on the device");
+                }
+                return;
+            }
+            boolean mineTombstoned = !mine.get(ExpectedServer.TOMBSTONE).isNull();
+            // a tombstone's columns are not compared: a device keeps its own last values in a row it deleted (an
+            // edit merged into its delete never goes out); they never show, since a row that comes back comes whole
+            boolean same = mineTombstoned == tombstoned && (tombstoned || ExpectedServer.COLUMNS.get(table).stream()
+                    .allMatch(col -> mine.get(col).equals(values.get(col))));
+            if (!same) {
+                problems.add(name + " is " + ExpectedServer.describe(table, mine, mineTombstoned)
+                        + " on the device but " + ExpectedServer.describe(table, values, tombstoned) + " on the server");
+            }
+        });
+        local.forEach((key, values) -> {
+            // a row inserted and deleted before it went out is a delete of a row the server never had: the device
+            // keeps its tombstone, the server has nothing
+            if (values.get(ExpectedServer.TOMBSTONE).isNull()) {
+                problems.add(device + ": " + key.replace('\u0000', ' ') + " is live on the device but the server does"
+                        + " not have it (for this user)");
+            }
+        });
+        return problems;
+    }
+
+    /** A device dying right after a step of its sync. */
+    static final class SimulatedCrash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash(SyncStep step) {
+            super("simulated crash after " + step);
+        }
+    }
+}
