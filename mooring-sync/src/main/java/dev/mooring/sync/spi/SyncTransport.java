@@ -14,8 +14,9 @@ import dev.mooring.sync.PushResponse;
  * <p>Failures are {@link TransportException}s: {@link TransportException#retryable()} says whether trying the same
  * call again later may succeed (the server is down, timed out or answered 5xx) or not (the request was refused:
  * 4xx). A call that failed in a retryable way may or may not have reached the server; the protocol makes a repeat
- * harmless (pushes carry sequence numbers, pulls carry cursors). Implementations must be safe for use by one
- * thread at a time.
+ * harmless (pushes carry sequence numbers, pulls carry cursors). A sync makes one call at a time, but not always
+ * from the thread that called {@code sync}: the next pull page is fetched on a helper thread while the current one
+ * is written. Implementations must therefore be safe for use by one thread at a time, from any thread.
  */
 public interface SyncTransport extends AutoCloseable {
     /** Introduces the client and asks whether the server accepts its schema version. */
