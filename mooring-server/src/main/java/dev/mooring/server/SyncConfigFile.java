@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mooring.core.Durations;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
@@ -15,13 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a {@link SyncConfig} from a YAML or JSON file (JSON is YAML, so one parser reads both):
@@ -48,7 +46,6 @@ public final class SyncConfigFile {
     private static final Set<String> TOP_KEYS = Set.of("tables", "tombstone-retention", "max-clock-skew");
     private static final Set<String> TABLE_KEYS = Set.of("name", "owner", "public-read", "direction", "conflict",
             "delete", "manual-window");
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private SyncConfigFile() {
     }
@@ -139,28 +136,10 @@ public final class SyncConfigFile {
         if (node == null || node.isNull()) {
             return fallback;
         }
-        String text = node.asText().trim();
-        Matcher m = SHORT_DURATION.matcher(text);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "s":
-                    return Duration.ofSeconds(n);
-                case "m":
-                    return Duration.ofMinutes(n);
-                case "h":
-                    return Duration.ofHours(n);
-                default:
-                    return Duration.ofDays(n);
-            }
-        }
         try {
-            return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new MooringException(ErrorCode.CONFIGURATION, origin + ": " + key + " '" + text
-                    + "' is not a duration; write e.g. 90d, 5m, 1s, 500ms or PT5M.", e);
+            return Durations.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, origin + ": " + key + " " + e.getMessage() + ".", e);
         }
     }
 }

@@ -74,7 +74,7 @@ public final class SyncRun {
     public SyncReport run() throws SQLException {
         long started = System.nanoTime();
         String node = ClientState.nodeId(c);
-        HandshakeResponse hello = call("handshake", () -> transport.handshake(
+        HandshakeResponse hello = call(() -> transport.handshake(
                 new Handshake(node, schemaVersion, Set.of("basis", "current"))));
         Transactions.immediate(c, () -> {
             ClientState.receive(c, hello.serverTime());
@@ -108,7 +108,7 @@ public final class SyncRun {
             String cursor = ClientState.cursor(c);
             PullResponse page;
             try {
-                page = ahead.take(() -> call("pull", () -> transport.pull(node, cursor, config.pullPageSize())));
+                page = ahead.take(() -> call(() -> transport.pull(node, cursor, config.pullPageSize())));
             } catch (TransportException e) {
                 if (e.code() != ErrorCode.CURSOR_EXPIRED || restarted || cursor == null) {
                     throw e;
@@ -123,7 +123,7 @@ public final class SyncRun {
             }
             if (page.hasMore()) {
                 // the cursor this page's commit stores: the page the next turn of the loop asks for
-                ahead.request(() -> call("pull", () -> transport.pull(node, page.nextCursor(), config.pullPageSize())));
+                ahead.request(() -> call(() -> transport.pull(node, page.nextCursor(), config.pullPageSize())));
             }
             Map<String, Set<String>> written = Transactions.immediate(c, () -> {
                 ClientState.applying(c, true);
@@ -164,7 +164,7 @@ public final class SyncRun {
             List<RowChange> batch = Outbox.batch(c, node);
             PushResponse response;
             try {
-                response = call("push", () -> transport.push(new PushRequest(node, batch)));
+                response = call(() -> transport.push(new PushRequest(node, batch)));
             } catch (MooringException e) {
                 Transactions.immediate(c, () -> {
                     Outbox.sendFailed(c, e.getMessage());
@@ -194,7 +194,7 @@ public final class SyncRun {
     }
 
     /** Calls the transport, retrying transient failures with exponential backoff and full jitter. */
-    private <T> T call(String what, Supplier<T> call) {
+    private <T> T call(Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
