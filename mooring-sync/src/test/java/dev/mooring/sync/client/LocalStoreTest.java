@@ -104,8 +104,47 @@ class LocalStoreTest {
         try (SyncClient client = open(); Connection c = client.connection()) {
             assertThat(client.nodeId()).isEqualTo(node);
             exec(c, "INSERT INTO notes (id, title, color) VALUES ('a', 't', 'red')");
-            assertThat(rows(c, "SELECT json_extract(payload, '$.color') FROM sync_queue")).containsExactly("red");
+            assertThat(client.outbox()).singleElement().satisfies(entry ->
+                    assertThat(entry.payload()).contains("\"color\":\"red\""));
+            exec(c, "UPDATE notes SET color = 'blue' WHERE id = 'a'");
+            assertThat(rows(c, "SELECT changed FROM sync_queue WHERE operation = 'update'"))
+                    .containsExactly("[\"color\"]");
             assertThat(rows(c, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")).containsExactly("4");
+        }
+    }
+
+    @Test
+    void anOutboxFromTheEarlierVersionIsRebuiltWithItsEntriesAndNumbersKept() throws Exception {
+        String earlier = """
+                CREATE TABLE sync_queue (
+                    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    operation   TEXT    NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+                    table_name  TEXT    NOT NULL,
+                    record_id   TEXT    NOT NULL,
+                    payload     TEXT,
+                    changed     TEXT,
+                    hlc         TEXT    NOT NULL,
+                    basis       TEXT,
+                    state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'rejected')),
+                    client_seq  INTEGER UNIQUE,
+                    retry_count INTEGER NOT NULL DEFAULT 0,
+                    last_error  TEXT
+                )""";
+        String rejected = "INSERT INTO sync_queue (seq, operation, table_name, record_id, payload, hlc, state,"
+                + " client_seq, last_error) VALUES (41, 'insert', 'notes', 'x', '{\"title\":\"kept\"}',"
+                + " '000000000000001-00000-n', 'rejected', 7, 'too long')";
+        try (SyncClient client = open(NOTES, earlier, rejected); Connection c = client.connection()) {
+            assertThat(rows(c, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_master WHERE name = 'sync_queue'"))
+                    .containsExactly("0");
+            assertThat(rows(c, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_queue_client_seq'"))
+                    .containsExactly("1");
+            assertThat(client.rejected()).singleElement().satisfies(entry -> {
+                assertThat(entry.seq()).isEqualTo(41);
+                assertThat(entry.payload()).isEqualTo("{\"title\":\"kept\"}");
+                assertThat(entry.lastError()).isEqualTo("too long");
+            });
+            exec(c, "INSERT INTO notes (id, title) VALUES ('a', 'new')");
+            assertThat(rows(c, "SELECT seq FROM sync_queue WHERE record_id = 'a'")).containsExactly("42");
         }
     }
 

@@ -49,10 +49,12 @@ public final class LocalSchema {
                 hlc         TEXT    NOT NULL,
                 basis       TEXT,
                 state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'rejected')),
-                client_seq  INTEGER UNIQUE,
+                client_seq  INTEGER,
                 retry_count INTEGER NOT NULL DEFAULT 0,
                 last_error  TEXT
             );
+            CREATE UNIQUE INDEX IF NOT EXISTS sync_queue_client_seq ON sync_queue (client_seq)
+                WHERE client_seq IS NOT NULL;
             CREATE TABLE IF NOT EXISTS sync_log (
                 id          INTEGER PRIMARY KEY AUTOINCREMENT,
                 type        TEXT    NOT NULL,
@@ -97,6 +99,7 @@ public final class LocalSchema {
      */
     public static Map<String, LocalTable> install(Connection c, List<String> tables, String nodeId) throws SQLException {
         Transactions.immediate(c, () -> {
+            upgradeOutbox(c);
             try (Statement s = c.createStatement()) {
                 for (String ddl : BOOKKEEPING.split(";\n")) {
                     s.execute(ddl);
@@ -193,7 +196,7 @@ public final class LocalSchema {
                 ps.executeUpdate();
             }
         }
-        if (!columns.equals(installedColumns) || !CaptureTriggers.present(c, table)) {
+        if (!columns.equals(installedColumns) || !CaptureTriggers.current(c, now)) {
             CaptureTriggers.drop(c, table);
             CaptureTriggers.create(c, now);
         }
@@ -205,11 +208,34 @@ public final class LocalSchema {
         }
     }
 
+    /**
+     * Rebuilds an outbox made by an earlier version, whose {@code UNIQUE} client sequence put an index entry for
+     * every captured write; the entries move over unchanged (their payloads are no longer read for pending ones).
+     */
+    private static void upgradeOutbox(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sync_queue'")) {
+            if (!rs.next() || !rs.getString(1).contains("client_seq  INTEGER UNIQUE")) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE sync_queue RENAME TO sync_queue_old");
+            s.execute(BOOKKEEPING.substring(BOOKKEEPING.indexOf("CREATE TABLE IF NOT EXISTS sync_queue"),
+                    BOOKKEEPING.indexOf(";\n", BOOKKEEPING.indexOf("CREATE TABLE IF NOT EXISTS sync_queue"))));
+            s.execute("INSERT INTO sync_queue SELECT * FROM sync_queue_old");
+            // outbox numbers keep growing from where they were, as if the table had never been rebuilt
+            s.execute("DELETE FROM sqlite_sequence WHERE name = 'sync_queue'");
+            s.execute("UPDATE sqlite_sequence SET name = 'sync_queue' WHERE name = 'sync_queue_old'");
+            s.execute("DROP TABLE sync_queue_old");
+        }
+    }
+
     private static void enqueueExisting(Connection c, LocalTable table) throws SQLException {
         String hlc = ClientState.tick(c).toString();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_queue (operation, table_name, record_id,"
-                + " payload, hlc, basis) SELECT 'insert', ?, CAST(id AS TEXT), " + CaptureTriggers.jsonOf(table, "")
-                + ", ?, (SELECT cursor FROM sync_state) FROM " + Sql.quote(table.name()) + " WHERE " + STATUS
+                + " hlc, basis) SELECT 'insert', ?, CAST(id AS TEXT), ?, (SELECT cursor FROM sync_state) FROM "
+                + Sql.quote(table.name()) + " WHERE " + STATUS
                 + " = 'pending_upload' ORDER BY rowid")) {
             ps.setString(1, table.name());
             ps.setString(2, hlc);

@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,7 @@ public final class Outbox {
      * Merges the pending entries of up to {@code maxRows} rows into a batch. Returns how many rows it holds, 0 when
      * nothing is pending.
      */
-    static int prepare(Connection c, int maxRows) throws SQLException {
+    static int prepare(Connection c, int maxRows, Map<String, LocalTable> tables) throws SQLException {
         Map<String, NetChange> rows = new LinkedHashMap<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT seq, operation, table_name, record_id, payload, changed, hlc, basis"
@@ -70,10 +72,15 @@ public final class Outbox {
         if (rows.isEmpty()) {
             return 0;
         }
+        List<Long> vanished = readValues(c, rows.values(), tables);
+        if (rows.isEmpty()) {
+            deleteEntries(c, vanished);
+            return 0;
+        }
         long seq = ClientState.takeSequences(c, rows.size());
+        List<Long> merged = new ArrayList<>(vanished);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO sync_queue (operation, table_name, record_id,"
-                + " payload, hlc, basis, state, client_seq) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?)");
-             PreparedStatement delete = c.prepareStatement("DELETE FROM sync_queue WHERE seq = ?")) {
+                + " payload, hlc, basis, state, client_seq) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?)")) {
             for (NetChange net : rows.values()) {
                 insert.setString(1, net.operation);
                 insert.setString(2, net.table);
@@ -83,15 +90,42 @@ public final class Outbox {
                 insert.setString(6, net.basis);
                 insert.setLong(7, seq++);
                 insert.addBatch();
-                for (long raw : net.seqs) {
-                    delete.setLong(1, raw);
-                    delete.addBatch();
-                }
+                merged.addAll(net.seqs);
             }
             insert.executeBatch();
+        }
+        deleteEntries(c, merged);
+        return rows.size();
+    }
+
+    /**
+     * Reads the values of pending edits from their rows as they are now. A row that no longer exists (its table
+     * was dropped, or the row was removed without a tombstone) has nothing to send: its change is dropped from
+     * {@code changes} and the seqs of its entries returned, to be deleted.
+     */
+    private static List<Long> readValues(Connection c, Collection<NetChange> changes, Map<String, LocalTable> tables)
+            throws SQLException {
+        List<Long> vanished = new ArrayList<>();
+        try (RowReader rows = new RowReader(c, tables)) {
+            for (Iterator<NetChange> it = changes.iterator(); it.hasNext(); ) {
+                NetChange net = it.next();
+                if (!rows.fill(net)) {
+                    vanished.addAll(net.seqs);
+                    it.remove();
+                }
+            }
+        }
+        return vanished;
+    }
+
+    private static void deleteEntries(Connection c, List<Long> seqs) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM sync_queue WHERE seq = ?")) {
+            for (long raw : seqs) {
+                delete.setLong(1, raw);
+                delete.addBatch();
+            }
             delete.executeBatch();
         }
-        return rows.size();
     }
 
     /** The prepared batch as the server receives it, in sequence order. */
@@ -239,16 +273,26 @@ public final class Outbox {
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 
-    /** Every entry, or only the rejected ones, for the client API. */
+    /**
+     * Every entry, or only the rejected ones, for the client API. A pending entry's payload is its changed columns'
+     * values as the row holds them now (what would be sent); the entries in a batch carry what was sent.
+     */
     public static List<OutboxEntry> list(Connection c, boolean rejectedOnly) throws SQLException {
         List<OutboxEntry> entries = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT seq, table_name, record_id, operation, payload, hlc, state,"
+        try (RowReader rows = new RowReader(c, Map.of());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT seq, table_name, record_id, operation, payload, changed, hlc, state,"
                      + " retry_count, last_error FROM sync_queue" + (rejectedOnly ? " WHERE state = 'rejected'" : "")
                      + " ORDER BY seq")) {
             while (rs.next()) {
-                entries.add(new OutboxEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9)));
+                String payload = rs.getString(5);
+                NetChange net = new NetChange(rs.getString(2), rs.getString(3));
+                net.add(rs.getLong(1), rs.getString(4), payload, rs.getString(6), rs.getString(7), null);
+                if (net.needsRow() && rows.fill(net)) {
+                    payload = Values.text(net.values);
+                }
+                entries.add(new OutboxEntry(rs.getLong(1), net.table, net.id, rs.getString(4), payload,
+                        rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10)));
             }
         }
         return entries;

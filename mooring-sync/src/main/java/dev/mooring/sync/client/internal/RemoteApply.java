@@ -34,6 +34,7 @@ final class RemoteApply implements AutoCloseable {
     private final Map<String, LocalTable> tables;
     private final Map<String, TableRules> rules;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final RowReader rows;
     private final Map<String, Map<List<String>, Shape>> shapes = new HashMap<>();
     /** Unsettled outbox entries by row, loaded incrementally: the app only adds entries while a sync runs. */
     private final Map<String, List<Outbox.Entry>> unsettled = new HashMap<>();
@@ -44,6 +45,7 @@ final class RemoteApply implements AutoCloseable {
         this.c = c;
         this.tables = tables;
         this.rules = rules;
+        this.rows = new RowReader(c, tables);
     }
 
     /** Conflicts recorded so far. */
@@ -159,6 +161,9 @@ final class RemoteApply implements AutoCloseable {
 
     /** A pulled change meets local edits the server has not settled yet: the shared rules decide who keeps what. */
     private boolean settle(LocalTable table, PulledChange change, List<Outbox.Entry> local) throws SQLException {
+        if (change.seq() != 0) {
+            keepLocalValues(table, change.id(), local);
+        }
         NetChange mine = new NetChange(table.name(), change.id());
         for (Outbox.Entry e : local) {
             mine.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
@@ -169,7 +174,7 @@ final class RemoteApply implements AutoCloseable {
             // known here, so it settles nothing. The local edits keep their columns, a local delete its tombstone;
             // the server judges them with the real times and answers with its row where they lose.
             Map<String, JsonNode> take = new LinkedHashMap<>(change.values());
-            take.keySet().removeAll(mine.values.keySet());
+            take.keySet().removeAll(mine.columns());
             if (mine.operation.equals("delete")) {
                 take.remove(LocalSchema.TOMBSTONE);
             }
@@ -220,6 +225,35 @@ final class RemoteApply implements AutoCloseable {
     }
 
     /**
+     * Copies the row's values into its pending outbox entries, which hold none (see {@link NetChange}), before a
+     * pulled change may overwrite them here: the push must still send what this node wrote, for the server to judge
+     * with the real times, not what the pulled change put in its place. {@code local} is updated in place.
+     */
+    private void keepLocalValues(LocalTable table, String id, List<Outbox.Entry> local) throws SQLException {
+        String row = null;
+        PreparedStatement keep = null;
+        for (int i = 0; i < local.size(); i++) {
+            Outbox.Entry e = local.get(i);
+            if (e.payload() != null || e.operation().equals("delete")) {
+                continue;
+            }
+            if (row == null) {
+                Map<String, JsonNode> values = rows.read(table.name(), id);
+                if (values == null) {
+                    return;
+                }
+                row = Values.text(values);
+                keep = statement("UPDATE sync_queue SET payload = ? WHERE seq = ?");
+            }
+            keep.setString(1, row);
+            keep.setLong(2, e.seq());
+            keep.executeUpdate();
+            local.set(i, new Outbox.Entry(e.seq(), e.operation(), e.table(), e.id(), row, e.changed(), e.hlc(),
+                    e.basis(), e.state()));
+        }
+    }
+
+    /**
      * Takes the server's version of a row whose pushed change did not apply as sent, except columns edited locally
      * again since (those are still to be pushed). Returns whether anything was written.
      */
@@ -238,7 +272,7 @@ final class RemoteApply implements AutoCloseable {
             if (!newer.operation.equals("update")) {
                 return false; // deleted or re-created since: the newer edit replaces the whole row anyway
             }
-            newer.values.keySet().forEach(take::remove);
+            newer.columns().forEach(take::remove);
             // nor whether the row is deleted: an edit still to be pushed brings a deleted row back (update wins),
             // and the answer to it carries the server's row where it does not
             take.remove(LocalSchema.TOMBSTONE);
@@ -343,5 +377,6 @@ final class RemoteApply implements AutoCloseable {
             ps.close();
         }
         statements.clear();
+        rows.close();
     }
 }

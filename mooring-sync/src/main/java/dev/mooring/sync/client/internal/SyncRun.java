@@ -155,7 +155,7 @@ public final class SyncRun {
     private void push(String node, RemoteApply apply) throws SQLException {
         while (true) {
             if (!Outbox.hasBatch(c)) {
-                int prepared = Transactions.immediate(c, () -> Outbox.prepare(c, config.pushBatchSize()));
+                int prepared = Transactions.immediate(c, () -> Outbox.prepare(c, config.pushBatchSize(), tables));
                 if (prepared == 0) {
                     break;
                 }
