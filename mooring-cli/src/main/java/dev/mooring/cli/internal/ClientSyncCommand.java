@@ -2,20 +2,19 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
-import dev.mooring.core.Redaction;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
 import dev.mooring.sync.client.SyncReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +34,7 @@ import java.util.concurrent.TimeUnit;
  * until Ctrl+C. The client side of {@code mooring server}; not to be confused with {@link SyncCommand}, the base of
  * the commands that work on the server's database.
  *
- * <p>The token comes from {@code --token}, standard input ({@code --token -}) or {@code $MOORING_TOKEN}, and is
- * printed nowhere: it is registered with {@link Redaction} as soon as it is read, so even a message that echoes
- * it shows {@code ***}.
+ * <p>The server and the token come from {@link SyncServerOptions}; the token is printed nowhere.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true, subcommands = ClientStatusCommand.class,
         description = "Sync a client's SQLite database with a sync server (mooring server): pull the server's changes,"
@@ -50,14 +47,8 @@ public final class ClientSyncCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "FILE", description = "The client's SQLite database; created if missing.")
     Path db;
 
-    @Option(names = "--server", paramLabel = "URL", description = "The sync server's base URL, e.g."
-            + " http://localhost:8630 (a trailing /v1 is fine). Default: $MOORING_SERVER.")
-    String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = "The bearer token from mooring token create; - reads"
-            + " it from standard input. Default: $MOORING_TOKEN. A token on the command line is visible to other users"
-            + " (ps); prefer - or the variable.")
-    String token;
+    @Mixin
+    SyncServerOptions remote;
 
     @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "The synced tables, comma-separated."
             + " Default: the tables this database synced before. Naming a different list changes what it syncs.")
@@ -100,8 +91,8 @@ public final class ClientSyncCommand implements Callable<Integer> {
             throw new MooringException(ErrorCode.USAGE, "--retries must be 0 or more, was " + retries + ".");
         }
         Map<String, String> env = System.getenv();
-        String secret = token(env);
-        URI url = serverUrl(env);
+        String secret = remote.token(env, "to sync with");
+        URI url = remote.serverUrl(env);
         RetryPolicy defaults = RetryPolicy.defaults();
         RetryPolicy retry = retries == 0 ? RetryPolicy.none()
                 : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
@@ -180,38 +171,6 @@ public final class ClientSyncCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    private String token(Map<String, String> env) {
-        String value = token != null ? token : env.get("MOORING_TOKEN");
-        if (value == null || value.isBlank()) {
-            throw new MooringException(ErrorCode.USAGE, "no sync token: pass --token - (reads it from standard input),"
-                    + " set $MOORING_TOKEN, or pass --token <token>. Create one with mooring token create --user <id>.");
-        }
-        value = "-".equals(value.trim()) ? TokenInput.read(System.in, "to sync with") : value.trim();
-        Redaction.register(value);
-        return value;
-    }
-
-    private URI serverUrl(Map<String, String> env) {
-        String value = server != null ? server : env.get("MOORING_SERVER");
-        if (value == null || value.isBlank()) {
-            throw new MooringException(ErrorCode.USAGE, "name the sync server: --server http://host:8630, or set"
-                    + " $MOORING_SERVER.");
-        }
-        String base = value.trim();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        // mooring server prints its API's URL, which ends in /v1; the transport adds that itself
-        if (base.endsWith("/v1")) {
-            base = base.substring(0, base.length() - 3);
-        }
-        try {
-            return new URI(base);
-        } catch (URISyntaxException e) {
-            throw new MooringException(ErrorCode.USAGE, "--server '" + value + "' is not a URL: " + e.getReason() + ".");
-        }
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.mooring.sync.client;
 
 import dev.mooring.sync.PackageManifest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +28,9 @@ public record ImportResult(PackageManifest manifest, PackageSource source, Map<S
                            boolean cursorMoved, String cursor, String cursorNote) {
     public ImportResult {
         Objects.requireNonNull(manifest, "manifest");
-        written = Map.copyOf(written);
-        droppedColumns = Map.copyOf(droppedColumns);
+        // copies that keep the package's table order, for reports
+        written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
+        droppedColumns = Collections.unmodifiableMap(new LinkedHashMap<>(droppedColumns));
     }
 
     /** Rows written in all. */
