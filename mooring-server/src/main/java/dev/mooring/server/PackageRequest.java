@@ -2,6 +2,7 @@ package dev.mooring.server;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.migrate.MigrationVersion;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,6 +49,13 @@ public record PackageRequest(String name, List<String> tables, String where, Str
                     + " or make it shared");
         }
         requestedBy = requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy;
+        if (clientSchemaVersion != null) {
+            try {
+                MigrationVersion.parse(clientSchemaVersion);
+            } catch (IllegalArgumentException e) {
+                throw new MooringException(ErrorCode.USAGE, "client schema version: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A package of {@code userId}'s rows of {@code tables}, requested by the operating-system user. */

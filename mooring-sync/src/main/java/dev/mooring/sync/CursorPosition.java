@@ -41,9 +41,12 @@ public record CursorPosition(long xid, long seq) implements Comparable<CursorPos
         }
     }
 
-    /** Whether {@code cursor} is a position after this one; {@code null} and bootstrap cursors are before every one. */
-    public boolean isBefore(String cursor) {
-        return parse(cursor).map(other -> compareTo(other) < 0).orElse(false);
+    /**
+     * Whether this position is after the one {@code cursor} names; {@code null} and bootstrap cursors name none, so
+     * every position follows them.
+     */
+    public boolean follows(String cursor) {
+        return parse(cursor).map(other -> compareTo(other) > 0).orElse(true);
     }
 
     /** The cursor text. */

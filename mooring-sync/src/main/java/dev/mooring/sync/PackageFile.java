@@ -177,12 +177,19 @@ public final class PackageFile {
     }
 
     private static PackageManifest manifest(Path file, InputStream in) throws IOException {
-        if (!FORMAT_LINE.equals(line(in))) {
-            throw corrupt(file, "it does not start with '" + FORMAT_LINE + "'; it is not a Mooring data package,"
-                    + " or one of a newer format");
+        String format = line(in);
+        if (!FORMAT_LINE.equals(format)) {
+            boolean cut = format == null && Files.size(file) <= FORMAT_LINE.length()
+                    && FORMAT_LINE.startsWith(new String(Files.readAllBytes(file), StandardCharsets.US_ASCII));
+            throw corrupt(file, cut ? "it ends before its header does (the file is truncated)"
+                    : "it does not start with '" + FORMAT_LINE + "'; it is not a Mooring data package, or one of a"
+                    + " newer format");
         }
         String header = line(in);
-        String[] parts = header == null ? new String[0] : header.split(" ", -1);
+        if (header == null) {
+            throw corrupt(file, "it ends inside its header (the file is truncated)");
+        }
+        String[] parts = header.split(" ", -1);
         int length;
         try {
             length = parts.length == 2 ? Integer.parseInt(parts[0]) : -1;
@@ -206,6 +213,7 @@ public final class PackageFile {
         }
     }
 
+    /** The next line, without its newline; {@code null} at the end of the stream or past 200 bytes. */
     private static String line(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; (b = in.read()) != '\n'; ) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What a data package holds and where it was cut, as it travels inside the package file ({@link PackageFile}).
@@ -57,7 +58,10 @@ public record PackageManifest(String id, String type, long version, Instant crea
     }
 
     public PackageManifest {
-        Objects.requireNonNull(id, "id");
+        // the id names files on the devices that import it: nothing but a canonical uuid may pass
+        if (!Objects.requireNonNull(id, "id").equals(canonicalUuid(id))) {
+            throw new IllegalArgumentException("package id '" + id + "' is not a lower-case uuid");
+        }
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(watermark, "watermark");
@@ -152,6 +156,14 @@ public record PackageManifest(String id, String type, long version, Instant crea
         return new PackageManifest(text(root, "id"), text(root, "type"), number(root, "version"), created,
                 optional(root, "user"), optional(root, "where"), text(root, "watermark"), optional(root, "schemaVersion"),
                 optional(root, "clientSchemaVersion"), text(root, "dataSha256"), number(root, "dataSize"), tables);
+    }
+
+    private static String canonicalUuid(String text) {
+        try {
+            return UUID.fromString(text).toString();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -97,6 +97,20 @@ class PackageImportTest {
     }
 
     @Test
+    void aBootstrapInProgressGivesWayToTheWatermark() throws Exception {
+        f.notes(ALICE, 2);
+        PackageGeneration g = f.cut(alicesNotes(), "notes.mpkg");
+        try (SyncClient phone = f.notesClient("phone")) {
+            exec(phone, "UPDATE sync_state SET cursor = 'b1.1.0.'"); // as a bootstrap cut short leaves it
+
+            ImportResult result = phone.importPackage(g.file(), PackageImport.fromFile().withUser(ALICE));
+
+            assertThat(result.cursorMoved()).isTrue();
+            assertThat(phone.status().cursor()).isEqualTo(g.manifest().watermark());
+        }
+    }
+
+    @Test
     void aRowWithAPendingLocalEditKeepsTheEdit() throws Exception {
         f.notes(ALICE, 2);
         try (SyncClient phone = f.notesClient("phone"); InProcessTransport alice = f.transport(ALICE)) {

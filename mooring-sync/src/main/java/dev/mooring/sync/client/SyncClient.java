@@ -232,8 +232,12 @@ public final class SyncClient implements AutoCloseable {
      */
     public ImportResult downloadPackage(PackageDownloader server, String id) {
         Objects.requireNonNull(server, "server");
+        if (!Objects.requireNonNull(id, "id").matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")) {
+            throw new MooringException(ErrorCode.USAGE, "package id '" + id + "' is not a package id (a lower-case"
+                    + " uuid); mooring package list shows them.");
+        }
         Path folder = LocalPackages.folder(path);
-        Path target = folder.resolve(Objects.requireNonNull(id, "id") + ".download");
+        Path target = folder.resolve(id + ".download");
         try {
             Files.createDirectories(folder);
         } catch (java.io.IOException e) {

@@ -137,8 +137,7 @@ public final class PackageImporter {
         }
         CursorPosition watermark = CursorPosition.parse(manifest.watermark()).orElseThrow(() -> new MooringException(
                 ErrorCode.PACKAGE_CORRUPT, "package " + manifest.id() + " has no watermark a sync can continue from"));
-        String cursor = ClientState.cursor(c);
-        if (CursorPosition.parse(cursor).map(at -> at.compareTo(watermark) >= 0).orElse(false)) {
+        if (!watermark.follows(ClientState.cursor(c))) {
             return "this client has synced past the package's watermark already";
         }
         return null;
@@ -155,7 +154,7 @@ public final class PackageImporter {
                     + " imported on " + newest.get().importedAt() + "; import a newer package of this type");
         }
         String target = manifest.clientSchemaVersion();
-        if (target != null && MigrationVersion.parse(target).compareTo(MigrationVersion.parse(schemaVersion)) > 0) {
+        if (target != null && version(target, file).compareTo(MigrationVersion.parse(schemaVersion)) > 0) {
             throw refused(what + " is for client schema version " + target + " or newer, and this database is at "
                     + schemaVersion + "; update the app (run its migrations), then import it again");
         }
@@ -169,6 +168,15 @@ public final class PackageImporter {
         if (how.userId() != null && !manifest.shared() && !how.userId().equals(manifest.user())) {
             throw refused(what + " holds the rows of user " + manifest.user() + ", and this client syncs as "
                     + how.userId() + "; import that user's package");
+        }
+    }
+
+    private static MigrationVersion version(String text, Path file) {
+        try {
+            return MigrationVersion.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new MooringException(ErrorCode.PACKAGE_CORRUPT, file + " names client schema version '" + text
+                    + "', which is not a migration version. Nothing was imported.", e);
         }
     }
 
