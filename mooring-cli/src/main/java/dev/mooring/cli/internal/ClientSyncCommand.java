@@ -2,7 +2,6 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
-import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
@@ -15,13 +14,11 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -44,19 +41,11 @@ public final class ClientSyncCommand implements Callable<Integer> {
     private static final Set<ErrorCode> PERMANENT = EnumSet.of(ErrorCode.USAGE, ErrorCode.CONFIGURATION,
             ErrorCode.AUTHENTICATION, ErrorCode.SYNC_INCOMPATIBLE);
 
-    @Option(names = "--db", paramLabel = "FILE", description = "The client's SQLite database; created if missing.")
-    Path db;
+    @Mixin
+    ClientDatabaseOptions local;
 
     @Mixin
     SyncServerOptions remote;
-
-    @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "The synced tables, comma-separated."
-            + " Default: the tables this database synced before. Naming a different list changes what it syncs.")
-    List<String> tables;
-
-    @Option(names = "--locations", split = ",", paramLabel = "LOCATION", description = "The client's migration"
-            + " folders (path, filesystem:path or classpath:path), applied before syncing. Default: none.")
-    List<String> locations;
 
     @Option(names = "--node-id", paramLabel = "ID", description = "This client's node id, on the first sync only."
             + " Default: a generated uuid, kept in the database.")
@@ -83,10 +72,7 @@ public final class ClientSyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (db == null) {
-            throw new MooringException(ErrorCode.USAGE, "name the client database: mooring sync --db client.db"
-                    + " (or mooring sync status --db client.db).");
-        }
+        local.db("mooring sync --db client.db (or mooring sync status --db client.db)");
         if (retries < 0) {
             throw new MooringException(ErrorCode.USAGE, "--retries must be 0 or more, was " + retries + ".");
         }
@@ -96,11 +82,9 @@ public final class ClientSyncCommand implements Callable<Integer> {
         RetryPolicy defaults = RetryPolicy.defaults();
         RetryPolicy retry = retries == 0 ? RetryPolicy.none()
                 : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
-        MigrationConfig migrations = locations == null ? null : MigrationConfig.of(locations.toArray(String[]::new))
-                .withClassLoader(ClientSyncCommand.class.getClassLoader());
         StopOnSignal stop = watch ? new StopOnSignal() : null;
         try (HttpTransport transport = HttpTransport.create(url, secret);
-             SyncClient client = ClientDatabase.open(db, tables, migrations, nodeId, retry)) {
+             SyncClient client = local.open(nodeId, retry)) {
             return watch ? watch(client, transport, out) : once(client, transport, out);
         } finally {
             if (stop != null) {
@@ -112,9 +96,9 @@ public final class ClientSyncCommand implements Callable<Integer> {
     private int once(SyncClient client, HttpTransport transport, PrintWriter out) {
         SyncReport report = client.sync(transport);
         if (json) {
-            Output.json(out, ClientReports.json(db, client.nodeId(), transport.serverUrl(), report));
+            Output.json(out, ClientReports.json(local.db, client.nodeId(), transport.serverUrl(), report));
         } else {
-            Output.text(out, ClientReports.text(db, client.nodeId(), transport.serverUrl(), report));
+            Output.text(out, ClientReports.text(local.db, client.nodeId(), transport.serverUrl(), report));
         }
         return 0;
     }
@@ -122,7 +106,7 @@ public final class ClientSyncCommand implements Callable<Integer> {
     /** Syncs, prints a line, waits, until interrupted: by Ctrl+C or SIGTERM ({@link StopOnSignal}) or by an embedding caller. */
     private int watch(SyncClient client, HttpTransport transport, PrintWriter out) {
         if (!json) {
-            Output.text(out, "Syncing " + db + " (node " + client.nodeId() + ") with " + transport.serverUrl()
+            Output.text(out, "Syncing " + local.db + " (node " + client.nodeId() + ") with " + transport.serverUrl()
                     + " every " + interval.toString().substring(2).toLowerCase(Locale.ROOT) + "; Ctrl+C stops.");
             out.flush();
         }
@@ -148,7 +132,7 @@ public final class ClientSyncCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("at", at);
-                doc.putAll(ClientReports.json(db, client.nodeId(), transport.serverUrl(), report));
+                doc.putAll(ClientReports.json(local.db, client.nodeId(), transport.serverUrl(), report));
                 Output.jsonLine(out, doc);
             } else {
                 Output.text(out, ClientReports.line(at, report));

@@ -3,6 +3,7 @@ package dev.mooring.cli.internal;
 import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.ImportResult;
 import dev.mooring.sync.client.PackageDownloader;
+import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -29,7 +31,7 @@ public final class PackageDownloadCommand implements Callable<Integer> {
     SyncServerOptions remote;
 
     @Mixin
-    PackageClientOptions client;
+    ClientDatabaseOptions client;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -39,12 +41,13 @@ public final class PackageDownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path db = client.db("mooring package download --id ID --db client.db");
         Map<String, String> env = System.getenv();
         String token = remote.token(env, "to download with");
         try (HttpTransport transport = HttpTransport.create(remote.serverUrl(env), token);
-             SyncClient db = client.open()) {
-            ImportResult result = db.downloadPackage(PackageDownloader.over(transport), id);
-            PackageImportCommand.print(spec.commandLine().getOut(), client.db, result, json);
+             SyncClient target = client.open(null, RetryPolicy.none())) {
+            ImportResult result = target.downloadPackage(PackageDownloader.over(transport), id);
+            PackageImportCommand.print(spec.commandLine().getOut(), db, result, json);
             return 0;
         }
     }

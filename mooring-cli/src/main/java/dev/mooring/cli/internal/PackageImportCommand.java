@@ -5,6 +5,7 @@ import dev.mooring.core.MooringException;
 import dev.mooring.sync.client.ImportResult;
 import dev.mooring.sync.client.PackageImport;
 import dev.mooring.sync.client.PackageSource;
+import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,7 @@ public final class PackageImportCommand implements Callable<Integer> {
     Path file;
 
     @Mixin
-    PackageClientOptions client;
+    ClientDatabaseOptions client;
 
     @Option(names = "--user", paramLabel = "ID", description = "The user this client syncs as: a package of that"
             + " user's rows may then move the cursor; another user's package is refused.")
@@ -54,9 +55,10 @@ public final class PackageImportCommand implements Callable<Integer> {
         if (user != null && user.isBlank()) {
             throw new MooringException(ErrorCode.USAGE, "--user is blank; name the user this client syncs as.");
         }
-        try (SyncClient db = client.open()) {
-            ImportResult result = db.importPackage(file, new PackageImport(from, user));
-            print(spec.commandLine().getOut(), client.db, result, json);
+        Path db = client.db("mooring package import FILE --db client.db");
+        try (SyncClient target = client.open(null, RetryPolicy.none())) {
+            ImportResult result = target.importPackage(file, new PackageImport(from, user));
+            print(spec.commandLine().getOut(), db, result, json);
             return 0;
         }
     }

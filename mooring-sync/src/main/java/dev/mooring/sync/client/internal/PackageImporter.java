@@ -180,9 +180,12 @@ public final class PackageImporter {
         }
     }
 
-    /** Copies the verified file into the package folder unless it is that copy; returns whether it copied. */
+    /**
+     * Copies the verified file into the package folder unless a copy of this package is there already (imported
+     * before, or downloaded into place); returns whether it copied, so that a failed import removes only its own copy.
+     */
     private static boolean keep(Path file, Path copy) throws IOException {
-        if (Files.exists(copy) && Files.isSameFile(file, copy)) {
+        if (Files.exists(copy)) {
             return false;
         }
         Files.createDirectories(copy.getParent());
