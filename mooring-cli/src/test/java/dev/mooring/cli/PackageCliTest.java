@@ -58,7 +58,8 @@ class PackageCliTest {
                     + " 'event ' || g, DATE '2026-12-01' + g FROM generate_series(1, 12) g");
         }
         url = "postgresql://postgres:Sup3rSecretPw@localhost:" + pg.server().port() + "/" + pg.databaseName();
-        server = SyncServer.start(pg.dataSource(), config, ServerOptions.defaults().withPort(0));
+        server = SyncServer.start(pg.dataSource(), config, ServerOptions.defaults().withPort(0)
+                .withPackagesDir(Files.createDirectories(dir.resolve("served"))));
         token = Tokens.create(pg.dataSource()).issue(USER, "cli test").token();
     }
 
@@ -132,6 +133,22 @@ class PackageCliTest {
         assertThat(downloaded.out()).contains("source download").contains("cursor         moved");
         assertThat(listed.out() + downloaded.out() + downloaded.err()).doesNotContain(token);
         assertThat(count("laptop.db", "SELECT count(*) FROM events")).isEqualTo(12);
+    }
+
+    @Test
+    void aFreshClientOrdersAPackageOfItsTablesAndSyncContinuesFromIt() throws Exception {
+        CliRun ordered = onClient("download", "fresh.db", "--server", server.uri().toString(), "--token", token,
+                "--name", "starter");
+        CliRun sync = CliRun.of("sync", "--db", dir.resolve("fresh.db").toString(), "--server",
+                server.uri().toString(), "--token", token, "--json");
+
+        assertThat(ordered.exitCode()).as(ordered.err()).isZero();
+        assertThat(ordered.out()).contains("Imported package starter version 1").contains("cursor         moved");
+        assertThat(count("fresh.db", "SELECT count(*) FROM events")).isEqualTo(12);
+        assertThat(sync.exitCode()).as(sync.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(sync.out());
+        assertThat(report.path("bootstrap").asBoolean()).isFalse();
+        assertThat(report.path("pulled").asLong()).isZero();
     }
 
     @Test

@@ -14,11 +14,14 @@ import dev.mooring.sync.CursorPosition;
 import dev.mooring.sync.PackageDigest;
 import dev.mooring.sync.PackageFile;
 import dev.mooring.sync.PackageManifest;
+import dev.mooring.sync.PackageOrder;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -116,6 +119,22 @@ public final class Packages {
             throw new MooringException(ErrorCode.IO, "Could not write package " + request.name() + " to " + out + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Cuts (or serves from the cache) the package a user ordered over HTTP: their own rows, or a shared package,
+     * recorded as requested by them, into {@code dir} under a name made of the package name and a digest of its
+     * owner and tables, so each kind of order has one file that the next one replaces.
+     */
+    public PackageGeneration order(String userId, PackageOrder order, Path dir) {
+        Objects.requireNonNull(userId, "userId");
+        String[] tables = order.tables().toArray(String[]::new);
+        PackageRequest request = (order.shared() ? PackageRequest.shared(order.name(), tables)
+                : PackageRequest.forUser(order.name(), userId, tables)).withRequestedBy(userId);
+        MessageDigest digest = PackageDigest.sha256();
+        digest.update(((order.shared() ? "*" : "user:" + userId) + "\n" + String.join(",", order.tables()))
+                .getBytes(StandardCharsets.UTF_8));
+        return cut(request, dir.resolve(order.name() + "." + PackageDigest.hex(digest).substring(0, 16) + ".mpkg"));
     }
 
     /** The packages {@code userId} may download (their own and shared ones) whose files are in place, newest first. */

@@ -12,6 +12,7 @@ import dev.mooring.server.internal.HttpErrors;
 import dev.mooring.sync.AvailablePackage;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.ErrorResponse;
+import dev.mooring.sync.PackageOrder;
 import dev.mooring.sync.Handshake;
 import dev.mooring.sync.HandshakeResponse;
 import dev.mooring.sync.PushRequest;
@@ -43,7 +44,9 @@ import java.util.zip.ZipException;
  *   <li>{@code GET /v1/conflicts}, {@code POST /v1/conflicts/{id}/resolve} — the caller's conflict queue</li>
  *   <li>{@code GET /v1/health}, {@code GET /v1/sessions} — the health report and the caller's recent sessions</li>
  *   <li>{@code GET /v1/packages} — the data packages the caller may download; {@code GET /v1/packages/{id}} — one
- *       of them, resumable with {@code Range} (see {@link Packages})</li>
+ *       of them, resumable with {@code Range}; {@code POST /v1/packages} — order one of the caller's rows (or a
+ *       shared one), cut or served from the cache, when the server has a {@link ServerOptions#packagesDir()} (see
+ *       {@link Packages})</li>
  * </ul>
  *
  * Every response carries the server's hybrid logical time in {@code X-Mooring-Time}. Responses are gzip-compressed
@@ -95,6 +98,7 @@ public final class SyncServer implements AutoCloseable {
             config.routes.get("/v1/packages", ctx -> send(ctx, 200,
                     new AvailablePackage.Listing(packages.available(user(ctx)))));
             config.routes.get("/v1/packages/{id}", this::downloadPackage);
+            config.routes.post("/v1/packages", this::orderPackage);
             config.routes.exception(Exception.class, this::fail);
             // Javalin answers its own exceptions (413 for a body over the limit) as plain text unless told otherwise
             config.routes.exception(HttpResponseException.class, this::fail);
@@ -114,6 +118,10 @@ public final class SyncServer implements AutoCloseable {
      */
     public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options) {
         Objects.requireNonNull(options, "options");
+        if (options.packagesDir() != null && !java.nio.file.Files.isDirectory(options.packagesDir())) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "The packages folder " + options.packagesDir()
+                    + " does not exist; create it, or start without one.");
+        }
         SyncServer server = new SyncServer(Objects.requireNonNull(dataSource, "dataSource"),
                 SyncService.create(dataSource, config), options);
         try {
@@ -240,6 +248,16 @@ public final class SyncServer implements AutoCloseable {
             default:
                 throw new MooringException(ErrorCode.USAGE, "choice must be server, client or merged, was '" + choice + "'");
         }
+    }
+
+    private void orderPackage(Context ctx) throws IOException {
+        PackageOrder order = read(ctx, PackageOrder.class);
+        if (options.packagesDir() == null) {
+            throw new MooringException(ErrorCode.USAGE, "this server cuts no packages on request (it was started"
+                    + " without a packages folder); download one it has: GET /v1/packages");
+        }
+        PackageGeneration cut = packages.order(user(ctx), order, options.packagesDir());
+        send(ctx, 200, packages.download(user(ctx), cut.manifest().id()).orElseThrow().info());
     }
 
     private void downloadPackage(Context ctx) throws IOException {

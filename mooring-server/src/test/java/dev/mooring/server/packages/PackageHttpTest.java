@@ -11,6 +11,7 @@ import dev.mooring.server.SyncServer;
 import dev.mooring.server.Tokens;
 import dev.mooring.sync.AvailablePackage;
 import dev.mooring.sync.PackageDigest;
+import dev.mooring.sync.PackageOrder;
 import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.ImportResult;
 import dev.mooring.sync.client.PackageDownloader;
@@ -30,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static dev.mooring.server.packages.PackageFixture.ALICE;
 import static dev.mooring.server.packages.PackageFixture.BOB;
@@ -61,7 +63,8 @@ class PackageHttpTest {
         f.server("INSERT INTO holidays (id, name) VALUES ('tet', 'Tết')");
         alices = f.cut(alicesNotes(), "alice.mpkg");
         shared = f.cut(PackageRequest.shared("holidays", "holidays"), "holidays.mpkg");
-        server = SyncServer.start(pg.dataSource(), f.config, ServerOptions.defaults().withPort(0));
+        server = SyncServer.start(pg.dataSource(), f.config, ServerOptions.defaults().withPort(0)
+                .withPackagesDir(Files.createDirectories(dir.resolve("served"))));
         Tokens tokens = Tokens.create(pg.dataSource());
         alice = tokens.issue(ALICE, "test").token();
         bob = tokens.issue(BOB, "test").token();
@@ -194,6 +197,44 @@ class PackageHttpTest {
             f.server("UPDATE notes SET title = 'later' WHERE title = 'note 7' AND user_id = 'alice'");
             assertThat(phone.sync(transport).pulled()).isEqualTo(1);
             assertThat(scalar(phone, "SELECT count(*) FROM notes")).isEqualTo("50");
+        }
+    }
+
+    @Test
+    void aUserOrdersAPackageOfTheirRowsAndAnUnchangedOneIsServedAgain() throws Exception {
+        try (HttpTransport transport = HttpTransport.create(server.uri(), alice)) {
+            PackageDownloader downloads = PackageDownloader.over(transport);
+            PackageOrder order = new PackageOrder("mine", List.of("notes", "tags"), false);
+
+            AvailablePackage first = downloads.order(order);
+            AvailablePackage again = downloads.order(order);
+
+            assertThat(first.user()).isEqualTo(ALICE);
+            assertThat(first.type()).isEqualTo("mine");
+            assertThat(again.id()).isEqualTo(first.id());
+            assertThat(again.sha256()).isEqualTo(first.sha256());
+            assertThat(downloads.list()).extracting(AvailablePackage::id).contains(first.id());
+            assertThat(f.serverScalar("SELECT string_agg(requested_by || ':' || reused, ',' ORDER BY id)"
+                    + " FROM mooring.package_generations WHERE name = 'mine'")).isEqualTo("alice:false,alice:true");
+            assertThat(f.serverScalar("SELECT count(*) FROM mooring.package_generations WHERE name = 'mine'"
+                    + " AND path LIKE '" + dir.resolve("served") + "/%'")).isEqualTo("2");
+        }
+        try (HttpTransport transport = HttpTransport.create(server.uri(), bob)) {
+            assertThatThrownBy(() -> PackageDownloader.over(transport).order(new PackageOrder("all", List.of("notes"),
+                    true))).isInstanceOfSatisfying(MooringException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                        assertThat(e.getMessage()).contains("notes is owned by users");
+                    });
+        }
+    }
+
+    @Test
+    void aServerWithoutAPackagesFolderTakesNoOrders() throws Exception {
+        try (SyncServer plain = SyncServer.start(pg.dataSource(), f.config, ServerOptions.defaults().withPort(0));
+             HttpTransport transport = HttpTransport.create(plain.uri(), alice)) {
+            assertThatThrownBy(() -> PackageDownloader.over(transport).order(new PackageOrder("mine",
+                    List.of("notes"), false))).isInstanceOfSatisfying(MooringException.class,
+                    e -> assertThat(e.getMessage()).contains("cuts no packages on request"));
         }
     }
 

@@ -275,7 +275,8 @@ public final class HttpTransport implements SyncTransport {
                 .header("Accept-Encoding", "gzip");
     }
 
-    private HttpRequest post(String path, Object message) {
+    /** A POST of {@code message} as JSON, gzip-compressed when large. */
+    HttpRequest post(String path, Object message) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(message);

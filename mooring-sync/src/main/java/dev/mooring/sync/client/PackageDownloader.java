@@ -4,6 +4,7 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.sync.AvailablePackage;
 import dev.mooring.sync.PackageDigest;
+import dev.mooring.sync.PackageOrder;
 import dev.mooring.sync.spi.TransportException;
 
 import java.io.IOException;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Downloads data packages from a Mooring sync server, over an {@link HttpTransport} (its server URL and token):
- * {@code GET /v1/packages} lists what the token's user may download, {@code GET /v1/packages/{id}} fetches one.
+ * {@code GET /v1/packages} lists what the token's user may download, {@code GET /v1/packages/{id}} fetches one,
+ * {@code POST /v1/packages} orders one ({@link #order}).
  * A download goes to {@code <target>.part} first; an interrupted one is resumed from where it stopped with an HTTP
  * {@code Range} request (with {@code If-Range}, so a file that changed on the server is fetched whole again), and
  * the file is moved to {@code target} only once its size and SHA-256 match the listing. A transfer that stalls for
@@ -66,6 +68,18 @@ public final class PackageDownloader {
     public List<AvailablePackage> list() {
         return transport.call(LIST, transport.request("/v1/packages").GET().build(), AvailablePackage.Listing.class)
                 .packages();
+    }
+
+    /**
+     * Asks the server for a package of this token's user's rows of {@code order.tables()} (or a shared one): cut now,
+     * or the last one again when nothing it holds has changed. Returns it as the listing shows it, ready to download.
+     *
+     * @throws MooringException {@code USAGE} when the server cuts no packages on request, or refuses the order (a
+     *                          table that is not synced, an owned table in a shared package)
+     */
+    public AvailablePackage order(PackageOrder order) {
+        Objects.requireNonNull(order, "order");
+        return transport.call("POST /v1/packages", transport.post("/v1/packages", order), AvailablePackage.class);
     }
 
     /**
