@@ -49,6 +49,13 @@ public enum ErrorCode {
     SYNC_UNAVAILABLE(22),
     /** The sync server does not accept this client: its schema version is too old or the protocol differs. */
     SYNC_INCOMPATIBLE(23),
+    /** A data package is truncated, corrupted, or does not match its manifest; nothing was imported. */
+    PACKAGE_CORRUPT(24),
+    /**
+     * A data package does not fit this database (older than one it holds, for a newer schema, for a table it does
+     * not sync, for another user); nothing was imported.
+     */
+    PACKAGE_REFUSED(25),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 

@@ -4,6 +4,7 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.MigrationVersion;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -14,9 +15,12 @@ import java.util.Objects;
  * @param maxRequestBytes      request bodies larger than this are refused with 413
  * @param serverSchemaVersion  the application schema version the server runs, reported in handshakes; may be null
  * @param minimumClientVersion the oldest client schema version the server accepts; null accepts every version
+ * @param packagesDir          where data packages that users order ({@code POST /v1/packages}) are written; null: the
+ *                             server cuts none on request (it still serves those cut with {@code mooring package
+ *                             create})
  */
 public record ServerOptions(String host, int port, long maxRequestBytes, String serverSchemaVersion,
-                            String minimumClientVersion) {
+                            String minimumClientVersion, Path packagesDir) {
     public static final int DEFAULT_PORT = 8630;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
 
@@ -35,26 +39,30 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null);
+        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null);
     }
 
     public ServerOptions withHost(String value) {
-        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion);
+        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir);
     }
 
     public ServerOptions withPort(int value) {
-        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion);
+        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir);
     }
 
     public ServerOptions withMaxRequestBytes(long value) {
-        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion);
+        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir);
     }
 
     public ServerOptions withServerSchemaVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion);
+        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir);
     }
 
     public ServerOptions withMinimumClientVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir);
+    }
+
+    public ServerOptions withPackagesDir(Path value) {
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value);
     }
 }

@@ -9,8 +9,10 @@ import dev.mooring.core.MooringException;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
+import dev.mooring.sync.AvailablePackage;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.ErrorResponse;
+import dev.mooring.sync.PackageOrder;
 import dev.mooring.sync.Handshake;
 import dev.mooring.sync.HandshakeResponse;
 import dev.mooring.sync.PushRequest;
@@ -42,6 +44,10 @@ import java.util.zip.ZipException;
  *   <li>{@code POST /v1/changes} — a batch of one node's changes → a result per change</li>
  *   <li>{@code GET /v1/conflicts}, {@code POST /v1/conflicts/{id}/resolve} — the caller's conflict queue</li>
  *   <li>{@code GET /v1/health}, {@code GET /v1/sessions} — the health report and the caller's recent sessions</li>
+ *   <li>{@code GET /v1/packages} — the data packages the caller may download; {@code GET /v1/packages/{id}} — one
+ *       of them, resumable with {@code Range}; {@code POST /v1/packages} — order one of the caller's rows (or a
+ *       shared one), cut or served from the cache, when the server has a {@link ServerOptions#packagesDir()} (see
+ *       {@link Packages})</li>
  * </ul>
  *
  * Every response carries the server's hybrid logical time in {@code X-Mooring-Time}. Responses are gzip-compressed
@@ -59,6 +65,7 @@ public final class SyncServer implements AutoCloseable {
     private final Tokens tokens;
     private final ConflictQueue conflicts;
     private final SessionRecorder sessions;
+    private final Packages packages;
     private final ServerOptions options;
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
@@ -71,6 +78,7 @@ public final class SyncServer implements AutoCloseable {
         this.tokens = Tokens.create(dataSource);
         this.conflicts = ConflictQueue.create(dataSource, sync);
         this.sessions = new SessionRecorder(dataSource);
+        this.packages = Packages.create(dataSource, sync.config());
         this.app = Javalin.create(config -> {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
@@ -90,11 +98,19 @@ public final class SyncServer implements AutoCloseable {
                 send(ctx, 200, SyncHealth.report(dataSource));
             });
             config.routes.get("/v1/sessions", this::sessions);
+            config.routes.get("/v1/packages", ctx -> send(ctx, 200,
+                    new AvailablePackage.Listing(packages.available(user(ctx)))));
+            config.routes.get("/v1/packages/{id}", this::downloadPackage);
+            config.routes.post("/v1/packages", this::orderPackage);
             config.routes.exception(Exception.class, this::fail);
             // Javalin answers its own exceptions (413 for a body over the limit) as plain text unless told otherwise
             config.routes.exception(HttpResponseException.class, this::fail);
-            config.routes.error(404, "*", ctx -> send(ctx, 404, new ErrorResponse("not_found",
-                    "there is no " + ctx.method() + " " + ctx.path() + "; the API is under /v1")));
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.resultInputStream() == null) { // a route's own 404 (an unknown package) says more
+                    send(ctx, 404, new ErrorResponse("not_found", "there is no " + ctx.method() + " " + ctx.path()
+                            + "; the API is under /v1"));
+                }
+            });
         });
     }
 
@@ -105,6 +121,10 @@ public final class SyncServer implements AutoCloseable {
      */
     public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options) {
         Objects.requireNonNull(options, "options");
+        if (options.packagesDir() != null && !java.nio.file.Files.isDirectory(options.packagesDir())) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "The packages folder " + options.packagesDir()
+                    + " does not exist; create it, or start without one.");
+        }
         SyncServer server = new SyncServer(Objects.requireNonNull(dataSource, "dataSource"),
                 SyncService.create(dataSource, config), options);
         try {
@@ -230,6 +250,29 @@ public final class SyncServer implements AutoCloseable {
                 return Resolution.merged(values);
             default:
                 throw new MooringException(ErrorCode.USAGE, "choice must be server, client or merged, was '" + choice + "'");
+        }
+    }
+
+    private void orderPackage(Context ctx) throws IOException {
+        PackageOrder order = read(ctx, PackageOrder.class);
+        if (options.packagesDir() == null) {
+            throw new MooringException(ErrorCode.USAGE, "this server cuts no packages on request (it was started"
+                    + " without a packages folder); download one it has: GET /v1/packages");
+        }
+        PackageGeneration cut = packages.order(user(ctx), order, options.packagesDir());
+        send(ctx, 200, packages.download(user(ctx), cut.manifest().id()).orElseThrow().info());
+    }
+
+    private void downloadPackage(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        Packages.Download download = packages.download(user(ctx), id).orElse(null);
+        if (download == null) {
+            // the same answer for another user's package as for none: ids of others are not revealed
+            send(ctx, 404, new ErrorResponse("not_found", "there is no package " + id + " for you; GET /v1/packages"
+                    + " lists the ones there are"));
+        } else if (!PackageDownloads.send(ctx, download)) {
+            send(ctx, 416, new ErrorResponse("range_not_satisfiable", "the package is " + download.info().size()
+                    + " bytes; ask for a range that starts before its end"));
         }
     }
 

@@ -2,27 +2,23 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
-import dev.mooring.core.Redaction;
-import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
 import dev.mooring.sync.client.SyncReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -35,9 +31,7 @@ import java.util.concurrent.TimeUnit;
  * until Ctrl+C. The client side of {@code mooring server}; not to be confused with {@link SyncCommand}, the base of
  * the commands that work on the server's database.
  *
- * <p>The token comes from {@code --token}, standard input ({@code --token -}) or {@code $MOORING_TOKEN}, and is
- * printed nowhere: it is registered with {@link Redaction} as soon as it is read, so even a message that echoes
- * it shows {@code ***}.
+ * <p>The server and the token come from {@link SyncServerOptions}; the token is printed nowhere.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true, subcommands = ClientStatusCommand.class,
         description = "Sync a client's SQLite database with a sync server (mooring server): pull the server's changes,"
@@ -47,25 +41,11 @@ public final class ClientSyncCommand implements Callable<Integer> {
     private static final Set<ErrorCode> PERMANENT = EnumSet.of(ErrorCode.USAGE, ErrorCode.CONFIGURATION,
             ErrorCode.AUTHENTICATION, ErrorCode.SYNC_INCOMPATIBLE);
 
-    @Option(names = "--db", paramLabel = "FILE", description = "The client's SQLite database; created if missing.")
-    Path db;
+    @Mixin
+    ClientDatabaseOptions local;
 
-    @Option(names = "--server", paramLabel = "URL", description = "The sync server's base URL, e.g."
-            + " http://localhost:8630 (a trailing /v1 is fine). Default: $MOORING_SERVER.")
-    String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = "The bearer token from mooring token create; - reads"
-            + " it from standard input. Default: $MOORING_TOKEN. A token on the command line is visible to other users"
-            + " (ps); prefer - or the variable.")
-    String token;
-
-    @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "The synced tables, comma-separated."
-            + " Default: the tables this database synced before. Naming a different list changes what it syncs.")
-    List<String> tables;
-
-    @Option(names = "--locations", split = ",", paramLabel = "LOCATION", description = "The client's migration"
-            + " folders (path, filesystem:path or classpath:path), applied before syncing. Default: none.")
-    List<String> locations;
+    @Mixin
+    SyncServerOptions remote;
 
     @Option(names = "--node-id", paramLabel = "ID", description = "This client's node id, on the first sync only."
             + " Default: a generated uuid, kept in the database.")
@@ -92,24 +72,19 @@ public final class ClientSyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (db == null) {
-            throw new MooringException(ErrorCode.USAGE, "name the client database: mooring sync --db client.db"
-                    + " (or mooring sync status --db client.db).");
-        }
+        local.db("mooring sync --db client.db (or mooring sync status --db client.db)");
         if (retries < 0) {
             throw new MooringException(ErrorCode.USAGE, "--retries must be 0 or more, was " + retries + ".");
         }
         Map<String, String> env = System.getenv();
-        String secret = token(env);
-        URI url = serverUrl(env);
+        String secret = remote.token(env, "to sync with");
+        URI url = remote.serverUrl(env);
         RetryPolicy defaults = RetryPolicy.defaults();
         RetryPolicy retry = retries == 0 ? RetryPolicy.none()
                 : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
-        MigrationConfig migrations = locations == null ? null : MigrationConfig.of(locations.toArray(String[]::new))
-                .withClassLoader(ClientSyncCommand.class.getClassLoader());
         StopOnSignal stop = watch ? new StopOnSignal() : null;
         try (HttpTransport transport = HttpTransport.create(url, secret);
-             SyncClient client = ClientDatabase.open(db, tables, migrations, nodeId, retry)) {
+             SyncClient client = local.open(nodeId, retry)) {
             return watch ? watch(client, transport, out) : once(client, transport, out);
         } finally {
             if (stop != null) {
@@ -121,9 +96,9 @@ public final class ClientSyncCommand implements Callable<Integer> {
     private int once(SyncClient client, HttpTransport transport, PrintWriter out) {
         SyncReport report = client.sync(transport);
         if (json) {
-            Output.json(out, ClientReports.json(db, client.nodeId(), transport.serverUrl(), report));
+            Output.json(out, ClientReports.json(local.db, client.nodeId(), transport.serverUrl(), report));
         } else {
-            Output.text(out, ClientReports.text(db, client.nodeId(), transport.serverUrl(), report));
+            Output.text(out, ClientReports.text(local.db, client.nodeId(), transport.serverUrl(), report));
         }
         return 0;
     }
@@ -131,7 +106,7 @@ public final class ClientSyncCommand implements Callable<Integer> {
     /** Syncs, prints a line, waits, until interrupted: by Ctrl+C or SIGTERM ({@link StopOnSignal}) or by an embedding caller. */
     private int watch(SyncClient client, HttpTransport transport, PrintWriter out) {
         if (!json) {
-            Output.text(out, "Syncing " + db + " (node " + client.nodeId() + ") with " + transport.serverUrl()
+            Output.text(out, "Syncing " + local.db + " (node " + client.nodeId() + ") with " + transport.serverUrl()
                     + " every " + interval.toString().substring(2).toLowerCase(Locale.ROOT) + "; Ctrl+C stops.");
             out.flush();
         }
@@ -157,7 +132,7 @@ public final class ClientSyncCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("at", at);
-                doc.putAll(ClientReports.json(db, client.nodeId(), transport.serverUrl(), report));
+                doc.putAll(ClientReports.json(local.db, client.nodeId(), transport.serverUrl(), report));
                 Output.jsonLine(out, doc);
             } else {
                 Output.text(out, ClientReports.line(at, report));
@@ -180,38 +155,6 @@ public final class ClientSyncCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    private String token(Map<String, String> env) {
-        String value = token != null ? token : env.get("MOORING_TOKEN");
-        if (value == null || value.isBlank()) {
-            throw new MooringException(ErrorCode.USAGE, "no sync token: pass --token - (reads it from standard input),"
-                    + " set $MOORING_TOKEN, or pass --token <token>. Create one with mooring token create --user <id>.");
-        }
-        value = "-".equals(value.trim()) ? TokenInput.read(System.in, "to sync with") : value.trim();
-        Redaction.register(value);
-        return value;
-    }
-
-    private URI serverUrl(Map<String, String> env) {
-        String value = server != null ? server : env.get("MOORING_SERVER");
-        if (value == null || value.isBlank()) {
-            throw new MooringException(ErrorCode.USAGE, "name the sync server: --server http://host:8630, or set"
-                    + " $MOORING_SERVER.");
-        }
-        String base = value.trim();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        // mooring server prints its API's URL, which ends in /v1; the transport adds that itself
-        if (base.endsWith("/v1")) {
-            base = base.substring(0, base.length() - 3);
-        }
-        try {
-            return new URI(base);
-        } catch (URISyntaxException e) {
-            throw new MooringException(ErrorCode.USAGE, "--server '" + value + "' is not a URL: " + e.getReason() + ".");
-        }
     }
 
     /**

@@ -44,6 +44,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Refuse clients whose schema version is older (their handshake says: upgrade required).")
     String minimumClientVersion;
 
+    @Option(names = "--packages", paramLabel = "DIR", description = "Where to write the data packages clients order"
+            + " (POST /v1/packages). Default: none, clients download only packages cut with mooring package create.")
+    java.nio.file.Path packagesDir;
+
     @Spec
     CommandSpec spec;
 
@@ -58,7 +62,8 @@ public final class ServerCommand implements Callable<Integer> {
             pool = pool(db);
             HikariDataSource connections = pool;
             SyncServer server = SyncServer.start(pool, db.config, ServerOptions.defaults().withHost(host)
-                    .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion));
+                    .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion)
+                    .withPackagesDir(packagesDir));
             Output.text(out, "Sync installed on " + db.url.redacted() + ": " + describe(installed) + "\n"
                     + "Serving " + db.config.tables().size() + " synced tables at " + server.uri() + "/v1"
                     + " (Ctrl+C stops). Create a client token with: mooring token create --user <id>"

@@ -2,6 +2,7 @@ package dev.mooring.server.internal;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.sync.CursorPosition;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -42,7 +43,7 @@ public record FeedPosition(boolean bootstrap, long xid, long seq, int table, Str
     /** The cursor text. */
     public String encode() {
         if (!bootstrap) {
-            return "c1." + xid + "." + seq;
+            return new CursorPosition(xid, seq).encode();
         }
         String id = lastId == null ? "" : Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(lastId.getBytes(StandardCharsets.UTF_8));
@@ -60,8 +61,9 @@ public record FeedPosition(boolean bootstrap, long xid, long seq, int table, Str
         }
         String[] parts = cursor.split("\\.", -1);
         try {
-            if (parts.length == 3 && parts[0].equals("c1")) {
-                return at(nonNegative(parts[1]), nonNegative(parts[2]));
+            if (parts[0].equals("c1")) {
+                CursorPosition position = CursorPosition.parse(cursor).orElseThrow(IllegalArgumentException::new);
+                return at(position.xid(), position.seq());
             }
             if (parts.length == 4 && parts[0].equals("b1")) {
                 String id = parts[3].isEmpty() ? null

@@ -162,6 +162,18 @@ public final class HttpTransport implements SyncTransport {
         return serverUrl;
     }
 
+    HttpClient client() {
+        return client;
+    }
+
+    HttpFailures failures() {
+        return failures;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
     /** The most one call may take. */
     public Duration requestTimeout() {
         return requestTimeout;
@@ -186,7 +198,8 @@ public final class HttpTransport implements SyncTransport {
         return "HttpTransport[" + base + "]";
     }
 
-    private <T> T call(String route, HttpRequest request, Class<T> type) {
+    /** One JSON call: the answer read as {@code type}, every failure a {@link TransportException}. */
+    <T> T call(String route, HttpRequest request, Class<T> type) {
         if (closed) {
             throw failures.closed(route);
         }
@@ -233,7 +246,7 @@ public final class HttpTransport implements SyncTransport {
     }
 
     /** The message of the server's {@link ErrorResponse}, or {@code null} when the body is something else. */
-    private String serverMessage(HttpResponse<?> response, InputStream body) {
+    String serverMessage(HttpResponse<?> response, InputStream body) {
         try (InputStream in = decoded(response, body)) {
             return json.readValue(in.readNBytes(ERROR_BODY_LIMIT), ErrorResponse.class).message();
         } catch (IOException e) {
@@ -253,7 +266,8 @@ public final class HttpTransport implements SyncTransport {
         throw new ZipException("the answer is encoded as '" + encoding + "', which was not asked for");
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
+    /** A request to a route under the server URL, with the bearer token. */
+    HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(requestTimeout)
                 .header("Authorization", authorization)
@@ -261,7 +275,8 @@ public final class HttpTransport implements SyncTransport {
                 .header("Accept-Encoding", "gzip");
     }
 
-    private HttpRequest post(String path, Object message) {
+    /** A POST of {@code message} as JSON, gzip-compressed when large. */
+    HttpRequest post(String path, Object message) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(message);
@@ -294,7 +309,7 @@ public final class HttpTransport implements SyncTransport {
         }
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 

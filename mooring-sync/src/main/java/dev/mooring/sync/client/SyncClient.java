@@ -5,9 +5,11 @@ import dev.mooring.core.MooringException;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
 import dev.mooring.sync.client.internal.ClientState;
+import dev.mooring.sync.client.internal.LocalPackages;
 import dev.mooring.sync.client.internal.LocalSchema;
 import dev.mooring.sync.client.internal.LocalTable;
 import dev.mooring.sync.client.internal.Outbox;
+import dev.mooring.sync.client.internal.PackageImporter;
 import dev.mooring.sync.client.internal.SyncLog;
 import dev.mooring.sync.client.internal.SyncRun;
 import dev.mooring.sync.client.internal.Transactions;
@@ -197,6 +199,90 @@ public final class SyncClient implements AutoCloseable {
     /** Drops a rejected change for good; the local row keeps its values until the server's version arrives. */
     public boolean discardRejected(long seq) {
         return write(c -> Outbox.discard(c, seq));
+    }
+
+    /**
+     * Imports a data package file: checks every digest and whether it fits this database before anything is
+     * written, then writes its rows as synced data in one transaction (rows with local edits not yet pushed keep
+     * them), records it with a copy of the file for {@link #exportPackage}, and moves the cursor to the package's
+     * watermark when that is safe and newer (see {@link ImportResult#cursorNote()} when it is not).
+     *
+     * @throws MooringException {@code PACKAGE_CORRUPT} for a damaged or truncated file; {@code PACKAGE_REFUSED} for a
+     *                          package older than one imported before, for a newer client schema, for a table this
+     *                          client does not sync or for another user; in both cases nothing changed
+     */
+    public ImportResult importPackage(Path file, PackageImport how) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(how, "how");
+        syncing.lock();
+        try {
+            return PackageImporter.run(connection, path, tables, schemaVersion(), file, how);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not import package " + file + " into " + path + ": "
+                    + e.getMessage() + ". Nothing was imported.", e);
+        } finally {
+            syncing.unlock();
+        }
+    }
+
+    /**
+     * Downloads package {@code id} from the server (resuming a download an earlier attempt left unfinished), checks
+     * it and imports it as {@link PackageSource#DOWNLOAD}. The server serves a user only their own packages and
+     * shared ones, so a package of one user's rows downloaded with this client's token counts as this client's user's.
+     */
+    public ImportResult downloadPackage(PackageDownloader server, String id) {
+        Objects.requireNonNull(server, "server");
+        if (!Objects.requireNonNull(id, "id").matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")) {
+            throw new MooringException(ErrorCode.USAGE, "package id '" + id + "' is not a package id (a lower-case"
+                    + " uuid); mooring package list shows them.");
+        }
+        Path folder = LocalPackages.folder(path);
+        Path target = folder.resolve(id + ".download");
+        try {
+            Files.createDirectories(folder);
+        } catch (java.io.IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not create " + folder + ": " + e.getMessage(), e);
+        }
+        PackageDownloader.Downloaded downloaded = server.download(id, target);
+        try {
+            return importPackage(downloaded.file(),
+                    new PackageImport(PackageSource.DOWNLOAD, downloaded.info().user()));
+        } finally {
+            try {
+                Files.deleteIfExists(downloaded.file()); // the import kept its own copy
+            } catch (java.io.IOException e) {
+                // a leftover download is harmless
+            }
+        }
+    }
+
+    /** The data packages imported into this database, newest first. */
+    public List<LocalPackage> packages() {
+        return read(c -> LocalPackages.list(c, LocalPackages.folder(path)));
+    }
+
+    /**
+     * Writes the newest package of {@code type} this database imported to {@code out} (replacing a file there), for
+     * another device to import: the very file that was imported, checked again first, so its manifest and watermark
+     * are the server's and claim nothing about local changes made since.
+     *
+     * @throws MooringException {@code USAGE} when no package of that type was imported; {@code PACKAGE_CORRUPT} when
+     *                          the kept copy was damaged since
+     */
+    public LocalPackage exportPackage(String type, Path out) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(out, "out");
+        LocalPackage newest = packages().stream().filter(p -> p.type().equals(type) && p.file() != null)
+                .max(java.util.Comparator.comparingLong(LocalPackage::version))
+                .orElseThrow(() -> new MooringException(ErrorCode.USAGE, path + " has imported no package of type "
+                        + type + "; import or download one first."));
+        try {
+            LocalPackages.export(newest, out);
+            return newest;
+        } catch (java.io.IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not write package " + type + " to " + out + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A new connection to the database, for the application's own reads and writes. The caller closes it. */

@@ -20,8 +20,9 @@ import java.util.UUID;
  * <p>Bookkeeping: {@code sync_state} (one row: node id, the hybrid logical clock, the pull cursor, the next push
  * sequence, the {@code applying} flag that keeps the triggers from capturing the sync's own writes, and
  * {@code clock_offset_ms}, added to the device's wall clock: 0, except in tests that skew a client's clock),
- * {@code sync_queue} (the outbox), {@code sync_log}, {@code record_sync_status} and {@code sync_tables} (which tables
- * have capture, with which columns).
+ * {@code sync_queue} (the outbox), {@code sync_log}, {@code record_sync_status}, {@code sync_tables} (which tables
+ * have capture, with which columns) and {@code local_packages} (the data packages imported, see
+ * {@code PackageImporter}).
  */
 public final class LocalSchema {
     static final String STATUS = "sync_status";
@@ -84,6 +85,16 @@ public final class LocalSchema {
                 table_name   TEXT PRIMARY KEY,
                 columns      TEXT NOT NULL,
                 installed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            );
+            CREATE TABLE IF NOT EXISTS local_packages (
+                id          TEXT    PRIMARY KEY,
+                type        TEXT    NOT NULL,
+                version     INTEGER NOT NULL,
+                imported_at TEXT    NOT NULL,
+                size        INTEGER NOT NULL,
+                source      TEXT    NOT NULL CHECK (source IN ('download', 'import', 'share')),
+                manifest    TEXT    NOT NULL,
+                file        TEXT
             )
             """;
 

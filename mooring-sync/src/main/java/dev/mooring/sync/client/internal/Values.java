@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.sync.SqliteValues;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Column values between JSON (the wire) and SQLite. SQLite has no boolean or JSON type: booleans become 1 and 0,
- * objects and arrays their JSON text. Stateless.
+ * Column values between JSON (the wire) and SQLite; how a value is stored is {@link SqliteValues}'s rule. Stateless.
  */
 final class Values {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -22,23 +21,7 @@ final class Values {
     }
 
     static void bind(PreparedStatement ps, int index, JsonNode value) throws SQLException {
-        if (value == null || value.isNull() || value.isMissingNode()) {
-            ps.setNull(index, Types.NULL);
-        } else if (value.isTextual()) {
-            ps.setString(index, value.textValue());
-        } else if (value.isBoolean()) {
-            ps.setInt(index, value.booleanValue() ? 1 : 0);
-        } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-            ps.setLong(index, value.longValue());
-        } else if (value.isFloatingPointNumber()) {
-            ps.setDouble(index, value.doubleValue());
-        } else if (value.isNumber()) {
-            ps.setString(index, value.asText());
-        } else if (value.isBinary()) {
-            ps.setString(index, value.asText());
-        } else {
-            ps.setString(index, value.toString());
-        }
+        SqliteValues.bind(ps, index, value);
     }
 
     /** A JSON object's fields in order; {@code null} text gives an empty map. */
