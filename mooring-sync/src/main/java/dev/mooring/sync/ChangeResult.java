@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param clientSeq the {@link RowChange#clientSeq()} of the change, from 1
  * @param status    what happened
- * @param reason    why, for a superseded, queued or rejected change (may be null there); null otherwise
+ * @param reason    why, for a superseded, queued, rejected or deferred change (may be null there); null otherwise
  * @param current   the row as the server has it after deciding, every column, when the change did not apply as
  *                  sent (superseded, queued, applied only in part, a delete that lost), so the client can take the
  *                  server's version of what it lost; {@code null} when it applied in full, was a duplicate or rejected
@@ -23,7 +23,7 @@ public record ChangeResult(long clientSeq, ChangeStatus status, String reason, M
         Objects.requireNonNull(status, "status");
         if (reason != null && !status.hasReason()) {
             throw new IllegalArgumentException("A " + status.wireName() + " change has no reason, but got '" + reason
-                    + "'; reasons are for superseded, conflict_queued and rejected changes.");
+                    + "'; reasons are for superseded, conflict_queued, rejected and deferred changes.");
         }
         current = current == null ? null : WireForm.values(current, "current");
     }
