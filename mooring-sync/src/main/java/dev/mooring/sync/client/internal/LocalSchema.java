@@ -24,7 +24,8 @@ import java.util.UUID;
  * it relays for them, learned from a peer), {@code peer_origins} (for each node whose changes this one relayed, the
  * highest sequence the server has answered), {@code sync_log}, {@code record_sync_status}, {@code sync_tables} (which tables
  * have capture, with which columns) and {@code local_packages} (the data packages imported, see
- * {@code PackageImporter}).
+ * {@code PackageImporter}) and {@code peer_pending} (what peers sent for tables and columns this database does not
+ * have yet, see {@link PeerPending}).
  */
 public final class LocalSchema {
     static final String STATUS = "sync_status";
@@ -40,7 +41,8 @@ public final class LocalSchema {
                 applying        INTEGER NOT NULL DEFAULT 0,
                 cursor          TEXT,
                 next_client_seq INTEGER NOT NULL DEFAULT 1,
-                clock_offset_ms INTEGER NOT NULL DEFAULT 0
+                clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+                user_id         TEXT
             );
             CREATE TABLE IF NOT EXISTS sync_queue (
                 seq         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -123,7 +125,9 @@ public final class LocalSchema {
                 for (String ddl : BOOKKEEPING.split(";\n")) {
                     s.execute(ddl);
                 }
+                s.execute(PeerPending.DDL);
             }
+            addColumnIfMissing(c, "sync_state", "user_id TEXT");
             ensureState(c, nodeId);
             Map<String, String> installed = new LinkedHashMap<>();
             try (Statement s = c.createStatement();
@@ -249,6 +253,24 @@ public final class LocalSchema {
             s.execute("DELETE FROM sqlite_sequence WHERE name = 'sync_queue'");
             s.execute("UPDATE sqlite_sequence SET name = 'sync_queue' WHERE name = 'sync_queue_old'");
             s.execute("DROP TABLE sync_queue_old");
+        }
+    }
+
+    /** Adds a bookkeeping column that a database made by an earlier version lacks. */
+    private static void addColumnIfMissing(Connection c, String table, String column) throws SQLException {
+        String name = column.substring(0, column.indexOf(' '));
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) == 1) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column);
         }
     }
 

@@ -76,9 +76,12 @@ public final class SyncRun {
         long started = System.nanoTime();
         String node = ClientState.nodeId(c);
         HandshakeResponse hello = call(() -> transport.handshake(
-                new Handshake(node, schemaVersion, Set.of("basis", "current"))));
+                new Handshake(node, schemaVersion, Set.of("basis", "current", HandshakeResponse.PEERS))));
         Transactions.immediate(c, () -> {
             ClientState.receive(c, hello.serverTime());
+            if (hello.user() != null) {
+                ClientState.setUserId(c, hello.user());
+            }
             return null;
         });
         if (!hello.compatible()) {
