@@ -24,7 +24,7 @@ final class SchemaGap {
         }
         boolean days = lead(mine).length() >= 12;
         return Optional.of("this database is at client schema version " + mine + " and the peer at " + theirs + ", "
-                + gap.get() + (days ? " days" : " versions") + " apart, more than the limit of " + limit
+                + gap.get() + (days ? " day" : " version") + (gap.get() == 1 ? "" : "s") + " apart, more than the limit of " + limit
                 + " (ClientConfig.peerSchemaGapLimit): changes for tables and columns one side lacks are kept, but "
                 + "after upgrading, a full resync with the server (a fresh database) is the reliable way to catch up");
     }
