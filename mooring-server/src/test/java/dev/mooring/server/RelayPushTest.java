@@ -69,8 +69,10 @@ class RelayPushTest {
         push("u1", "phone", upsert("phone", 1, T, "notes", OTHER, "title", "registers the phone"));
         String[] phone = {null};
         String[] tablet = {null};
+        String[] laptop = {null};
         pullAll(sync, "u1", "phone", phone);
         pullAll(sync, "u1", "tablet", tablet);
+        pullAll(sync, "u1", "laptop", laptop);
 
         PushResponse relayed = push("u1", "tablet", upsert("phone", 2, T + 10, "notes", ID, "title", "from the phone"));
         PushResponse own = push("u1", "phone", upsert("phone", 2, T + 10, "notes", ID, "title", "from the phone"));
@@ -82,9 +84,12 @@ class RelayPushTest {
                 + " FROM mooring.change_log WHERE record_id = '" + ID + "'")).isEqualTo("1:phone:u1");
         assertThat(nodes("last_seq", "phone")).isEqualTo("2");
         assertThat(nodes("last_seq", "tablet")).isEqualTo("0");
-        // the change log names the origin: the phone is not sent its own change back, the tablet is sent it
+        // the change log names the origin and the relaying node: neither is sent the change back, others are
+        assertThat(scalar(pg.dataSource(), "SELECT relayed_by FROM mooring.change_log WHERE record_id = '" + ID + "'"))
+                .isEqualTo("tablet");
         assertThat(pullAll(sync, "u1", "phone", phone)).extracting(PulledChange::id).doesNotContain(ID);
-        assertThat(pullAll(sync, "u1", "tablet", tablet)).extracting(PulledChange::id).contains(ID);
+        assertThat(pullAll(sync, "u1", "tablet", tablet)).extracting(PulledChange::id).doesNotContain(ID);
+        assertThat(pullAll(sync, "u1", "laptop", laptop)).extracting(PulledChange::id).contains(ID);
     }
 
     @Test

@@ -138,6 +138,9 @@ public final class PushApplier {
             for (Candidate candidate : oneByOne) {
                 results[candidate.index()] = applyAlone(c, userId, node, candidate);
             }
+            if (!node.equals(pusher)) {
+                markRelayed(c, pusher, node, group.getValue());
+            }
         }
         for (Map.Entry<String, Origin> origin : origins.entrySet()) {
             if (origin.getValue().refusal() == null && origin.getValue().next > origin.getValue().state().lastSeq() + 1) {
@@ -145,6 +148,28 @@ public final class PushApplier {
             }
         }
         return new PushResponse(Arrays.asList(results), clock.now());
+    }
+
+    /**
+     * Names the pushing node on the change log entries its relays of {@code origin} wrote in this transaction: a pull
+     * passes them over for it, as it passes over its own changes. The relaying node has them already, and one sent
+     * back would land on its row after its own later changes to it, which it is not sent.
+     */
+    private static void markRelayed(Connection c, String pusher, String origin, List<Candidate> relays)
+            throws SQLException {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        relays.forEach(k -> ids.computeIfAbsent(k.table().sync().name(), t -> new ArrayList<>()).add(k.change().id()));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mooring.change_log SET relayed_by = ?"
+                + " WHERE table_name = ? AND record_id = ANY(?) AND xid = pg_current_xact_id() AND origin_node = ?")) {
+            for (Map.Entry<String, List<String>> table : ids.entrySet()) {
+                ps.setString(1, pusher);
+                ps.setString(2, table.getKey());
+                ps.setArray(3, c.createArrayOf("text", table.getValue().toArray()));
+                ps.setString(4, origin);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /**

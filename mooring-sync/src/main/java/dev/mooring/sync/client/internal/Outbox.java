@@ -40,7 +40,7 @@ public final class Outbox {
 
     /** One outbox entry as stored. */
     record Entry(long seq, String operation, String table, String id, String payload, String changed, String hlc,
-                 String basis, String state) {
+                 String basis, String state, String origin) {
     }
 
     /**
@@ -321,14 +321,13 @@ public final class Outbox {
     }
 
     /**
-     * This node's entries not yet settled (pending and sending) with {@code seq} above {@code after}, in outbox order.
-     * Relays are not among them: they are not this node's edits, and the server settles them with their own times.
+     * Entries not yet settled (pending and sending; this node's and relays) with {@code seq} above {@code after}, in
+     * outbox order.
      */
     static List<Entry> unsettledAfter(Connection c, long after) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, operation, table_name, record_id, payload, changed,"
-                + " hlc, basis, state FROM sync_queue WHERE seq > ? AND state <> 'rejected' AND origin_node IS NULL"
-                + " ORDER BY seq")) {
+                + " hlc, basis, state, origin_node FROM sync_queue WHERE seq > ? AND state <> 'rejected' ORDER BY seq")) {
             ps.setLong(1, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -343,7 +342,8 @@ public final class Outbox {
     static List<Entry> pendingFor(Connection c, String table, String id) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, operation, table_name, record_id, payload, changed,"
-                + " hlc, basis, state FROM sync_queue WHERE table_name = ? AND record_id = ? AND state = 'pending'"
+                + " hlc, basis, state, origin_node FROM sync_queue WHERE table_name = ? AND record_id = ?"
+                + " AND state = 'pending'"
                 + " ORDER BY seq")) {
             ps.setString(1, table);
             ps.setString(2, id);
@@ -358,7 +358,7 @@ public final class Outbox {
 
     private static Entry entry(ResultSet rs) throws SQLException {
         return new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
     }
 
     /**
