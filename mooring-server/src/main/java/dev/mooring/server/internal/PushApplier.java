@@ -46,7 +46,8 @@ public final class PushApplier {
     private final ObjectMapper json = new ObjectMapper();
 
     /** A change that passed the checks that need no database, with its (possibly clamped) time. */
-    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen) {
+    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen,
+                             boolean relay) {
         String key() {
             return table.sync().name() + '\u0000' + change.id();
         }
@@ -121,7 +122,7 @@ public final class PushApplier {
                 continue;
             }
             byOrigin.computeIfAbsent(change.nodeId(), n -> new ArrayList<>())
-                    .add(new Candidate(i, change, table, receipt.effectiveRemote(), seen));
+                    .add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
         }
         for (Map.Entry<String, List<Candidate>> group : byOrigin.entrySet()) {
             String node = group.getKey();
@@ -346,8 +347,11 @@ public final class PushApplier {
             default:
                 boolean partly = decision.action() == ConflictRules.Action.UPDATE
                         && decision.columns().size() < change.values().size();
+                // a relaying node is not sent its relays back in pulls: the answer is how it learns what an update
+                // did to the row (brought a deleted row back, say), so it always carries the row
+                boolean relayedUpdate = k.relay() && decision.action() == ConflictRules.Action.UPDATE;
                 return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.APPLIED, null,
-                        partly ? rowAfter(current, decision, change) : null), write, audit, current);
+                        partly || relayedUpdate ? rowAfter(current, decision, change) : null), write, audit, current);
         }
     }
 

@@ -255,4 +255,27 @@ class PeerExchangeTest {
             assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann")).isEqualTo(clientRows(tablet));
         }
     }
+
+    @Test
+    void aRelayedEditThatBringsADeletedRowBackDoesSoOnTheDeviceThatRelayedIt() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        f.server("INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'ann', 'shared')");
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            exec(tablet, "DELETE FROM notes WHERE id = '" + A + "'");
+            exec(phone, "UPDATE notes SET color = 'red' WHERE id = '" + A + "'"); // later: it brings the row back
+
+            tablet.exportChanges(null); // freezes the delete, as a push would: it goes to the server first
+            tablet.importChanges(phone.exportChanges(null));
+            tablet.sync(ann); // its delete, then the phone's edit, which the server lets revive the row
+
+            assertThat(f.serverRows("ann")).containsExactly("notes " + A + ": ann|shared|null|red|deleted=false");
+            assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann"));
+            phone.sync(ann);
+            assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
+        }
+    }
 }
