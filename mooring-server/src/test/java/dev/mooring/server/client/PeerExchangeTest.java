@@ -278,4 +278,28 @@ class PeerExchangeTest {
             assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
         }
     }
+
+    @Test
+    void theAnswerToAChangeAPeerRelayedFirstDoesNotUndoALaterEditFrozenSince() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        f.server("INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'ann', 'first')");
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            exec(phone, "UPDATE notes SET title = 'second' WHERE id = '" + A + "'");
+            tablet.importChanges(phone.exportChanges(null));
+            tablet.sync(ann); // the server has 'second', relayed
+            exec(phone, "UPDATE notes SET title = 'third' WHERE id = '" + A + "'");
+            phone.exportChanges(null); // freezes 'third' while 'second' still waits for its answer
+
+            phone.sync(ann); // 'second' is a duplicate, answered with the server's row; then 'third' applies
+
+            assertThat(f.serverRows("ann")).containsExactly("notes " + A + ": ann|third|null|null|deleted=false");
+            assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
+            tablet.sync(ann);
+            assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann"));
+        }
+    }
 }

@@ -339,13 +339,15 @@ public final class Outbox {
         return entries;
     }
 
-    /** A row's pending entries (edits not in any batch yet), in outbox order. */
-    static List<Entry> pendingFor(Connection c, String table, String id) throws SQLException {
+    /**
+     * A row's entries still waiting for the server's decision (pending, frozen in a batch, relays; not rejected ones),
+     * in outbox order.
+     */
+    static List<Entry> waitingFor(Connection c, String table, String id) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, operation, table_name, record_id, payload, changed,"
                 + " hlc, basis, state, origin_node FROM sync_queue WHERE table_name = ? AND record_id = ?"
-                + " AND state = 'pending'"
-                + " ORDER BY seq")) {
+                + " AND state <> 'rejected' ORDER BY seq")) {
             ps.setString(1, table);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -275,8 +275,10 @@ final class RemoteApply implements AutoCloseable {
     }
 
     /**
-     * Takes the server's version of a row whose pushed change did not apply as sent, except columns edited locally
-     * again since (those are still to be pushed). Returns whether anything was written.
+     * Takes the server's version of a row whose pushed change did not apply as sent (or was relayed for another node),
+     * except columns that changes still waiting in the outbox set: this node's edits made since, a batch frozen since,
+     * relays. Those are still to be decided by the server, and one that applies as sent gets no row back. Returns
+     * whether anything was written.
      */
     boolean correct(String tableName, String id, Map<String, JsonNode> current) throws SQLException {
         LocalTable table = tables.get(tableName);
@@ -285,15 +287,14 @@ final class RemoteApply implements AutoCloseable {
         }
         Map<String, JsonNode> take = new LinkedHashMap<>(current);
         take.remove("id");
-        NetChange newer = new NetChange(tableName, id);
-        for (Outbox.Entry e : Outbox.pendingFor(c, tableName, id)) {
-            newer.add(e.seq(), e.operation(), e.payload(), e.changed(), e.hlc(), e.basis());
-        }
-        if (newer.operation != null) {
-            if (!newer.operation.equals("update")) {
-                return false; // deleted or re-created since: the newer edit replaces the whole row anyway
+        for (Outbox.Entry e : Outbox.waitingFor(c, tableName, id)) {
+            NetChange waiting = new NetChange(tableName, id);
+            waiting.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
+                    e.basis());
+            if (!waiting.operation.equals("update")) {
+                return false; // deleted or re-created since: that change replaces the whole row anyway
             }
-            newer.columns().forEach(take::remove);
+            waiting.columns().forEach(take::remove);
             // nor whether the row is deleted: an edit still to be pushed brings a deleted row back (update wins),
             // and the answer to it carries the server's row where it does not
             take.remove(LocalSchema.TOMBSTONE);
