@@ -76,6 +76,7 @@ public final class PushApplier {
         Map<String, Origin> origins = claimNodes(c, userId, request);
         ChangeResult[] results = new ChangeResult[request.changes().size()];
         Map<String, List<Candidate>> byOrigin = new LinkedHashMap<>();
+        List<Integer> duplicates = new ArrayList<>();
         for (int i = 0; i < results.length; i++) {
             RowChange change = request.changes().get(i);
             Origin origin = origins.get(change.nodeId());
@@ -85,8 +86,7 @@ public final class PushApplier {
             }
             boolean relay = !pusher.equals(change.nodeId());
             if (relay ? change.clientSeq() < origin.next : change.clientSeq() <= origin.state().lastSeq()) {
-                results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
-                        currentRow(c, userId, change));
+                duplicates.add(i);
                 continue;
             }
             if (relay && change.clientSeq() > origin.next) {
@@ -142,6 +142,12 @@ public final class PushApplier {
             if (!node.equals(pusher)) {
                 markRelayed(c, pusher, node, group.getValue());
             }
+        }
+        for (int i : duplicates) {
+            // read after this batch's writes: the row as the client must take it, whatever else the batch changed
+            RowChange change = request.changes().get(i);
+            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
+                    currentRow(c, userId, change));
         }
         for (Map.Entry<String, Origin> origin : origins.entrySet()) {
             if (origin.getValue().refusal() == null && origin.getValue().next > origin.getValue().state().lastSeq() + 1) {

@@ -276,6 +276,10 @@ public final class Outbox {
                 settled.add(change);
                 // a relay's answer carries the server's row even when it applied as sent: no conflict of this node's
                 String outcome = relayed.isEmpty() || result.status() != ChangeStatus.APPLIED ? outcome(result) : null;
+                if (!relayed.isEmpty() && change.op() == dev.mooring.sync.Operation.DELETE
+                        && result.status() == ChangeStatus.APPLIED) {
+                    apply.tombstone(change.table(), change.id()); // pulls do not send it back to this node
+                }
                 if (result.current() != null) {
                     Map<String, JsonNode> current = result.current();
                     if (apply.correct(change.table(), change.id(), current)) {

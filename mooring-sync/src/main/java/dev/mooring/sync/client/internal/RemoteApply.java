@@ -174,7 +174,9 @@ final class RemoteApply implements AutoCloseable {
                 local.add(e);
             }
         }
-        if (local.isEmpty()) {
+        if (local.isEmpty() || rows.read(table.name(), change.id()) == null) {
+            // nothing waits, or only relays for a row this node does not have yet: no local value to keep; the
+            // relays' answers carry the server's row
             return write(table, change, bootstrap);
         }
         if (change.seq() != 0) {
@@ -287,6 +289,10 @@ final class RemoteApply implements AutoCloseable {
         }
         Map<String, JsonNode> take = new LinkedHashMap<>(current);
         take.remove("id");
+        if (rows.read(tableName, id) == null) {
+            // a relay for a row this node never had: the server's row is all there is to know of it
+            return write(table, new PulledChange(0, tableName, id, Operation.UPSERT, take, ZERO, "server"), true);
+        }
         for (Outbox.Entry e : Outbox.waitingFor(c, tableName, id)) {
             NetChange waiting = new NetChange(tableName, id);
             waiting.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
@@ -300,6 +306,18 @@ final class RemoteApply implements AutoCloseable {
             take.remove(LocalSchema.TOMBSTONE);
         }
         return writeColumns(table, id, take);
+    }
+
+    /** A relayed delete the server applied as sent: the row is a tombstone here too. */
+    void tombstone(String tableName, String id) throws SQLException {
+        LocalTable table = tables.get(tableName);
+        if (table == null) {
+            return;
+        }
+        PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at = coalesce(deleted_at,"
+                + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) WHERE id = ?");
+        ps.setString(1, id);
+        ps.executeUpdate();
     }
 
     void markSynced(String tableName, String id, Hlc hlc) throws SQLException {
