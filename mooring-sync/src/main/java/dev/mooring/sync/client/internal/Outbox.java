@@ -126,8 +126,7 @@ public final class Outbox {
     }
 
     /**
-     * Up to {@code limit} frozen changes as the server receives them: this node's first, then each origin's relays,
-     * each in sequence order; {@code skip} names changes ({@link #key}) to leave out (deferred by the server in this
+     * Up to {@code limit} frozen changes as the server receives them ({@link #frozen}); {@code skip} names changes ({@link #key}) to leave out (deferred by the server in this
      * sync). Empty when no frozen change waits.
      */
     static List<RowChange> batch(Connection c, String nodeId, int limit, Set<String> skip) throws SQLException {
@@ -143,9 +142,14 @@ public final class Outbox {
         return changes;
     }
 
-    /** Every frozen change (this node's in a batch, and relays), as {@link #batch} orders them. */
+    /**
+     * Every frozen change (this node's in a batch, and relays), as {@link #batch} sends them: each origin's in
+     * sequence order, the origins interleaved by time, the earliest head first. A change made after its node took in
+     * a peer's change is stamped after it (the clock takes in every imported time), so the change it builds on — the
+     * insert of a row it then edited, say — reaches the server first.
+     */
     static List<RowChange> frozen(Connection c, String nodeId) throws SQLException {
-        List<RowChange> changes = new ArrayList<>();
+        Map<String, java.util.ArrayDeque<RowChange>> byOrigin = new LinkedHashMap<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT operation, table_name, record_id, payload, hlc, basis, client_seq,"
                      + " origin_node FROM sync_queue WHERE state = 'sending'"
@@ -153,10 +157,21 @@ public final class Outbox {
             while (rs.next()) {
                 NetChange net = new NetChange(rs.getString(2), rs.getString(3));
                 net.add(0, rs.getString(1), rs.getString(4), null, rs.getString(5), rs.getString(6));
-                String origin = rs.getString(8);
-                changes.add(new RowChange(net.table, net.id, net.wireOperation(), net.values, net.hlc,
-                        origin == null ? nodeId : origin, rs.getLong(7), net.basis));
+                String origin = rs.getString(8) == null ? nodeId : rs.getString(8);
+                byOrigin.computeIfAbsent(origin, o -> new java.util.ArrayDeque<>()).add(new RowChange(net.table,
+                        net.id, net.wireOperation(), net.values, net.hlc, origin, rs.getLong(7), net.basis));
             }
+        }
+        List<RowChange> changes = new ArrayList<>();
+        while (!byOrigin.isEmpty()) {
+            java.util.ArrayDeque<RowChange> first = null;
+            for (java.util.ArrayDeque<RowChange> queue : byOrigin.values()) {
+                if (first == null || queue.peek().hlc().compareTo(first.peek().hlc()) < 0) {
+                    first = queue;
+                }
+            }
+            changes.add(first.poll());
+            byOrigin.values().removeIf(java.util.ArrayDeque::isEmpty);
         }
         return changes;
     }
