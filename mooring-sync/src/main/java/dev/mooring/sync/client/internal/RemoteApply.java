@@ -308,11 +308,19 @@ final class RemoteApply implements AutoCloseable {
         return writeColumns(table, id, take);
     }
 
-    /** A relayed delete the server applied as sent: the row is a tombstone here too. */
+    /**
+     * A relayed delete the server applied as sent: the row is a tombstone here too, unless an edit still waiting in
+     * the outbox brings it back (its answer carries the server's row where it does not).
+     */
     void tombstone(String tableName, String id) throws SQLException {
         LocalTable table = tables.get(tableName);
         if (table == null) {
             return;
+        }
+        for (Outbox.Entry e : Outbox.waitingFor(c, tableName, id)) {
+            if (!e.operation().equals("delete")) {
+                return;
+            }
         }
         PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at = coalesce(deleted_at,"
                 + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) WHERE id = ?");
