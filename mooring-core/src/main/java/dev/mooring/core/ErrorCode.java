@@ -56,6 +56,13 @@ public enum ErrorCode {
      * not sync, for another user); nothing was imported.
      */
     PACKAGE_REFUSED(25),
+    /** A peer exchange file or message is truncated or corrupted; nothing was imported. */
+    PEER_EXCHANGE_CORRUPT(26),
+    /**
+     * A peer's changes do not fit this database: they come from another user's device, or from a device whose user
+     * is not known yet; nothing was imported.
+     */
+    PEER_REFUSED(27),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 

@@ -13,8 +13,15 @@ public enum ChangeStatus {
     CONFLICT_QUEUED,
     /** The change was invalid and was not applied. */
     REJECTED,
-    /** The server had already received this change (same node and sequence number). */
-    DUPLICATE;
+    /** The server had already received this change (same origin node and sequence number). */
+    DUPLICATE,
+    /**
+     * A change relayed by another node (its origin is not the pushing node) arrived before earlier changes of its
+     * origin: it was not applied and its sequence number is not used up. The client keeps it and sends it again
+     * later, once the missing changes have reached the server (from the origin itself or another relay). Not a
+     * rejection. Only relays are deferred; a node's own changes never are.
+     */
+    DEFERRED;
 
     /** The JSON form: the name in lower case. */
     @JsonValue
@@ -32,8 +39,8 @@ public enum ChangeStatus {
         return WireForm.constant(ChangeStatus.class, text);
     }
 
-    /** Whether a result with this status carries a reason: superseded, queued and rejected changes do. */
+    /** Whether a result with this status carries a reason: superseded, queued, rejected and deferred changes do. */
     public boolean hasReason() {
-        return this == SUPERSEDED || this == CONFLICT_QUEUED || this == REJECTED;
+        return this == SUPERSEDED || this == CONFLICT_QUEUED || this == REJECTED || this == DEFERRED;
     }
 }

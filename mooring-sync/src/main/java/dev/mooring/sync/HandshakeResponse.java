@@ -14,9 +14,15 @@ import java.util.TreeMap;
  * @param serverTime          the server clock, for the client's {@link HybridClock#receive}
  * @param tables              the synced tables the user may pull and their conflict rules, by client table name;
  *                            empty from a server that does not say
+ * @param user                the user the request's token belongs to, for a client that asked with the
+ *                            {@link #PEERS} capability (peers exchange changes only between devices of one user);
+ *                            {@code null} otherwise, and left out of the JSON so older clients read the answer
  */
 public record HandshakeResponse(boolean compatible, String serverSchemaVersion, String message, Hlc serverTime,
-                                Map<String, TableRules> tables) {
+                                Map<String, TableRules> tables, String user) {
+    /** The handshake capability of a client that exchanges changes with peers and so needs to know its user. */
+    public static final String PEERS = "peers";
+
     /** Checks the fields. */
     public HandshakeResponse {
         Objects.requireNonNull(serverSchemaVersion, "serverSchemaVersion");
@@ -24,8 +30,14 @@ public record HandshakeResponse(boolean compatible, String serverSchemaVersion, 
         tables = tables == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tables));
     }
 
-    /** An answer that names no tables. */
+    /** An answer that names no user. */
+    public HandshakeResponse(boolean compatible, String serverSchemaVersion, String message, Hlc serverTime,
+                             Map<String, TableRules> tables) {
+        this(compatible, serverSchemaVersion, message, serverTime, tables, null);
+    }
+
+    /** An answer that names no tables and no user. */
     public HandshakeResponse(boolean compatible, String serverSchemaVersion, String message, Hlc serverTime) {
-        this(compatible, serverSchemaVersion, message, serverTime, null);
+        this(compatible, serverSchemaVersion, message, serverTime, null, null);
     }
 }

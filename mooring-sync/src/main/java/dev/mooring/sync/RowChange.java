@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param op        upsert or delete
  * @param values    the changed columns and their new values in order, JSON null for SQL NULL; empty for a delete
  * @param hlc       when the change was made, by the origin node's {@link HybridClock}
- * @param nodeId    the node that made the change
+ * @param nodeId    the node that made the change (its origin); another node than the pushing one for a relay, a
+ *                  change the pushing node learned from a peer
  * @param clientSeq the change's number in the origin node's outbox, from 1; the server uses it to spot duplicates
- * @param basis     the pull cursor the node had applied when it made the change (the earliest, for the net effect
+ *                  and, for relays, changes that arrive before earlier ones of their origin
+ * @param basis     the pull cursor the origin node had applied when it made the change (the earliest, for the net effect
  *                  of several edits): changes other nodes made after it are concurrent with this one. {@code null}
  *                  means "the node's latest pull", the server's assumption for clients that do not say.
  */

@@ -59,7 +59,8 @@ public final class ChangeFeed {
                                   ELSE new_row::text END,
                    hlc, origin_node,
                    CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
-                             AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END
+                             AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END,
+                   relayed_by
               FROM ((SELECT * FROM mooring.change_log
                       WHERE audience = ? AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
                       ORDER BY xid, seq LIMIT ?)
@@ -79,7 +80,8 @@ public final class ChangeFeed {
 
     /**
      * The next page for {@code userId} after {@code from} ({@code null}: a fresh client, which gets a bootstrap).
-     * Changes {@code nodeId} itself made are passed over (it has them) but the position still moves past them.
+     * Changes {@code nodeId} itself made or relayed for another node are passed over (it has them) but the position
+     * still moves past them.
      *
      * @throws MooringException {@code CURSOR_EXPIRED} when {@code from} is older than the retained change log
      */
@@ -125,7 +127,8 @@ public final class ChangeFeed {
                     next = FeedPosition.at(Long.parseLong(rs.getString(2)), rs.getLong(1));
                     String table = rs.getString(3);
                     String origin = rs.getString(8);
-                    if (catalog.table(table).isEmpty() || (nodeId != null && nodeId.equals(origin))) {
+                    if (catalog.table(table).isEmpty()
+                            || (nodeId != null && (nodeId.equals(origin) || nodeId.equals(rs.getString(10))))) {
                         continue;
                     }
                     String revived = rs.getString(9);

@@ -43,7 +43,8 @@ public final class Handshakes {
             throw new MooringException(ErrorCode.DATABASE, "Could not register the node: " + e.getMessage(), e);
         }
         String problem = compatibility(handshake.schemaVersion(), minimumClientVersion);
-        return new HandshakeResponse(problem == null, serverVersion, problem, now, tables);
+        return new HandshakeResponse(problem == null, serverVersion, problem, now, tables,
+                handshake.capabilities().contains(HandshakeResponse.PEERS) ? userId : null);
     }
 
     /** Why the client's schema version is not accepted, or {@code null} when it is. */

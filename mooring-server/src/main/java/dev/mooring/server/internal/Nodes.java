@@ -40,6 +40,33 @@ public final class Nodes {
         }
     }
 
+    /**
+     * The origin node of relayed changes (changes another node made, pushed by a peer that learned them): registered
+     * for {@code userId} on first sight (without touching its last-seen time: it was not seen, only heard of), its
+     * row locked until the transaction ends. Empty when the node belongs to another user: peers exchange changes
+     * only between devices of one user, so such a relay is refused. Call it for the nodes of one push in node id
+     * order, with the pushing node among them ({@link #claim}), so concurrent pushes lock them in one order and wait
+     * rather than deadlock.
+     */
+    public static java.util.Optional<Node> claimOrigin(Connection c, String nodeId, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO mooring.nodes AS n (node_id, user_id) VALUES (?, ?)
+                ON CONFLICT (node_id) DO UPDATE SET node_id = n.node_id
+                RETURNING n.user_id, n.last_seq, n.last_pulled::text
+                """)) {
+            ps.setString(1, nodeId);
+            ps.setString(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!userId.equals(rs.getString(1))) {
+                    return java.util.Optional.empty();
+                }
+                String pulled = rs.getString(3);
+                return java.util.Optional.of(new Node(rs.getLong(2), pulled == null ? null : Long.parseLong(pulled)));
+            }
+        }
+    }
+
     private static Node node(PreparedStatement ps, String nodeId, String userId) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -59,13 +86,17 @@ public final class Nodes {
      * @throws MooringException {@code USAGE} otherwise
      */
     public static void checkId(String nodeId) {
-        boolean valid = nodeId != null && nodeId.matches("[A-Za-z0-9._:-]{1,64}");
-        if (!valid || nodeId.equals("server")) {
+        if (!allowed(nodeId)) {
             throw new MooringException(ErrorCode.USAGE, "node id '" + (nodeId == null ? "null"
                     : nodeId.length() > 80 ? nodeId.substring(0, 80) + "…" : nodeId) + "' is not allowed: use 1 to 64"
                     + " characters of A-Z, a-z, 0-9, '.', '_', ':' or '-', and not 'server' (reserved for the server's"
                     + " own writes)");
         }
+    }
+
+    /** Whether {@code nodeId} is a node id a client may have (see {@link #checkId}). */
+    public static boolean allowed(String nodeId) {
+        return nodeId != null && nodeId.matches("[A-Za-z0-9._:-]{1,64}") && !nodeId.equals("server");
     }
 
     /** Records the last change sequence applied from the node. */

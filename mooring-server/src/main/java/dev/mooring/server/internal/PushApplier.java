@@ -28,9 +28,10 @@ import java.util.function.Consumer;
 
 /**
  * Applies one node's pushed batch inside the caller's transaction: checks each change against the real schema and
- * the user's rights, decides it with {@link ConflictRules}, writes it stamped with its hybrid logical time (the
- * capture trigger records it), audits conflicts, and advances the node's sequence in the same transaction, so a
- * re-sent batch applies nothing twice.
+ * the user's rights, decides it with {@link ConflictRules}, writes it stamped with its hybrid logical time and origin
+ * node (the capture trigger records them), audits conflicts, and advances the sequence of each origin node in the
+ * same transaction, so a re-sent batch, or a change that reaches the server both from its origin and relayed by a
+ * peer, applies nothing twice.
  *
  * <p>The batch is applied in bulk: the rows of each table are read and locked in three queries, and the writes go
  * to the server as JDBC batches, all under one savepoint. If anything in bulk fails (a value the database refuses),
@@ -45,7 +46,8 @@ public final class PushApplier {
     private final ObjectMapper json = new ObjectMapper();
 
     /** A change that passed the checks that need no database, with its (possibly clamped) time. */
-    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen) {
+    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen,
+                             boolean relay) {
         String key() {
             return table.sync().name() + '\u0000' + change.id();
         }
@@ -61,31 +63,42 @@ public final class PushApplier {
         this.clock = clock;
     }
 
+    /**
+     * Applies a pushed batch. Most changes are the pushing node's own; a change whose {@code nodeId} is another node
+     * is a relay (the pusher learned it from a peer). Everything about a change follows its origin node, whoever
+     * pushes it: duplicates are spotted by the origin's sequence, what it had seen is the origin's basis and last
+     * pull, the change log records the origin. A relay is refused when its origin belongs to another user, and
+     * deferred (not applied, its sequence not used up) when it comes before earlier changes of its origin that have
+     * not arrived yet, so no change is ever lost to the order in which copies reach the server.
+     */
     public PushResponse apply(Connection c, String userId, PushRequest request) throws SQLException {
-        String node = request.nodeId();
-        Nodes.Node state = Nodes.claim(c, node, userId);
-        RowWriter.stampSession(c, node, userId, "sync");
+        String pusher = request.nodeId();
+        Map<String, Origin> origins = claimNodes(c, userId, request);
         ChangeResult[] results = new ChangeResult[request.changes().size()];
-        List<Candidate> bulk = new ArrayList<>();
-        List<Candidate> oneByOne = new ArrayList<>();
-        Set<String> rowsInBulk = new HashSet<>();
-        long applied = state.lastSeq();
+        Map<String, List<Candidate>> byOrigin = new LinkedHashMap<>();
+        List<Integer> duplicates = new ArrayList<>();
         for (int i = 0; i < results.length; i++) {
             RowChange change = request.changes().get(i);
-            if (!node.equals(change.nodeId())) {
-                results[i] = rejected(change, "the change is from node " + change.nodeId() + " but the batch is from "
-                        + node + "; push each node's changes as that node");
+            Origin origin = origins.get(change.nodeId());
+            if (origin.refusal() != null) {
+                results[i] = rejected(change, origin.refusal());
                 continue;
             }
-            if (change.clientSeq() <= state.lastSeq()) {
-                results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
-                        currentRow(c, userId, change));
+            boolean relay = !pusher.equals(change.nodeId());
+            if (relay ? change.clientSeq() < origin.next : change.clientSeq() <= origin.state().lastSeq()) {
+                duplicates.add(i);
                 continue;
             }
-            applied = Math.max(applied, change.clientSeq());
+            if (relay && change.clientSeq() > origin.next) {
+                results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DEFERRED, "change " + origin.next
+                        + (change.clientSeq() - 1 > origin.next ? " to " + (change.clientSeq() - 1) : "") + " of node "
+                        + change.nodeId() + " has not reached the server yet; this one waits for it and is sent again");
+                continue;
+            }
+            origin.next = Math.max(origin.next, change.clientSeq() + 1);
             HybridClock.Receipt receipt = clock.receive(change.hlc());
             if (receipt.clamped()) {
-                Nodes.skew(c, node, receipt.skewMs(), true);
+                Nodes.skew(c, change.nodeId(), receipt.skewMs(), true);
             }
             TableCatalog.Table table = catalog.table(change.table()).orElse(null);
             String problem = check(table, change, userId);
@@ -96,10 +109,10 @@ public final class PushApplier {
                     problem = "id '" + change.id() + "' is not a uuid, which the id column of " + change.table() + " is";
                 } else if (!canonical.equals(change.id())) {
                     change = new RowChange(change.table(), canonical, change.op(), change.values(), change.hlc(),
-                            change.nodeId(), change.clientSeq());
+                            change.nodeId(), change.clientSeq(), change.basis());
                 }
             }
-            FeedPosition seen = problem == null ? seen(change, state.lastPulled()) : null;
+            FeedPosition seen = problem == null ? seen(change, origin.state().lastPulled()) : null;
             if (problem == null && seen == null) {
                 problem = "basis '" + change.basis() + "' is not a cursor this server issued; send the cursor of"
                         + " the last pull applied when the change was made";
@@ -108,18 +121,114 @@ public final class PushApplier {
                 results[i] = rejected(change, problem);
                 continue;
             }
-            Candidate candidate = new Candidate(i, change, table, receipt.effectiveRemote(), seen);
-            (rowsInBulk.add(candidate.key()) ? bulk : oneByOne).add(candidate);
+            byOrigin.computeIfAbsent(change.nodeId(), n -> new ArrayList<>())
+                    .add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
         }
-        if (!applyInBulk(c, userId, node, bulk, results)) {
-            oneByOne.addAll(bulk);
-            oneByOne.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        for (Map.Entry<String, List<Candidate>> group : byOrigin.entrySet()) {
+            String node = group.getKey();
+            // the capture trigger records the origin node, so the origin is not sent its own change in a pull
+            RowWriter.stampSession(c, node, userId, "sync");
+            List<Candidate> bulk = new ArrayList<>();
+            List<Candidate> oneByOne = new ArrayList<>();
+            Set<String> rowsInBulk = new HashSet<>();
+            group.getValue().forEach(k -> (rowsInBulk.add(k.key()) ? bulk : oneByOne).add(k));
+            if (!applyInBulk(c, userId, node, bulk, results)) {
+                oneByOne.addAll(bulk);
+                oneByOne.sort((a, b) -> Integer.compare(a.index(), b.index()));
+            }
+            for (Candidate candidate : oneByOne) {
+                results[candidate.index()] = applyAlone(c, userId, node, candidate);
+            }
+            if (!node.equals(pusher)) {
+                markRelayed(c, pusher, node, group.getValue());
+            }
         }
-        for (Candidate candidate : oneByOne) {
-            results[candidate.index()] = applyAlone(c, userId, node, candidate);
+        for (int i : duplicates) {
+            // read after this batch's writes: the row as the client must take it, whatever else the batch changed
+            RowChange change = request.changes().get(i);
+            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
+                    currentRow(c, userId, change));
         }
-        Nodes.applied(c, node, applied);
+        for (Map.Entry<String, Origin> origin : origins.entrySet()) {
+            if (origin.getValue().refusal() == null && origin.getValue().next > origin.getValue().state().lastSeq() + 1) {
+                Nodes.applied(c, origin.getKey(), origin.getValue().next - 1);
+            }
+        }
         return new PushResponse(Arrays.asList(results), clock.now());
+    }
+
+    /**
+     * Names the pushing node on the change log entries its relays of {@code origin} wrote in this transaction: a pull
+     * passes them over for it, as it passes over its own changes. The relaying node has them already, and one sent
+     * back would land on its row after its own later changes to it, which it is not sent.
+     */
+    private static void markRelayed(Connection c, String pusher, String origin, List<Candidate> relays)
+            throws SQLException {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        relays.forEach(k -> ids.computeIfAbsent(k.table().sync().name(), t -> new ArrayList<>()).add(k.change().id()));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mooring.change_log SET relayed_by = ?"
+                + " WHERE table_name = ? AND record_id = ANY(?) AND xid = pg_current_xact_id() AND origin_node = ?")) {
+            for (Map.Entry<String, List<String>> table : ids.entrySet()) {
+                ps.setString(1, pusher);
+                ps.setString(2, table.getKey());
+                ps.setArray(3, c.createArrayOf("text", table.getValue().toArray()));
+                ps.setString(4, origin);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * A node whose changes a push carries: as registered, the sequence its next change must have (relays only; a
+     * node's own changes are taken in the order it sends them), or why its changes are refused.
+     */
+    private static final class Origin {
+        private final Nodes.Node state;
+        private final String refusal;
+        long next;
+
+        Origin(Nodes.Node state, String refusal) {
+            this.state = state;
+            this.refusal = refusal;
+            this.next = state == null ? 0 : state.lastSeq() + 1;
+        }
+
+        Nodes.Node state() {
+            return state;
+        }
+
+        String refusal() {
+            return refusal;
+        }
+    }
+
+    /**
+     * Registers and locks the pushing node and every origin of the batch, in node id order so that concurrent pushes
+     * wait for each other rather than deadlock.
+     *
+     * @throws dev.mooring.core.MooringException {@code AUTHENTICATION} when the pushing node belongs to another user
+     */
+    private static Map<String, Origin> claimNodes(Connection c, String userId, PushRequest request) throws SQLException {
+        String pusher = request.nodeId();
+        Nodes.checkId(pusher);
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        ids.add(pusher);
+        request.changes().forEach(change -> ids.add(change.nodeId()));
+        Map<String, Origin> origins = new java.util.HashMap<>();
+        for (String id : ids) {
+            if (id.equals(pusher)) {
+                origins.put(id, new Origin(Nodes.claim(c, id, userId), null));
+            } else if (!Nodes.allowed(id)) {
+                origins.put(id, new Origin(null, "the change is from node '" + id + "', which is not a node id"));
+            } else {
+                origins.put(id, Nodes.claimOrigin(c, id, userId).map(node -> new Origin(node, null))
+                        .orElseGet(() -> new Origin(null, "the change was made by node " + id + ", which belongs to"
+                                + " another user; peers exchange changes only between devices of the same user, so"
+                                + " node " + pusher + " cannot relay it")));
+            }
+        }
+        return origins;
     }
 
     /** Applies the candidates in bulk under one savepoint; {@code false} (and nothing applied) if that failed. */
@@ -244,8 +353,11 @@ public final class PushApplier {
             default:
                 boolean partly = decision.action() == ConflictRules.Action.UPDATE
                         && decision.columns().size() < change.values().size();
+                // a relaying node is not sent its relays back in pulls: the answer is how it learns what an update
+                // did to the row (brought a deleted row back, say), so it always carries the row
+                boolean relayedUpdate = k.relay() && decision.action() == ConflictRules.Action.UPDATE;
                 return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.APPLIED, null,
-                        partly ? rowAfter(current, decision, change) : null), write, audit, current);
+                        partly || relayedUpdate ? rowAfter(current, decision, change) : null), write, audit, current);
         }
     }
 

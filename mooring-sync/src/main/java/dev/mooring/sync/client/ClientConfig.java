@@ -19,11 +19,15 @@ import java.util.Objects;
  * @param pushBatchSize changed rows per pushed batch, 1 to 10,000
  * @param retry         how transport failures are retried
  * @param busyTimeout   how long the client waits for another connection's write lock on the database
+ * @param peerSchemaGapLimit how far apart this database's client schema version and a peer's may be before a peer
+ *                      import warns and recommends a full resync: versions numbered in sequence count versions,
+ *                      timestamp versions count days; 0 to 1,000,000
  */
 public record ClientConfig(List<String> tables, MigrationConfig migrations, String nodeId, int pullPageSize,
-                           int pushBatchSize, RetryPolicy retry, Duration busyTimeout) {
+                           int pushBatchSize, RetryPolicy retry, Duration busyTimeout, int peerSchemaGapLimit) {
     public static final int DEFAULT_PULL_PAGE = 2_000;
     public static final int DEFAULT_PUSH_BATCH = 500;
+    public static final int DEFAULT_PEER_SCHEMA_GAP = 10;
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
     private static final String NODE_ID = "[A-Za-z0-9._:-]{1,64}";
 
@@ -54,36 +58,49 @@ public record ClientConfig(List<String> tables, MigrationConfig migrations, Stri
         if (busyTimeout.isNegative()) {
             throw new MooringException(ErrorCode.CONFIGURATION, "busyTimeout must not be negative, was " + busyTimeout);
         }
+        if (peerSchemaGapLimit < 0 || peerSchemaGapLimit > 1_000_000) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "peerSchemaGapLimit must be between 0 and 1000000, was "
+                    + peerSchemaGapLimit);
+        }
     }
 
     /** Syncs {@code tables} with the defaults: no migrations, a generated node id, default page sizes and retries. */
     public static ClientConfig of(String... tables) {
         return new ClientConfig(List.of(tables), null, null, DEFAULT_PULL_PAGE, DEFAULT_PUSH_BATCH,
-                RetryPolicy.defaults(), Duration.ofSeconds(10));
+                RetryPolicy.defaults(), Duration.ofSeconds(10), DEFAULT_PEER_SCHEMA_GAP);
     }
 
     public ClientConfig withMigrations(MigrationConfig config) {
-        return new ClientConfig(tables, config, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout);
+        return new ClientConfig(tables, config, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout,
+                peerSchemaGapLimit);
     }
 
     public ClientConfig withNodeId(String id) {
-        return new ClientConfig(tables, migrations, id, pullPageSize, pushBatchSize, retry, busyTimeout);
+        return new ClientConfig(tables, migrations, id, pullPageSize, pushBatchSize, retry, busyTimeout,
+                peerSchemaGapLimit);
     }
 
     public ClientConfig withPullPageSize(int size) {
-        return new ClientConfig(tables, migrations, nodeId, size, pushBatchSize, retry, busyTimeout);
+        return new ClientConfig(tables, migrations, nodeId, size, pushBatchSize, retry, busyTimeout,
+                peerSchemaGapLimit);
     }
 
     public ClientConfig withPushBatchSize(int size) {
-        return new ClientConfig(tables, migrations, nodeId, pullPageSize, size, retry, busyTimeout);
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, size, retry, busyTimeout, peerSchemaGapLimit);
     }
 
     public ClientConfig withRetry(RetryPolicy policy) {
-        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, policy, busyTimeout);
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, policy, busyTimeout,
+                peerSchemaGapLimit);
     }
 
     public ClientConfig withBusyTimeout(Duration timeout) {
-        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, timeout);
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, timeout,
+                peerSchemaGapLimit);
+    }
+
+    public ClientConfig withPeerSchemaGapLimit(int limit) {
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout, limit);
     }
 
     private static void checkRange(String name, int value) {

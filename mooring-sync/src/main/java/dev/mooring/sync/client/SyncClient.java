@@ -10,9 +10,16 @@ import dev.mooring.sync.client.internal.LocalSchema;
 import dev.mooring.sync.client.internal.LocalTable;
 import dev.mooring.sync.client.internal.Outbox;
 import dev.mooring.sync.client.internal.PackageImporter;
+import dev.mooring.sync.client.internal.PeerExport;
+import dev.mooring.sync.client.internal.PeerImporter;
+import dev.mooring.sync.client.internal.PeerPending;
 import dev.mooring.sync.client.internal.SyncLog;
 import dev.mooring.sync.client.internal.SyncRun;
 import dev.mooring.sync.client.internal.Transactions;
+import dev.mooring.sync.Hlc;
+import dev.mooring.sync.PeerChanges;
+import dev.mooring.sync.PeerExchangeFile;
+import dev.mooring.sync.PeerInfo;
 import dev.mooring.sync.spi.SyncTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +109,8 @@ public final class SyncClient implements AutoCloseable {
                 s.execute("PRAGMA synchronous = NORMAL");
             }
             Map<String, LocalTable> tables = LocalSchema.install(c, config.tables(), config.nodeId());
+            // what peers at a newer schema sent for tables and columns the migrations above may just have added
+            PeerPending.applyReady(c, tables);
             return new SyncClient(path, url, config, c, tables, ClientState.nodeId(c));
         } catch (SQLException e) {
             closeQuietly(c);
@@ -283,6 +292,101 @@ public final class SyncClient implements AutoCloseable {
             throw new MooringException(ErrorCode.IO, "Could not write package " + type + " to " + out + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Who this database is, for a peer: node id, user (known once it has synced with the server), client schema
+     * version, capabilities and synced tables with their columns.
+     */
+    public PeerInfo peerInfo() {
+        try {
+            Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+            tables.forEach((name, table) -> columns.put(name, table.columns()));
+            return new PeerInfo(nodeId, ClientState.userId(connection), schemaVersion(),
+                    Set.of(PeerInfo.RELAYS, PeerInfo.ROWS, PeerInfo.KEEPS_UNKNOWN), columns);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the sync state of " + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What to send a peer: every change the server has not acknowledged yet — this node's own (pending edits are
+     * frozen first, numbered exactly as a push numbers them, so a change relayed by the peer and pushed by this node
+     * is the same change to the server) and those it relays for other nodes — and the rows it holds as the server
+     * sent them, synced after {@code since} ({@code null}: all).
+     */
+    public PeerChanges exportChanges(Hlc since) {
+        syncing.lock();
+        try {
+            return PeerExport.run(connection, tables, peerInfo(), since, config.pushBatchSize());
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not export changes from " + path + ": "
+                    + e.getMessage(), e);
+        } finally {
+            syncing.unlock();
+        }
+    }
+
+    /** {@link #exportChanges(Hlc)} written as an exchange file ({@link PeerExchangeFile}) to {@code out}. */
+    public PeerChanges exportChanges(Hlc since, java.io.OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        PeerChanges changes = exportChanges(since);
+        try {
+            PeerExchangeFile.write(changes, out);
+        } catch (java.io.IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not write the peer exchange: " + e.getMessage(), e);
+        }
+        return changes;
+    }
+
+    /**
+     * Takes a peer's changes: other nodes' changes are kept in the outbox for the server (pushed by the next sync
+     * under their origin, which the server deduplicates) and applied here as pulled changes would be; the peer's
+     * synced rows are taken where they cannot undo anything this database has; values for tables and columns this
+     * database lacks are kept and applied after a migration adds them. One transaction; importing the same changes
+     * again changes nothing.
+     *
+     * @throws MooringException {@code PEER_REFUSED} for changes of another user's device, of this database itself, or
+     *                          when either side has never synced (its user is not known); nothing changed
+     */
+    public PeerImportResult importChanges(PeerChanges changes) {
+        Objects.requireNonNull(changes, "changes");
+        syncing.lock();
+        try {
+            PeerImporter.Outcome outcome = PeerImporter.run(connection, tables, schemaVersion(),
+                    config.peerSchemaGapLimit(), changes);
+            Fanout fanout = new Fanout(listeners);
+            outcome.written().forEach(fanout::rowsChanged);
+            return outcome.result();
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not import the changes of peer "
+                    + changes.from().nodeId() + " into " + path + ": " + e.getMessage() + ". Nothing was imported.", e);
+        } finally {
+            syncing.unlock();
+        }
+    }
+
+    /**
+     * Reads an exchange file whole, checks its digest, and imports it ({@link #importChanges(PeerChanges)}).
+     *
+     * @throws MooringException {@code PEER_EXCHANGE_CORRUPT} for a truncated or damaged file (nothing changed), and
+     *                          what {@link #importChanges(PeerChanges)} throws
+     */
+    public PeerImportResult importChanges(Path file) {
+        Objects.requireNonNull(file, "file");
+        PeerChanges changes;
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            changes = PeerExchangeFile.read(in, file.toString());
+        } catch (java.io.IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not read " + file + ": " + e.getMessage(), e);
+        }
+        return importChanges(changes);
+    }
+
+    /** Changes and rows (or parts of them) peers sent for tables and columns this database does not have yet. */
+    public long keptForLater() {
+        return read(PeerPending::count);
     }
 
     /** A new connection to the database, for the application's own reads and writes. The caller closes it. */

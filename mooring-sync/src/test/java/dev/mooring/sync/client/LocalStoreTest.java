@@ -136,7 +136,7 @@ class LocalStoreTest {
         try (SyncClient client = open(NOTES, earlier, rejected); Connection c = client.connection()) {
             assertThat(rows(c, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_master WHERE name = 'sync_queue'"))
                     .containsExactly("0");
-            assertThat(rows(c, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_queue_client_seq'"))
+            assertThat(rows(c, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_queue_origin_seq'"))
                     .containsExactly("1");
             assertThat(client.rejected()).singleElement().satisfies(entry -> {
                 assertThat(entry.seq()).isEqualTo(41);
@@ -145,6 +145,47 @@ class LocalStoreTest {
             });
             exec(c, "INSERT INTO notes (id, title) VALUES ('a', 'new')");
             assertThat(rows(c, "SELECT seq FROM sync_queue WHERE record_id = 'a'")).containsExactly("42");
+        }
+    }
+
+    @Test
+    void anOutboxFromBeforePeerExchangeGetsAnOriginColumnAndSequencesUniquePerOrigin() throws Exception {
+        String beforePeers = """
+                CREATE TABLE sync_queue (
+                    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    operation   TEXT    NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+                    table_name  TEXT    NOT NULL,
+                    record_id   TEXT    NOT NULL,
+                    payload     TEXT,
+                    changed     TEXT,
+                    hlc         TEXT    NOT NULL,
+                    basis       TEXT,
+                    state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'rejected')),
+                    client_seq  INTEGER,
+                    retry_count INTEGER NOT NULL DEFAULT 0,
+                    last_error  TEXT
+                )""";
+        String index = "CREATE UNIQUE INDEX sync_queue_client_seq ON sync_queue (client_seq) WHERE client_seq IS NOT NULL";
+        String sending = "INSERT INTO sync_queue (seq, operation, table_name, record_id, payload, hlc, state,"
+                + " client_seq) VALUES (12, 'update', 'notes', 'x', '{\"title\":\"sent\"}',"
+                + " '000000000000001-00000-n', 'sending', 3)";
+        try (SyncClient client = open(NOTES, beforePeers, index, sending); Connection c = client.connection()) {
+            assertThat(rows(c, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_queue'"
+                    + " AND sql IS NOT NULL")).containsExactly("sync_queue_origin_seq");
+            assertThat(client.outbox()).singleElement().satisfies(entry -> {
+                assertThat(entry.seq()).isEqualTo(12);
+                assertThat(entry.state()).isEqualTo("sending");
+                assertThat(entry.relayed()).isFalse();
+            });
+            String relay = "INSERT INTO sync_queue (operation, table_name, record_id, payload, hlc, state, client_seq,"
+                    + " origin_node) VALUES ('update', 'notes', 'x', '{}', '000000000000002-00000-p', 'sending', 3, %s)";
+            exec(c, relay.formatted("'peer'"));
+            assertThatThrownBy(() -> exec(c, relay.formatted("'peer'"))).hasMessageContaining("UNIQUE");
+            assertThatThrownBy(() -> exec(c, relay.formatted("NULL"))).hasMessageContaining("UNIQUE");
+            assertThat(client.outbox()).extracting(OutboxEntry::originNode).containsExactly(null, "peer");
+        }
+        try (SyncClient client = open(); Connection c = client.connection()) {
+            assertThat(client.outbox()).hasSize(2); // opening again changes nothing
         }
     }
 

@@ -19,6 +19,19 @@ public final class ClientState {
         return string(c, "node_id");
     }
 
+    /** The user the server said this database syncs for; {@code null} before the first sync that asked. */
+    public static String userId(Connection c) throws SQLException {
+        return string(c, "user_id");
+    }
+
+    static void setUserId(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_state SET user_id = ? WHERE user_id IS NOT ?")) {
+            ps.setString(1, userId);
+            ps.setString(2, userId);
+            ps.executeUpdate();
+        }
+    }
+
     public static String cursor(Connection c) throws SQLException {
         return string(c, "cursor");
     }

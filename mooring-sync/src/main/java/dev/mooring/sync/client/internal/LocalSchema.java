@@ -20,9 +20,12 @@ import java.util.UUID;
  * <p>Bookkeeping: {@code sync_state} (one row: node id, the hybrid logical clock, the pull cursor, the next push
  * sequence, the {@code applying} flag that keeps the triggers from capturing the sync's own writes, and
  * {@code clock_offset_ms}, added to the device's wall clock: 0, except in tests that skew a client's clock),
- * {@code sync_queue} (the outbox), {@code sync_log}, {@code record_sync_status}, {@code sync_tables} (which tables
+ * {@code sync_queue} (the outbox: this node's changes, and with an {@code origin_node} the changes of other nodes
+ * it relays for them, learned from a peer), {@code peer_origins} (for each node whose changes this one relayed, the
+ * highest sequence the server has answered), {@code sync_log}, {@code record_sync_status}, {@code sync_tables} (which tables
  * have capture, with which columns) and {@code local_packages} (the data packages imported, see
- * {@code PackageImporter}).
+ * {@code PackageImporter}) and {@code peer_pending} (what peers sent for tables and columns this database does not
+ * have yet, see {@link PeerPending}).
  */
 public final class LocalSchema {
     static final String STATUS = "sync_status";
@@ -38,7 +41,8 @@ public final class LocalSchema {
                 applying        INTEGER NOT NULL DEFAULT 0,
                 cursor          TEXT,
                 next_client_seq INTEGER NOT NULL DEFAULT 1,
-                clock_offset_ms INTEGER NOT NULL DEFAULT 0
+                clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+                user_id         TEXT
             );
             CREATE TABLE IF NOT EXISTS sync_queue (
                 seq         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -52,10 +56,15 @@ public final class LocalSchema {
                 state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'rejected')),
                 client_seq  INTEGER,
                 retry_count INTEGER NOT NULL DEFAULT 0,
-                last_error  TEXT
+                last_error  TEXT,
+                origin_node TEXT
             );
-            CREATE UNIQUE INDEX IF NOT EXISTS sync_queue_client_seq ON sync_queue (client_seq)
+            CREATE UNIQUE INDEX IF NOT EXISTS sync_queue_origin_seq ON sync_queue (ifnull(origin_node, ''), client_seq)
                 WHERE client_seq IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS peer_origins (
+                node_id          TEXT    PRIMARY KEY,
+                acknowledged_seq INTEGER NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS sync_log (
                 id          INTEGER PRIMARY KEY AUTOINCREMENT,
                 type        TEXT    NOT NULL,
@@ -111,11 +120,14 @@ public final class LocalSchema {
     public static Map<String, LocalTable> install(Connection c, List<String> tables, String nodeId) throws SQLException {
         Transactions.immediate(c, () -> {
             upgradeOutbox(c);
+            upgradeOutboxOrigins(c);
             try (Statement s = c.createStatement()) {
                 for (String ddl : BOOKKEEPING.split(";\n")) {
                     s.execute(ddl);
                 }
+                s.execute(PeerPending.DDL);
             }
+            addColumnIfMissing(c, "sync_state", "user_id TEXT");
             ensureState(c, nodeId);
             Map<String, String> installed = new LinkedHashMap<>();
             try (Statement s = c.createStatement();
@@ -234,11 +246,49 @@ public final class LocalSchema {
             s.execute("ALTER TABLE sync_queue RENAME TO sync_queue_old");
             s.execute(BOOKKEEPING.substring(BOOKKEEPING.indexOf("CREATE TABLE IF NOT EXISTS sync_queue"),
                     BOOKKEEPING.indexOf(";\n", BOOKKEEPING.indexOf("CREATE TABLE IF NOT EXISTS sync_queue"))));
-            s.execute("INSERT INTO sync_queue SELECT * FROM sync_queue_old");
+            String columns = "seq, operation, table_name, record_id, payload, changed, hlc, basis, state, client_seq,"
+                    + " retry_count, last_error";
+            s.execute("INSERT INTO sync_queue (" + columns + ") SELECT " + columns + " FROM sync_queue_old");
             // outbox numbers keep growing from where they were, as if the table had never been rebuilt
             s.execute("DELETE FROM sqlite_sequence WHERE name = 'sync_queue'");
             s.execute("UPDATE sqlite_sequence SET name = 'sync_queue' WHERE name = 'sync_queue_old'");
             s.execute("DROP TABLE sync_queue_old");
+        }
+    }
+
+    /** Adds a bookkeeping column that a database made by an earlier version lacks. */
+    private static void addColumnIfMissing(Connection c, String table, String column) throws SQLException {
+        String name = column.substring(0, column.indexOf(' '));
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) == 1) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column);
+        }
+    }
+
+    /**
+     * Gives an outbox made before peer exchange its {@code origin_node} column (every entry there is this node's own)
+     * and makes its client sequence unique per origin rather than overall: a relay keeps its origin's number.
+     */
+    private static void upgradeOutboxOrigins(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE name = 'origin_node'), count(*)"
+                     + " FROM pragma_table_info('sync_queue')")) {
+            if (!rs.next() || rs.getInt(2) == 0 || rs.getInt(1) == 1) {
+                return; // a new database, or one upgraded already
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE sync_queue ADD COLUMN origin_node TEXT");
+            s.execute("DROP INDEX IF EXISTS sync_queue_client_seq");
         }
     }
 

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -27,7 +26,13 @@ import java.util.Set;
  * {@code sending} entry per row (its net effect, see {@link NetChange}) numbered with the node's next push
  * sequence numbers. That batch is frozen: after a crash the same changes go out again under the same numbers, and
  * the server's per-node sequence turns the repeat into duplicates. New writes meanwhile add new pending entries,
- * which go in a later batch. Stateless; every method works inside the caller's transaction.
+ * which go in a later batch.
+ *
+ * <p>Relays: entries with an {@code origin_node} are changes another node of the same user made, learned from a peer
+ * ({@link #relay}). They arrive frozen (state {@code sending}, the origin's sequence number, time, basis and values)
+ * and are never merged with this node's entries; they are pushed under their origin's node id and leave the outbox
+ * when acknowledged, like this node's own. A client sequence is unique per origin. Stateless; every method works
+ * inside the caller's transaction.
  */
 public final class Outbox {
     private Outbox() {
@@ -35,15 +40,7 @@ public final class Outbox {
 
     /** One outbox entry as stored. */
     record Entry(long seq, String operation, String table, String id, String payload, String changed, String hlc,
-                 String basis, String state) {
-    }
-
-    /** Whether a prepared batch waits to be sent (from a sync that stopped after preparing it). */
-    static boolean hasBatch(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM sync_queue WHERE state = 'sending')")) {
-            return rs.next() && rs.getBoolean(1);
-        }
+                 String basis, String state, String origin) {
     }
 
     /**
@@ -128,20 +125,99 @@ public final class Outbox {
         }
     }
 
-    /** The prepared batch as the server receives it, in sequence order. */
-    static List<RowChange> batch(Connection c, String nodeId) throws SQLException {
+    /**
+     * Up to {@code limit} frozen changes as the server receives them ({@link #frozen}); {@code skip} names changes ({@link #key}) to leave out (deferred by the server in this
+     * sync). Empty when no frozen change waits.
+     */
+    static List<RowChange> batch(Connection c, String nodeId, int limit, Set<String> skip) throws SQLException {
         List<RowChange> changes = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT operation, table_name, record_id, payload, hlc, basis, client_seq"
-                     + " FROM sync_queue WHERE state = 'sending' ORDER BY client_seq")) {
-            while (rs.next()) {
-                NetChange net = new NetChange(rs.getString(2), rs.getString(3));
-                net.add(0, rs.getString(1), rs.getString(4), null, rs.getString(5), rs.getString(6));
-                changes.add(new RowChange(net.table, net.id, net.wireOperation(), net.values, net.hlc, nodeId,
-                        rs.getLong(7), net.basis));
+        for (RowChange change : frozen(c, nodeId)) {
+            if (changes.size() == limit) {
+                break;
+            }
+            if (!skip.contains(key(change))) {
+                changes.add(change);
             }
         }
         return changes;
+    }
+
+    /**
+     * Every frozen change (this node's in a batch, and relays), as {@link #batch} sends them: each origin's in
+     * sequence order, the origins interleaved by time, the earliest head first. A change made after its node took in
+     * a peer's change is stamped after it (the clock takes in every imported time), so the change it builds on — the
+     * insert of a row it then edited, say — reaches the server first.
+     */
+    static List<RowChange> frozen(Connection c, String nodeId) throws SQLException {
+        Map<String, java.util.ArrayDeque<RowChange>> byOrigin = new LinkedHashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT operation, table_name, record_id, payload, hlc, basis, client_seq,"
+                     + " origin_node FROM sync_queue WHERE state = 'sending'"
+                     + " ORDER BY origin_node IS NOT NULL, origin_node, client_seq")) {
+            while (rs.next()) {
+                NetChange net = new NetChange(rs.getString(2), rs.getString(3));
+                net.add(0, rs.getString(1), rs.getString(4), null, rs.getString(5), rs.getString(6));
+                String origin = rs.getString(8) == null ? nodeId : rs.getString(8);
+                byOrigin.computeIfAbsent(origin, o -> new java.util.ArrayDeque<>()).add(new RowChange(net.table,
+                        net.id, net.wireOperation(), net.values, net.hlc, origin, rs.getLong(7), net.basis));
+            }
+        }
+        List<RowChange> changes = new ArrayList<>();
+        while (!byOrigin.isEmpty()) {
+            java.util.ArrayDeque<RowChange> first = null;
+            for (java.util.ArrayDeque<RowChange> queue : byOrigin.values()) {
+                if (first == null || queue.peek().hlc().compareTo(first.peek().hlc()) < 0) {
+                    first = queue;
+                }
+            }
+            changes.add(first.poll());
+            byOrigin.values().removeIf(java.util.ArrayDeque::isEmpty);
+        }
+        return changes;
+    }
+
+    /** A change's identity across nodes: its origin and sequence. */
+    static String key(RowChange change) {
+        return change.nodeId() + '\u0000' + change.clientSeq();
+    }
+
+    /**
+     * Keeps another node's change for the server, frozen as it came: its origin, sequence, time, basis and values.
+     * Returns {@code false} (and keeps nothing) when the outbox holds it already or the server acknowledged it
+     * before ({@link #acknowledgedThrough}).
+     */
+    static boolean relay(Connection c, RowChange change) throws SQLException {
+        if (change.clientSeq() <= acknowledgedThrough(c, change.nodeId())) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO sync_queue (operation, table_name,"
+                + " record_id, payload, hlc, basis, state, client_seq, origin_node)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)")) {
+            boolean delete = change.op() == dev.mooring.sync.Operation.DELETE;
+            ps.setString(1, delete ? "delete" : "update");
+            ps.setString(2, change.table());
+            ps.setString(3, change.id());
+            ps.setString(4, delete ? null : Values.text(change.values()));
+            ps.setString(5, change.hlc().toString());
+            ps.setString(6, change.basis());
+            ps.setLong(7, change.clientSeq());
+            ps.setString(8, change.nodeId());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * The highest sequence of {@code origin} the server has answered for a relay from this node: it had every
+     * earlier change of that origin by then (it applies an origin's relays in order), so a copy of any of them that
+     * comes again from a peer has nothing left to do. 0 when none.
+     */
+    static long acknowledgedThrough(Connection c, String origin) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT acknowledged_seq FROM peer_origins WHERE node_id = ?")) {
+            ps.setString(1, origin);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     /** Counts a failed attempt to send the prepared batch. */
@@ -153,44 +229,72 @@ public final class Outbox {
         }
     }
 
-    /** What recording the server's answer did. */
-    record Ack(long acknowledged, long rejected, List<SyncConflict> conflicts, Map<String, Set<String>> corrected) {
+    /** What recording the server's answer did; {@code deferred} names the changes ({@link #key}) it deferred. */
+    record Ack(long acknowledged, long rejected, Set<String> deferred, List<SyncConflict> conflicts,
+               Map<String, Set<String>> corrected) {
     }
 
     /**
      * Records the server's answer to the batch: settled changes leave the outbox and their rows become
-     * {@code synced} (unless newer edits wait); a rejected change stays, marked with the reason; where the server
-     * kept its own version of a column, the local row takes it (except columns edited again since).
+     * {@code synced} (unless newer edits wait); a rejected change stays, marked with the reason; a deferred relay
+     * stays as it is, to be sent again in a later sync; where the server kept its own version of a column, the local
+     * row takes it (except columns edited again since). The answer has one result per change, in the order sent.
      */
-    static Ack acknowledge(Connection c, List<RowChange> sent, List<ChangeResult> results, RemoteApply apply)
-            throws SQLException {
-        Map<Long, RowChange> bySeq = new HashMap<>();
-        sent.forEach(change -> bySeq.put(change.clientSeq(), change));
+    static Ack acknowledge(Connection c, String nodeId, List<RowChange> sent, List<ChangeResult> results,
+                           RemoteApply apply) throws SQLException {
         long acknowledged = 0;
         long rejected = 0;
+        Set<String> deferred = new HashSet<>();
         List<SyncConflict> conflicts = new ArrayList<>();
         Map<String, Set<String>> corrected = new LinkedHashMap<>();
         List<RowChange> settled = new ArrayList<>();
+        String entry = " WHERE client_seq = ? AND ifnull(origin_node, '') = ?";
         try (PreparedStatement reject = c.prepareStatement("UPDATE sync_queue SET state = 'rejected', last_error = ?,"
-                + " retry_count = retry_count + 1 WHERE client_seq = ?");
-             PreparedStatement remove = c.prepareStatement("DELETE FROM sync_queue WHERE client_seq = ?")) {
-            for (ChangeResult result : results) {
-                RowChange change = bySeq.get(result.clientSeq());
-                if (change == null) {
-                    continue; // not one of ours: ignore rather than guess
+                + " retry_count = retry_count + 1" + entry);
+             PreparedStatement defer = c.prepareStatement("UPDATE sync_queue SET last_error = ?" + entry);
+             PreparedStatement remove = c.prepareStatement("DELETE FROM sync_queue" + entry);
+             PreparedStatement origin = c.prepareStatement("INSERT INTO peer_origins (node_id, acknowledged_seq)"
+                     + " VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE"
+                     + " SET acknowledged_seq = max(acknowledged_seq, excluded.acknowledged_seq)")) {
+            for (int i = 0; i < Math.min(sent.size(), results.size()); i++) {
+                RowChange change = sent.get(i);
+                ChangeResult result = results.get(i);
+                if (result.clientSeq() != change.clientSeq()) {
+                    continue; // not the answer to this change: ignore rather than guess
+                }
+                String relayed = change.nodeId().equals(nodeId) ? "" : change.nodeId();
+                if (result.status() == ChangeStatus.DEFERRED) {
+                    defer.setString(1, result.reason());
+                    defer.setLong(2, change.clientSeq());
+                    defer.setString(3, relayed);
+                    defer.executeUpdate();
+                    deferred.add(key(change));
+                    continue;
+                }
+                if (!relayed.isEmpty()) {
+                    origin.setString(1, relayed);
+                    origin.setLong(2, change.clientSeq());
+                    origin.executeUpdate();
                 }
                 if (result.status() == ChangeStatus.REJECTED) {
                     reject.setString(1, result.reason() == null ? "rejected by the server" : result.reason());
-                    reject.setLong(2, result.clientSeq());
+                    reject.setLong(2, change.clientSeq());
+                    reject.setString(3, relayed);
                     reject.executeUpdate();
                     rejected++;
                     continue;
                 }
-                remove.setLong(1, result.clientSeq());
+                remove.setLong(1, change.clientSeq());
+                remove.setString(2, relayed);
                 remove.executeUpdate();
                 acknowledged++;
                 settled.add(change);
-                String outcome = outcome(result);
+                // a relay's answer carries the server's row even when it applied as sent: no conflict of this node's
+                String outcome = relayed.isEmpty() || result.status() != ChangeStatus.APPLIED ? outcome(result) : null;
+                if (!relayed.isEmpty() && change.op() == dev.mooring.sync.Operation.DELETE
+                        && result.status() == ChangeStatus.APPLIED) {
+                    apply.tombstone(change.table(), change.id()); // pulls do not send it back to this node
+                }
                 if (result.current() != null) {
                     Map<String, JsonNode> current = result.current();
                     if (apply.correct(change.table(), change.id(), current)) {
@@ -209,7 +313,7 @@ public final class Outbox {
                 apply.markSynced(change.table(), change.id(), change.hlc());
             }
         }
-        return new Ack(acknowledged, rejected, conflicts, corrected);
+        return new Ack(acknowledged, rejected, deferred, conflicts, corrected);
     }
 
     /** How the server settled a change against another's version: {@code null} when it simply applied. */
@@ -236,11 +340,14 @@ public final class Outbox {
         return keys;
     }
 
-    /** Entries not yet settled (pending and sending) with {@code seq} above {@code after}, in outbox order. */
+    /**
+     * Entries not yet settled (pending and sending; this node's and relays) with {@code seq} above {@code after}, in
+     * outbox order.
+     */
     static List<Entry> unsettledAfter(Connection c, long after) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, operation, table_name, record_id, payload, changed,"
-                + " hlc, basis, state FROM sync_queue WHERE seq > ? AND state <> 'rejected' ORDER BY seq")) {
+                + " hlc, basis, state, origin_node FROM sync_queue WHERE seq > ? AND state <> 'rejected' ORDER BY seq")) {
             ps.setLong(1, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -251,12 +358,15 @@ public final class Outbox {
         return entries;
     }
 
-    /** A row's pending entries (edits not in any batch yet), in outbox order. */
-    static List<Entry> pendingFor(Connection c, String table, String id) throws SQLException {
+    /**
+     * A row's entries still waiting for the server's decision (pending, frozen in a batch, relays; not rejected ones),
+     * in outbox order.
+     */
+    static List<Entry> waitingFor(Connection c, String table, String id) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, operation, table_name, record_id, payload, changed,"
-                + " hlc, basis, state FROM sync_queue WHERE table_name = ? AND record_id = ? AND state = 'pending'"
-                + " ORDER BY seq")) {
+                + " hlc, basis, state, origin_node FROM sync_queue WHERE table_name = ? AND record_id = ?"
+                + " AND state <> 'rejected' ORDER BY seq")) {
             ps.setString(1, table);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -270,7 +380,7 @@ public final class Outbox {
 
     private static Entry entry(ResultSet rs) throws SQLException {
         return new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
     }
 
     /**
@@ -282,7 +392,8 @@ public final class Outbox {
         try (RowReader rows = new RowReader(c, Map.of());
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT seq, table_name, record_id, operation, payload, changed, hlc, state,"
-                     + " retry_count, last_error FROM sync_queue" + (rejectedOnly ? " WHERE state = 'rejected'" : "")
+                     + " retry_count, last_error, origin_node FROM sync_queue"
+                     + (rejectedOnly ? " WHERE state = 'rejected'" : "")
                      + " ORDER BY seq")) {
             while (rs.next()) {
                 String payload = rs.getString(5);
@@ -292,16 +403,19 @@ public final class Outbox {
                     payload = Values.text(net.values);
                 }
                 entries.add(new OutboxEntry(rs.getLong(1), net.table, net.id, rs.getString(4), payload,
-                        rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10)));
+                        rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11)));
             }
         }
         return entries;
     }
 
-    /** Puts a rejected entry back in line (it will be merged and sent again, under a new number). */
+    /**
+     * Puts a rejected entry of this node back in line (it will be merged and sent again, under a new number). A
+     * rejected relay cannot be: its number is its origin's, used up; only its origin can change the row again.
+     */
     public static boolean retry(Connection c, long seq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sync_queue SET state = 'pending', client_seq = NULL"
-                + " WHERE seq = ? AND state = 'rejected'")) {
+                + " WHERE seq = ? AND state = 'rejected' AND origin_node IS NULL")) {
             ps.setLong(1, seq);
             return ps.executeUpdate() == 1;
         }

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Writes what the server sent into local rows, inside the caller's transaction and with capture switched off.
  * A pulled change for a row with no local edit waiting is written as it is. A pulled change for a row with local
- * edits not yet acknowledged is settled first with {@link ConflictRules}, exactly as the server will settle the
- * local edits when they arrive (they were made without seeing this change): the local values that will win are
+ * edits or relays not yet acknowledged is settled first with {@link ConflictRules}, exactly as the server will
+ * settle them when they arrive (they were made without seeing this change): the local values that will win are
  * kept, the rest of the pulled change is written. Where the server decides against a local edit, its answer
  * carries its version of the row and {@link #correct} writes it. Not thread-safe: one per sync.
  */
@@ -66,7 +66,7 @@ final class RemoteApply implements AutoCloseable {
             }
             List<Outbox.Entry> local = unsettled.isEmpty() ? null
                     : unsettled.get(NetChange.key(change.table(), change.id()));
-            boolean wrote = local == null ? write(table, change, bootstrap) : settle(table, change, local);
+            boolean wrote = local == null ? write(table, change, bootstrap) : settle(table, change, local, bootstrap);
             if (wrote) {
                 written.computeIfAbsent(change.table(), t -> new java.util.HashSet<>()).add(change.id());
             }
@@ -159,24 +159,45 @@ final class RemoteApply implements AutoCloseable {
                 .computeIfAbsent(known(table, names), columns -> new Shape(table, columns));
     }
 
-    /** A pulled change meets local edits the server has not settled yet: the shared rules decide who keeps what. */
-    private boolean settle(LocalTable table, PulledChange change, List<Outbox.Entry> local) throws SQLException {
+    /**
+     * A pulled change meets changes in the outbox the server has not settled yet: this node's edits, and changes it
+     * relays for other nodes. Each origin's are settled on their own with the shared rules, as the server will settle
+     * each when it arrives (they were made without seeing this change); a column keeps its local value when any of
+     * them wins it. A change is never judged against itself (a relay this node holds that reached the server from
+     * its origin first).
+     */
+    private boolean settle(LocalTable table, PulledChange change, List<Outbox.Entry> entries, boolean bootstrap)
+            throws SQLException {
+        List<Outbox.Entry> local = new ArrayList<>();
+        for (Outbox.Entry e : entries) {
+            if (!(change.originNode().equals(e.origin()) && change.hlc().toString().equals(e.hlc()))) {
+                local.add(e);
+            }
+        }
+        if (local.isEmpty() || rows.read(table.name(), change.id()) == null) {
+            // nothing waits, or only relays for a row this node does not have yet: no local value to keep; the
+            // relays' answers carry the server's row
+            return write(table, change, bootstrap);
+        }
         if (change.seq() != 0) {
             keepLocalValues(table, change.id(), local);
         }
-        NetChange mine = new NetChange(table.name(), change.id());
+        Map<String, NetChange> byOrigin = new LinkedHashMap<>();
         for (Outbox.Entry e : local) {
-            mine.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
-                    e.basis());
+            byOrigin.computeIfAbsent(e.origin() == null ? "" : e.origin(), o -> new NetChange(table.name(), change.id()))
+                    .add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
+                            e.basis());
         }
         if (change.seq() == 0) {
             // A copy of the row (a bootstrap, a row brought back), not a change: the times of its columns are not
             // known here, so it settles nothing. The local edits keep their columns, a local delete its tombstone;
             // the server judges them with the real times and answers with its row where they lose.
             Map<String, JsonNode> take = new LinkedHashMap<>(change.values());
-            take.keySet().removeAll(mine.columns());
-            if (mine.operation.equals("delete")) {
-                take.remove(LocalSchema.TOMBSTONE);
+            for (NetChange mine : byOrigin.values()) {
+                take.keySet().removeAll(mine.columns());
+                if (mine.operation.equals("delete")) {
+                    take.remove(LocalSchema.TOMBSTONE);
+                }
             }
             return writeColumns(table, change.id(), take);
         }
@@ -192,27 +213,29 @@ final class RemoteApply implements AutoCloseable {
         ConflictRules.RowState server = new ConflictRules.RowState(true, tombstoned, change.values(), columnHlcs, ZERO,
                 change.hlc(), new ConflictRules.Unseen(change.hlc(), change.originNode(),
                 wholeRow ? null : change.values().keySet()));
-        ConflictRules.Decision decision = ConflictRules.decide(rules.getOrDefault(table.name(), TableRules.DEFAULT),
-                mine.wireOperation(), mine.values, mine.hlc, server);
         Map<String, JsonNode> take = new LinkedHashMap<>(change.values());
         boolean tombstone = remoteDelete;
-        switch (decision.action()) {
-            case UPDATE:
-                decision.columns().forEach(take::remove);
-                if (decision.revive()) {
+        for (NetChange mine : byOrigin.values()) {
+            ConflictRules.Decision decision = ConflictRules.decide(rules.getOrDefault(table.name(), TableRules.DEFAULT),
+                    mine.wireOperation(), mine.values, mine.hlc, server);
+            switch (decision.action()) {
+                case UPDATE:
+                    decision.columns().forEach(take::remove);
+                    if (decision.revive()) {
+                        take.remove(LocalSchema.TOMBSTONE);
+                        tombstone = false;
+                    }
+                    break;
+                case TOMBSTONE:
                     take.remove(LocalSchema.TOMBSTONE);
-                    tombstone = false;
-                }
-                break;
-            case TOMBSTONE:
-                take.remove(LocalSchema.TOMBSTONE);
-                tombstone = false; // the local row is a tombstone already
-                break;
-            default:
-                break; // the pulled change wins whole
-        }
-        if (decision.conflict() != null) {
-            recordConflict(table.name(), change.id(), decision.rule(), decision.conflict(), change.hlc());
+                    tombstone = false; // the local row is a tombstone already
+                    break;
+                default:
+                    break; // the pulled change wins against this one whole
+            }
+            if (decision.conflict() != null) {
+                recordConflict(table.name(), change.id(), decision.rule(), decision.conflict(), change.hlc());
+            }
         }
         boolean wrote = writeColumns(table, change.id(), take);
         if (tombstone) {
@@ -249,13 +272,15 @@ final class RemoteApply implements AutoCloseable {
             keep.setLong(2, e.seq());
             keep.executeUpdate();
             local.set(i, new Outbox.Entry(e.seq(), e.operation(), e.table(), e.id(), row, e.changed(), e.hlc(),
-                    e.basis(), e.state()));
+                    e.basis(), e.state(), e.origin()));
         }
     }
 
     /**
-     * Takes the server's version of a row whose pushed change did not apply as sent, except columns edited locally
-     * again since (those are still to be pushed). Returns whether anything was written.
+     * Takes the server's version of a row whose pushed change did not apply as sent (or was relayed for another node),
+     * except columns that changes still waiting in the outbox set: this node's edits made since, a batch frozen since,
+     * relays. Those are still to be decided by the server, and one that applies as sent gets no row back. Returns
+     * whether anything was written.
      */
     boolean correct(String tableName, String id, Map<String, JsonNode> current) throws SQLException {
         LocalTable table = tables.get(tableName);
@@ -264,20 +289,43 @@ final class RemoteApply implements AutoCloseable {
         }
         Map<String, JsonNode> take = new LinkedHashMap<>(current);
         take.remove("id");
-        NetChange newer = new NetChange(tableName, id);
-        for (Outbox.Entry e : Outbox.pendingFor(c, tableName, id)) {
-            newer.add(e.seq(), e.operation(), e.payload(), e.changed(), e.hlc(), e.basis());
+        if (rows.read(tableName, id) == null) {
+            // a relay for a row this node never had: the server's row is all there is to know of it
+            return write(table, new PulledChange(0, tableName, id, Operation.UPSERT, take, ZERO, "server"), true);
         }
-        if (newer.operation != null) {
-            if (!newer.operation.equals("update")) {
-                return false; // deleted or re-created since: the newer edit replaces the whole row anyway
+        for (Outbox.Entry e : Outbox.waitingFor(c, tableName, id)) {
+            NetChange waiting = new NetChange(tableName, id);
+            waiting.add(e.seq(), e.operation(), e.payload(), e.state().equals("pending") ? e.changed() : null, e.hlc(),
+                    e.basis());
+            if (!waiting.operation.equals("update")) {
+                return false; // deleted or re-created since: that change replaces the whole row anyway
             }
-            newer.columns().forEach(take::remove);
+            waiting.columns().forEach(take::remove);
             // nor whether the row is deleted: an edit still to be pushed brings a deleted row back (update wins),
             // and the answer to it carries the server's row where it does not
             take.remove(LocalSchema.TOMBSTONE);
         }
         return writeColumns(table, id, take);
+    }
+
+    /**
+     * A relayed delete the server applied as sent: the row is a tombstone here too, unless an edit still waiting in
+     * the outbox brings it back (its answer carries the server's row where it does not).
+     */
+    void tombstone(String tableName, String id) throws SQLException {
+        LocalTable table = tables.get(tableName);
+        if (table == null) {
+            return;
+        }
+        for (Outbox.Entry e : Outbox.waitingFor(c, tableName, id)) {
+            if (!e.operation().equals("delete")) {
+                return;
+            }
+        }
+        PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at = coalesce(deleted_at,"
+                + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) WHERE id = ?");
+        ps.setString(1, id);
+        ps.executeUpdate();
     }
 
     void markSynced(String tableName, String id, Hlc hlc) throws SQLException {

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,9 +76,12 @@ public final class SyncRun {
         long started = System.nanoTime();
         String node = ClientState.nodeId(c);
         HandshakeResponse hello = call(() -> transport.handshake(
-                new Handshake(node, schemaVersion, Set.of("basis", "current"))));
+                new Handshake(node, schemaVersion, Set.of("basis", "current", HandshakeResponse.PEERS))));
         Transactions.immediate(c, () -> {
             ClientState.receive(c, hello.serverTime());
+            if (hello.user() != null) {
+                ClientState.setUserId(c, hello.user());
+            }
             return null;
         });
         if (!hello.compatible()) {
@@ -153,15 +157,18 @@ public final class SyncRun {
     }
 
     private void push(String node, RemoteApply apply) throws SQLException {
+        // relays the server deferred (earlier changes of their origin have not reached it): sent again next sync
+        Set<String> deferred = new HashSet<>();
         while (true) {
-            if (!Outbox.hasBatch(c)) {
+            List<RowChange> batch = Outbox.batch(c, node, config.pushBatchSize(), deferred);
+            if (batch.isEmpty()) {
                 int prepared = Transactions.immediate(c, () -> Outbox.prepare(c, config.pushBatchSize(), tables));
                 if (prepared == 0) {
                     break;
                 }
                 listener.stepCompleted(SyncStep.BATCH_PREPARED);
+                continue;
             }
-            List<RowChange> batch = Outbox.batch(c, node);
             PushResponse response;
             try {
                 response = call(() -> transport.push(new PushRequest(node, batch)));
@@ -177,16 +184,17 @@ public final class SyncRun {
             Outbox.Ack ack = Transactions.immediate(c, () -> {
                 ClientState.applying(c, true);
                 ClientState.receive(c, response.serverTime());
-                Outbox.Ack result = Outbox.acknowledge(c, batch, response.results(), apply);
+                Outbox.Ack result = Outbox.acknowledge(c, node, batch, response.results(), apply);
                 ClientState.applying(c, false);
                 return result;
             });
-            if (ack.acknowledged() + ack.rejected() == 0) {
+            if (ack.acknowledged() + ack.rejected() + ack.deferred().size() == 0) {
                 throw new MooringException(ErrorCode.INTERNAL, "The sync server answered a batch of " + batch.size()
                         + " changes without a result for any of them; stopping rather than sending it forever.");
             }
             acknowledged += ack.acknowledged();
             rejected += ack.rejected();
+            deferred.addAll(ack.deferred());
             ack.corrected().forEach(listener::rowsChanged);
             listener.stepCompleted(SyncStep.BATCH_ACKNOWLEDGED);
         }
