@@ -134,8 +134,8 @@ class LocalStoreTest {
                 + " client_seq, last_error) VALUES (41, 'insert', 'notes', 'x', '{\"title\":\"kept\"}',"
                 + " '000000000000001-00000-n', 'rejected', 7, 'too long')";
         try (SyncClient client = open(NOTES, earlier, rejected); Connection c = client.connection()) {
-            assertThat(rows(c, "SELECT sql LIKE '%UNIQUE%' FROM sqlite_master WHERE name = 'sync_queue'"))
-                    .containsExactly("0");
+            assertThat(rows(c, "SELECT sql LIKE '%UNIQUE%', sql LIKE '%CHECK%' FROM sqlite_master"
+                    + " WHERE name = 'sync_queue'")).containsExactly("0|0");
             assertThat(rows(c, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_queue_origin_seq'"))
                     .containsExactly("1");
             assertThat(client.rejected()).singleElement().satisfies(entry -> {
@@ -186,6 +186,45 @@ class LocalStoreTest {
         }
         try (SyncClient client = open(); Connection c = client.connection()) {
             assertThat(client.outbox()).hasSize(2); // opening again changes nothing
+        }
+    }
+
+    @Test
+    void anOutboxWithCheckConstraintsIsRebuiltWithoutThemKeepingRelaysAndNumbers() throws Exception {
+        String withChecks = """
+                CREATE TABLE sync_queue (
+                    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    operation   TEXT    NOT NULL CHECK (operation IN ('insert', 'update', 'delete')),
+                    table_name  TEXT    NOT NULL,
+                    record_id   TEXT    NOT NULL,
+                    payload     TEXT,
+                    changed     TEXT,
+                    hlc         TEXT    NOT NULL,
+                    basis       TEXT,
+                    state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'rejected')),
+                    client_seq  INTEGER,
+                    retry_count INTEGER NOT NULL DEFAULT 0,
+                    last_error  TEXT,
+                    origin_node TEXT
+                )""";
+        String index = "CREATE UNIQUE INDEX sync_queue_origin_seq ON sync_queue (ifnull(origin_node, ''), client_seq)"
+                + " WHERE client_seq IS NOT NULL";
+        String relay = "INSERT INTO sync_queue (seq, operation, table_name, record_id, payload, hlc, state, client_seq,"
+                + " origin_node) VALUES (30, 'update', 'notes', 'x', '{\"title\":\"from a peer\"}',"
+                + " '000000000000002-00000-p', 'sending', 5, 'peer')";
+        try (SyncClient client = open(NOTES, withChecks, index, relay); Connection c = client.connection()) {
+            assertThat(rows(c, "SELECT sql LIKE '%CHECK%' FROM sqlite_master WHERE name = 'sync_queue'"))
+                    .containsExactly("0");
+            assertThat(rows(c, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_queue'"
+                    + " AND sql IS NOT NULL")).containsExactly("sync_queue_origin_seq");
+            assertThat(client.outbox()).singleElement().satisfies(entry -> {
+                assertThat(entry.seq()).isEqualTo(30);
+                assertThat(entry.originNode()).isEqualTo("peer");
+                assertThat(entry.payload()).isEqualTo("{\"title\":\"from a peer\"}");
+            });
+            assertThatThrownBy(() -> exec(c, relay.replace("(30,", "(31,"))).hasMessageContaining("UNIQUE");
+            exec(c, "INSERT INTO notes (id, title) VALUES ('a', 'new')");
+            assertThat(rows(c, "SELECT seq FROM sync_queue WHERE record_id = 'a'")).containsExactly("31");
         }
     }
 
