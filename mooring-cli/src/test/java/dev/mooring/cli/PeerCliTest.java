@@ -168,6 +168,12 @@ class PeerCliTest {
         assertThat(json.readTree(damagedJson.out()).at("/error/exitCode").asInt()).isEqualTo(26);
         assertThat(stranger.exitCode()).isEqualTo(27);
         assertThat(stranger.err()).contains("another user");
+        CliRun later = CliRun.of("peer", "export", "--db", phone.toString(), "--since", "2999-01-01", "--out",
+                dir.resolve("later.bin").toString());
+        CliRun sinceHlc = CliRun.of("peer", "export", "--db", phone.toString(), "--since",
+                "000000000000001-00000-a", "--out", dir.resolve("all.bin").toString(), "--json");
+        assertThat(later.out()).contains("Exported 1 change(s) and 0 synced row(s)");
+        assertThat(json.readTree(sinceHlc.out()).get("rows").asInt()).isPositive();
         assertThat(badSince.exitCode()).isEqualTo(2);
         assertThat(badSince.err()).contains("--since 'yesterday'");
         assertThat(title(tablet, EVENT)).isNull();
