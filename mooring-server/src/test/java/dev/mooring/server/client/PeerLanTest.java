@@ -215,6 +215,10 @@ class PeerLanTest {
                         .satisfies(e -> assertThat(((MooringException) e).code()).isEqualTo(ErrorCode.PEER_REFUSED))
                         .hasMessageContaining("never synced");
 
+                HttpResponse<String> hello = post(served, "handshake", TOKEN, json.writeValueAsBytes(bens.peerInfo()));
+                assertThat(hello.statusCode()).isEqualTo(403);
+                assertThat(json.readTree(hello.body()).get("error").asText()).isEqualTo("peer_refused");
+                assertThat(hello.body()).doesNotContain(anns.nodeId());
                 // the routes themselves refuse too, for a caller that skips the handshake
                 HttpResponse<String> imported = post(served, "import", TOKEN, bensFile);
                 assertThat(imported.statusCode()).isEqualTo(403);
