@@ -13,6 +13,7 @@ import dev.mooring.cli.internal.InfoCommand;
 import dev.mooring.cli.internal.LintCommand;
 import dev.mooring.cli.internal.MigrateCommand;
 import dev.mooring.cli.internal.PackageCommand;
+import dev.mooring.cli.internal.PeerCommand;
 import dev.mooring.cli.internal.NewCommand;
 import dev.mooring.cli.internal.PruneCommand;
 import dev.mooring.cli.internal.Output;
@@ -38,7 +39,7 @@ import java.io.PrintWriter;
                 RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class,
                 LintCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, PruneCommand.class,
                 ExportUserCommand.class, ServerCommand.class, TokenCommand.class, HealthCommand.class,
-                ConflictsCommand.class, ClientSyncCommand.class, PackageCommand.class,
+                ConflictsCommand.class, ClientSyncCommand.class, PackageCommand.class, PeerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {
     @CommandLine.Spec

@@ -39,6 +39,21 @@ final class ClientDatabaseOptions {
         return db;
     }
 
+    /**
+     * Opens a database that exists already (a peer exchange needs one that has synced: its user is known), migrated
+     * with {@code --locations} first when given.
+     *
+     * @param example how to name it, for the message when it was not named or is missing
+     */
+    SyncClient openExisting(String example) {
+        Path file = db(example);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new MooringException(ErrorCode.USAGE, "there is no client database at " + file + "; sync one first"
+                    + " with mooring sync --db " + file + " --tables <a,b>.");
+        }
+        return open(null, RetryPolicy.none());
+    }
+
     /** Opens the database, migrated and with sync installed. */
     SyncClient open(String nodeId, RetryPolicy retry) {
         MigrationConfig migrations = locations == null ? null : MigrationConfig.of(locations.toArray(String[]::new))

@@ -23,8 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code mooring sync}: syncs a client's SQLite file with a sync server once, or with {@code --watch} again and again
@@ -82,7 +80,7 @@ public final class ClientSyncCommand implements Callable<Integer> {
         RetryPolicy defaults = RetryPolicy.defaults();
         RetryPolicy retry = retries == 0 ? RetryPolicy.none()
                 : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
-        StopOnSignal stop = watch ? new StopOnSignal() : null;
+        StopOnSignal stop = watch ? new StopOnSignal("mooring-sync-stop") : null;
         try (HttpTransport transport = HttpTransport.create(url, secret);
              SyncClient client = local.open(nodeId, retry)) {
             return watch ? watch(client, transport, out) : once(client, transport, out);
@@ -155,36 +153,5 @@ public final class ClientSyncCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    /**
-     * Lets Ctrl+C and SIGTERM stop a watch cleanly: the shutdown hook interrupts the watching thread and holds the JVM
-     * (30 s at most) until {@link #release()}, which comes after the database is closed.
-     */
-    private static final class StopOnSignal {
-        private final CountDownLatch closed = new CountDownLatch(1);
-        private final Thread hook;
-
-        StopOnSignal() {
-            Thread watching = Thread.currentThread();
-            hook = new Thread(() -> {
-                watching.interrupt();
-                try {
-                    closed.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "mooring-sync-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        void release() {
-            closed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it is what stopped the watch
-            }
-        }
     }
 }

@@ -12,7 +12,10 @@ import dev.mooring.sync.client.internal.Outbox;
 import dev.mooring.sync.client.internal.PackageImporter;
 import dev.mooring.sync.client.internal.PeerExport;
 import dev.mooring.sync.client.internal.PeerImporter;
+import dev.mooring.sync.client.internal.PeerLink;
 import dev.mooring.sync.client.internal.PeerPending;
+import dev.mooring.sync.client.internal.PeerSync;
+import dev.mooring.sync.client.internal.PeerToken;
 import dev.mooring.sync.client.internal.SyncLog;
 import dev.mooring.sync.client.internal.SyncRun;
 import dev.mooring.sync.client.internal.Transactions;
@@ -382,6 +385,42 @@ public final class SyncClient implements AutoCloseable {
             throw new MooringException(ErrorCode.IO, "Could not read " + file + ": " + e.getMessage(), e);
         }
         return importChanges(changes);
+    }
+
+    /**
+     * Opens this database's LAN endpoint for other devices of the same user ({@link #syncWithPeer} on them), on
+     * {@code address} (port 0: a free port, see {@link PeerServer#port()}). Calls need {@code token} as a bearer token;
+     * a peer of another user, or one whose user is not known yet, is refused before any change moves. Plain HTTP:
+     * bind to an address only trusted devices reach. Close the server before this client.
+     *
+     * @param token the shared secret, at least 16 characters; it appears in no message or log
+     * @throws MooringException {@code CONFIGURATION} for a short or blank token, or an address it cannot listen on
+     */
+    public PeerServer servePeers(java.net.InetSocketAddress address, String token) {
+        Objects.requireNonNull(address, "address");
+        return PeerServer.start(this, address, PeerToken.toServe(token));
+    }
+
+    /** {@link #syncWithPeer(java.net.URI, String, Hlc)} with every synced row ({@code since} null). */
+    public PeerSyncResult syncWithPeer(java.net.URI peer, String token) {
+        return syncWithPeer(peer, token, null);
+    }
+
+    /**
+     * Exchanges changes with the device serving its LAN endpoint at {@code peer} ({@link #servePeers}), both ways:
+     * after a handshake in which each side checks the other (same user, compatible), this device's changes go there
+     * and are imported, then the peer's come here and are imported, each checked against its digest first. The server
+     * learns of both with each device's next sync.
+     *
+     * @param since only synced rows after this time are sent either way, as with an export; {@code null} for all
+     * @throws MooringException {@code PEER_REFUSED} (either side refused the other; nothing moved in that direction),
+     *                          {@code PEER_EXCHANGE_CORRUPT}, {@code AUTHENTICATION} (wrong token),
+     *                          {@code SYNC_UNAVAILABLE} (the peer cannot be reached, is busy or failed; trying again
+     *                          is safe)
+     */
+    public PeerSyncResult syncWithPeer(java.net.URI peer, String token, Hlc since) {
+        Objects.requireNonNull(peer, "peer");
+        return PeerSync.run(this, peer, PeerLink.to(peer, PeerToken.toCall(token)), since);
     }
 
     /** Changes and rows (or parts of them) peers sent for tables and columns this database does not have yet. */
