@@ -144,10 +144,19 @@ public final class PushApplier {
             }
         }
         for (int i : duplicates) {
-            // read after this batch's writes: the row as the client must take it, whatever else the batch changed
             RowChange change = request.changes().get(i);
-            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
-                    currentRow(c, userId, change));
+            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null, null);
+        }
+        for (int i = 0; i < results.length; i++) {
+            // every row an answer carries is read after all of the batch's writes: the client takes it once the batch
+            // is answered, and the origins' groups apply in their own order, so the row right after one change can
+            // lack a later change of the batch (another origin's edit, which the client has already and is not sent
+            // back), and would undo it there
+            ChangeResult result = results[i];
+            if (result.status() == ChangeStatus.DUPLICATE || result.current() != null) {
+                results[i] = new ChangeResult(result.clientSeq(), result.status(), result.reason(),
+                        currentRow(c, userId, request.changes().get(i)));
+            }
         }
         for (Map.Entry<String, Origin> origin : origins.entrySet()) {
             if (origin.getValue().refusal() == null && origin.getValue().next > origin.getValue().state().lastSeq() + 1) {
@@ -363,7 +372,8 @@ public final class PushApplier {
 
     /**
      * The row as it is once the decision is written, for a change that did not apply as sent: the client takes the
-     * server's version of what it lost from it. {@code null} when the row does not exist.
+     * server's version of what it lost from it. {@code null} when the row does not exist. The answer carries the row
+     * as the whole batch leaves it instead ({@link #apply} reads it again at the end).
      */
     private Map<String, JsonNode> rowAfter(ServerRow current, ConflictRules.Decision decision, RowChange change) {
         if (!current.state().exists()) {
@@ -380,9 +390,9 @@ public final class PushApplier {
     }
 
     /**
-     * The row as the server has it now, for a change sent again: the client lost the first answer, which may have
-     * carried the server's version of what the change lost. {@code null} when the row does not exist, is not the
-     * user's, or the table is not synced.
+     * The row as the server has it now, after the batch's writes: for a change sent again (the client lost the first
+     * answer, which may have carried the server's version of what the change lost) and for every answer that carries
+     * a row. {@code null} when the row does not exist, is not the user's, or the table is not synced.
      */
     private Map<String, JsonNode> currentRow(Connection c, String userId, RowChange change) throws SQLException {
         TableCatalog.Table table = catalog.table(change.table()).orElse(null);

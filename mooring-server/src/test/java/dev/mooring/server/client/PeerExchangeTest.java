@@ -302,4 +302,31 @@ class PeerExchangeTest {
             assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann"));
         }
     }
+
+    @Test
+    void theRowInAnAnswerToARelayIsTheRowAsTheWholeBatchLeftIt() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"), 10);
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            exec(phone, "INSERT INTO notes (id, user_id, title, body) VALUES ('" + A + "', 'ann', 'first', 'body')");
+            tablet.importChanges(phone.exportChanges(null));
+            exec(tablet, "UPDATE notes SET body = NULL WHERE id = '" + A + "'");
+            phone.importChanges(tablet.exportChanges(null)); // frozen on the tablet; the phone's clock passes it
+            exec(phone, "UPDATE notes SET title = 'second' WHERE id = '" + A + "'");
+            tablet.importChanges(phone.exportChanges(null));
+
+            // one batch, in time order: the phone's insert, the tablet's edit, the phone's edit. The server applies
+            // the phone's two changes, then the tablet's; the answer to the phone's edit (a relayed update) carries
+            // the row, which must be the row after the tablet's edit too
+            tablet.sync(ann);
+
+            assertThat(f.serverRows("ann")).containsExactly("notes " + A + ": ann|second|null|null|deleted=false");
+            assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann"));
+            phone.sync(ann);
+            assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
+        }
+    }
 }
