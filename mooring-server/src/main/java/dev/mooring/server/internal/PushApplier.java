@@ -124,6 +124,7 @@ public final class PushApplier {
             byOrigin.computeIfAbsent(change.nodeId(), n -> new ArrayList<>())
                     .add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
         }
+        Set<Integer> sharedRows = changesOfRowsChangedTwice(byOrigin);
         for (Map.Entry<String, List<Candidate>> group : byOrigin.entrySet()) {
             String node = group.getKey();
             // the capture trigger records the origin node, so the origin is not sent its own change in a pull
@@ -151,9 +152,11 @@ public final class PushApplier {
             // every row an answer carries is read after all of the batch's writes: the client takes it once the batch
             // is answered, and the origins' groups apply in their own order, so the row right after one change can
             // lack a later change of the batch (another origin's edit, which the client has already and is not sent
-            // back), and would undo it there
+            // back), and would undo it there. A change applied as sent tells the client the row holds its values,
+            // which is not so when another change of the batch wrote the row after it: those answers carry the row
             ChangeResult result = results[i];
-            if (result.status() == ChangeStatus.DUPLICATE || result.current() != null) {
+            if (result.status() == ChangeStatus.DUPLICATE || result.current() != null
+                    || (result.status() == ChangeStatus.APPLIED && sharedRows.contains(i))) {
                 results[i] = new ChangeResult(result.clientSeq(), result.status(), result.reason(),
                         currentRow(c, userId, request.changes().get(i)));
             }
@@ -164,6 +167,16 @@ public final class PushApplier {
             }
         }
         return new PushResponse(Arrays.asList(results), clock.now());
+    }
+
+    /** The indexes of the batch's changes (duplicates aside) whose row another of them changes too. */
+    private static Set<Integer> changesOfRowsChangedTwice(Map<String, List<Candidate>> byOrigin) {
+        Map<String, List<Integer>> byRow = new java.util.HashMap<>();
+        byOrigin.values().forEach(group -> group.forEach(k ->
+                byRow.computeIfAbsent(k.key(), key -> new ArrayList<>()).add(k.index())));
+        Set<Integer> shared = new HashSet<>();
+        byRow.values().stream().filter(indexes -> indexes.size() > 1).forEach(shared::addAll);
+        return shared;
     }
 
     /**

@@ -329,4 +329,33 @@ class PeerExchangeTest {
             assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
         }
     }
+
+    @Test
+    void anEditTheServerAppliesAsSentIsTheRowsValueHereEvenWhereAPeersLaterEditWonItHere() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        f.server("INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'ann', 'shared')");
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            // both clocks run ahead of the server's by more than it allows (5 minutes): it clamps their times
+            exec(tablet, "UPDATE sync_state SET clock_offset_ms = 3600000",
+                    "UPDATE notes SET color = 'blue' WHERE id = '" + A + "'");
+            exec(phone, "UPDATE sync_state SET clock_offset_ms = 7200000",
+                    "UPDATE notes SET color = 'green' WHERE id = '" + A + "'");
+            tablet.importChanges(phone.exportChanges(null)); // by their own times, the phone's edit wins here
+            assertThat(scalar(tablet, "SELECT color FROM notes WHERE id = '" + A + "'")).isEqualTo("green");
+
+            phone.sync(ann); // its time clamped to when it reached the server
+            Thread.sleep(5); // so the tablet's edit reaches the server later, by the server's clock
+            tablet.sync(ann); // its time clamped later: the server applies it as sent
+
+            assertThat(f.serverRows("ann")).as("the server")
+                    .containsExactly("notes " + A + ": ann|shared|null|blue|deleted=false");
+            assertThat(clientRows(tablet)).as("the tablet").isEqualTo(f.serverRows("ann"));
+            phone.sync(ann);
+            assertThat(clientRows(phone)).as("the phone").isEqualTo(f.serverRows("ann"));
+        }
+    }
 }
