@@ -167,4 +167,17 @@ class RelayPushTest {
         assertThat(statuses(blind)).containsExactly(ChangeStatus.SUPERSEDED);
         assertThat(scalar(pg.dataSource(), "SELECT title FROM notes")).isEqualTo("phone saw it");
     }
+
+    @Test
+    void aBatchIsAppliedInTheOrderSentNotOriginByOrigin() throws Exception {
+        // the phone edits a row the laptop inserted, after taking in the laptop's insert: the tablet relays both,
+        // in time order, after an earlier change of the phone
+        PushResponse response = push("u1", "tablet", upsert("phone", 1, T, "notes", OTHER, "title", "other"),
+                upsert("laptop", 1, T + 10, "notes", ID, "title", "the laptop's"),
+                upsert("phone", 2, T + 20, "notes", ID, "body", "the phone's"));
+
+        assertThat(statuses(response)).containsOnly(ChangeStatus.APPLIED);
+        assertThat(scalar(pg.dataSource(), "SELECT title || ', ' || body FROM notes WHERE id = '" + ID + "'"))
+                .isEqualTo("the laptop's, the phone's");
+    }
 }

@@ -10,11 +10,12 @@ import java.util.Objects;
  * @param clientSeq the {@link RowChange#clientSeq()} of the change, from 1
  * @param status    what happened
  * @param reason    why, for a superseded, queued, rejected or deferred change (may be null there); null otherwise
- * @param current   the row as the server has it after deciding, every column, when the change did not apply as
- *                  sent (superseded, queued, applied only in part, a delete that lost), so the client can take the
- *                  server's version of what it lost; also for a duplicate (the first answer may have been lost) and
- *                  for an update relayed for another node (pulls do not send the relaying node its relays back);
- *                  {@code null} otherwise
+ * @param current   the row as the server has it once the whole batch is applied, every column, when the change did
+ *                  not apply as sent (superseded, queued, applied only in part, a delete that lost), so the client can
+ *                  take the server's version of what it lost; also for a duplicate (the first answer may have been
+ *                  lost) and for an update relayed for another node (pulls do not send the relaying node its relays
+ *                  back); {@code null} otherwise: the change applied as sent, so the row holds its values (and, for
+ *                  an upsert, is not deleted) unless a later change of the batch changed it again
  */
 public record ChangeResult(long clientSeq, ChangeStatus status, String reason, Map<String, JsonNode> current) {
     /** Checks the fields: a reason only where the status has one. */

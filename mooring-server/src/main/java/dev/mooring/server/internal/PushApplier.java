@@ -33,12 +33,13 @@ import java.util.function.Consumer;
  * same transaction, so a re-sent batch, or a change that reaches the server both from its origin and relayed by a
  * peer, applies nothing twice.
  *
- * <p>The batch is applied in bulk: the rows of each table are read and locked in three queries, and the writes go
- * to the server as JDBC batches, all under one savepoint. If anything in bulk fails (a value the database refuses),
- * that savepoint is rolled back and the changes are applied one by one, each under its own savepoint, so the bad
- * change is rejected with the database's reason and the rest still applies. A row changed twice in one batch takes
- * the one-by-one path for its later changes, which then see the earlier one. Thread-safe: holds only the catalog
- * and the clock.
+ * <p>The batch is applied in the order sent, in runs of consecutive changes of one origin (a batch of relays
+ * interleaves origins). Each run is applied in bulk: the rows of each table are read and locked in three queries,
+ * and the writes go to the server as JDBC batches, all under one savepoint. If anything in bulk fails (a value the
+ * database refuses), that savepoint is rolled back and the changes are applied one by one, each under its own
+ * savepoint, so the bad change is rejected with the database's reason and the rest still applies. A row changed twice
+ * in one run takes the one-by-one path for its later changes, which then see the earlier one. Thread-safe: holds only
+ * the catalog and the clock.
  */
 public final class PushApplier {
     private final TableCatalog catalog;
@@ -75,7 +76,10 @@ public final class PushApplier {
         String pusher = request.nodeId();
         Map<String, Origin> origins = claimNodes(c, userId, request);
         ChangeResult[] results = new ChangeResult[request.changes().size()];
-        Map<String, List<Candidate>> byOrigin = new LinkedHashMap<>();
+        // runs of consecutive changes of one origin, applied in the order sent: the client sends each origin's changes
+        // in sequence and interleaves origins by time, so a change made after its node took in another's change (an
+        // edit of a row a peer inserted) is applied after it; grouping all of an origin's changes would not keep that
+        List<List<Candidate>> runs = new ArrayList<>();
         List<Integer> duplicates = new ArrayList<>();
         for (int i = 0; i < results.length; i++) {
             RowChange change = request.changes().get(i);
@@ -121,17 +125,21 @@ public final class PushApplier {
                 results[i] = rejected(change, problem);
                 continue;
             }
-            byOrigin.computeIfAbsent(change.nodeId(), n -> new ArrayList<>())
-                    .add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
+            List<Candidate> run = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (run == null || !run.get(0).change().nodeId().equals(change.nodeId())) {
+                run = new ArrayList<>();
+                runs.add(run);
+            }
+            run.add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
         }
-        for (Map.Entry<String, List<Candidate>> group : byOrigin.entrySet()) {
-            String node = group.getKey();
+        for (List<Candidate> run : runs) {
+            String node = run.get(0).change().nodeId();
             // the capture trigger records the origin node, so the origin is not sent its own change in a pull
             RowWriter.stampSession(c, node, userId, "sync");
             List<Candidate> bulk = new ArrayList<>();
             List<Candidate> oneByOne = new ArrayList<>();
             Set<String> rowsInBulk = new HashSet<>();
-            group.getValue().forEach(k -> (rowsInBulk.add(k.key()) ? bulk : oneByOne).add(k));
+            run.forEach(k -> (rowsInBulk.add(k.key()) ? bulk : oneByOne).add(k));
             if (!applyInBulk(c, userId, node, bulk, results)) {
                 oneByOne.addAll(bulk);
                 oneByOne.sort((a, b) -> Integer.compare(a.index(), b.index()));
@@ -140,14 +148,22 @@ public final class PushApplier {
                 results[candidate.index()] = applyAlone(c, userId, node, candidate);
             }
             if (!node.equals(pusher)) {
-                markRelayed(c, pusher, node, group.getValue());
+                markRelayed(c, pusher, node, run);
             }
         }
         for (int i : duplicates) {
-            // read after this batch's writes: the row as the client must take it, whatever else the batch changed
             RowChange change = request.changes().get(i);
-            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null,
-                    currentRow(c, userId, change));
+            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null, null);
+        }
+        for (int i = 0; i < results.length; i++) {
+            // every row an answer carries is read after all of the batch's writes: the client takes it once the batch
+            // is answered, so the row right after one change would lack the batch's later changes (another origin's
+            // edit, which the client has already and is not sent back) and undo them there
+            ChangeResult result = results[i];
+            if (result.status() == ChangeStatus.DUPLICATE || result.current() != null) {
+                results[i] = new ChangeResult(result.clientSeq(), result.status(), result.reason(),
+                        currentRow(c, userId, request.changes().get(i)));
+            }
         }
         for (Map.Entry<String, Origin> origin : origins.entrySet()) {
             if (origin.getValue().refusal() == null && origin.getValue().next > origin.getValue().state().lastSeq() + 1) {
@@ -363,7 +379,8 @@ public final class PushApplier {
 
     /**
      * The row as it is once the decision is written, for a change that did not apply as sent: the client takes the
-     * server's version of what it lost from it. {@code null} when the row does not exist.
+     * server's version of what it lost from it. {@code null} when the row does not exist. The answer carries the row
+     * as the whole batch leaves it instead ({@link #apply} reads it again at the end).
      */
     private Map<String, JsonNode> rowAfter(ServerRow current, ConflictRules.Decision decision, RowChange change) {
         if (!current.state().exists()) {
@@ -380,9 +397,9 @@ public final class PushApplier {
     }
 
     /**
-     * The row as the server has it now, for a change sent again: the client lost the first answer, which may have
-     * carried the server's version of what the change lost. {@code null} when the row does not exist, is not the
-     * user's, or the table is not synced.
+     * The row as the server has it now, after the batch's writes: for a change sent again (the client lost the first
+     * answer, which may have carried the server's version of what the change lost) and for every answer that carries
+     * a row. {@code null} when the row does not exist, is not the user's, or the table is not synced.
      */
     private Map<String, JsonNode> currentRow(Connection c, String userId, RowChange change) throws SQLException {
         TableCatalog.Table table = catalog.table(change.table()).orElse(null);

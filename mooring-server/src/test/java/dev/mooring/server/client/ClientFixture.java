@@ -53,13 +53,18 @@ final class ClientFixture {
     }
 
     static SyncClient client(Path file) throws SQLException {
+        return client(file, 2);
+    }
+
+    /** A client that sends up to {@code pushBatchSize} changes per push (and freezes as many rows per batch). */
+    static SyncClient client(Path file, int pushBatchSize) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             for (String ddl : CLIENT_SCHEMA.split(";")) {
                 s.execute(ddl);
             }
         }
-        return SyncClient.open(file, ClientConfig.of("notes", "tags").withPullPageSize(3).withPushBatchSize(2)
-                .withRetry(RetryPolicy.none()));
+        return SyncClient.open(file, ClientConfig.of("notes", "tags").withPullPageSize(3)
+                .withPushBatchSize(pushBatchSize).withRetry(RetryPolicy.none()));
     }
 
     static void exec(SyncClient client, String... sql) throws SQLException {

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three devices of one user and the real server over HTTP, in random orders of edits, server syncs (some answers
- * lost) and peer exchanges (files and in memory, one way or both): every device ends with the server's rows, and no
- * change is lost or decided twice, whichever way it reached the server: see {@link PeerSimulation}.
+ * lost) and peer exchanges (files and in memory, one way or both, some with only the later changes, which the server
+ * then defers): every device ends with the server's rows, and no change is lost or decided twice, whichever way it
+ * reached the server: see {@link PeerSimulation}.
  *
  * <p>A failing seed names itself; replay it with {@code -Dmooring.peersim.seed=N}. A soak run tries random seeds
  * for a while: {@code -Dmooring.peersim.seconds=N} (and {@code -Dmooring.peersim.operations=N}, default 150).

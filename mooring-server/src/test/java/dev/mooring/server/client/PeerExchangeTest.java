@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -300,6 +301,93 @@ class PeerExchangeTest {
             assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
             tablet.sync(ann);
             assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann"));
+        }
+    }
+
+    @Test
+    void theRowInAnAnswerToARelayIsTheRowAsTheWholeBatchLeftIt() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"), 10);
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            exec(phone, "INSERT INTO notes (id, user_id, title, body) VALUES ('" + A + "', 'ann', 'first', 'body')");
+            tablet.importChanges(phone.exportChanges(null));
+            exec(tablet, "UPDATE notes SET body = NULL WHERE id = '" + A + "'");
+            phone.importChanges(tablet.exportChanges(null)); // frozen on the tablet; the phone's clock passes it
+            exec(phone, "UPDATE notes SET title = 'second' WHERE id = '" + A + "'");
+            tablet.importChanges(phone.exportChanges(null));
+
+            // one batch, in time order: the phone's insert, the tablet's edit, the phone's edit. The server applies
+            // the phone's two changes, then the tablet's; the answer to the phone's edit (a relayed update) carries
+            // the row, which must be the row after the tablet's edit too
+            tablet.sync(ann);
+
+            assertThat(f.serverRows("ann")).containsExactly("notes " + A + ": ann|second|null|null|deleted=false");
+            assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann"));
+            phone.sync(ann);
+            assertThat(clientRows(phone)).isEqualTo(f.serverRows("ann"));
+        }
+    }
+
+    @Test
+    void anEditTheServerAppliesAsSentIsTheRowsValueHereEvenWhereAPeersLaterEditWonItHere() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        f.server("INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'ann', 'shared')");
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            // both clocks run ahead of the server's by more than it allows (5 minutes): it clamps their times
+            exec(tablet, "UPDATE sync_state SET clock_offset_ms = 3600000",
+                    "UPDATE notes SET color = 'blue' WHERE id = '" + A + "'");
+            exec(phone, "UPDATE sync_state SET clock_offset_ms = 7200000",
+                    "UPDATE notes SET color = 'green' WHERE id = '" + A + "'");
+            tablet.importChanges(phone.exportChanges(null)); // by their own times, the phone's edit wins here
+            assertThat(scalar(tablet, "SELECT color FROM notes WHERE id = '" + A + "'")).isEqualTo("green");
+
+            phone.sync(ann); // its time clamped to when it reached the server
+            Thread.sleep(5); // so the tablet's edit reaches the server later, by the server's clock
+            tablet.sync(ann); // its time clamped later: the server applies it as sent
+
+            assertThat(f.serverRows("ann")).as("the server")
+                    .containsExactly("notes " + A + ": ann|shared|null|blue|deleted=false");
+            assertThat(clientRows(tablet)).as("the tablet").isEqualTo(f.serverRows("ann"));
+            phone.sync(ann);
+            assertThat(clientRows(phone)).as("the phone").isEqualTo(f.serverRows("ann"));
+        }
+    }
+
+    // KNOWN BUG (found by the peer simulation soak once exchanges could send only later changes, seeds
+    // 2098636042743783564 and 2920428194693681699): the server defers the relayed insert, but applies the tablet's own
+    // later edit of the row in the same push, as an insert of a partial row whose unset columns get the edit's time;
+    // the real insert then loses those columns to values no app wrote. Enable once fixed.
+    @Test
+    @Disabled("known bug: an edit of a row whose relayed insert the server deferred creates the row without the"
+            + " insert's values; see the comment above")
+    void anEditOfARowWhoseRelayedInsertTheServerDefersDoesNotLoseTheInsertsValues() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
+             InProcessTransport ann = f.transport("ann")) {
+            phone.sync(ann);
+            tablet.sync(ann);
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + B + "', 'ann', 'first')");
+            phone.exportChanges(null); // freezes the first insert as #1
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'ann', 'the phone''s')");
+            PeerChanges later = phone.exportChanges(null);
+            tablet.importChanges(new PeerChanges(later.from(), later.cursor(), null,
+                    later.changes().stream().filter(ch -> ch.clientSeq() == 2).toList(), List.of()));
+            exec(tablet, "UPDATE notes SET body = 'the tablet''s' WHERE id = '" + A + "'");
+
+            tablet.sync(ann); // the phone's insert of A is deferred (its #1 has not reached the server)
+            phone.sync(ann);
+            tablet.sync(ann);
+
+            assertThat(f.serverRows("ann")).contains("notes " + A + ": ann|the phone's|the tablet's|null|deleted=false");
+            assertThat(clientRows(tablet)).isEqualTo(f.serverRows("ann")).isEqualTo(clientRows(phone));
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.mooring.server.SyncedTable;
 import dev.mooring.server.Tokens;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
+import dev.mooring.sync.Hlc;
 import dev.mooring.sync.PeerChanges;
 import dev.mooring.sync.PeerExchangeFile;
 import dev.mooring.sync.PushRequest;
@@ -43,9 +44,9 @@ import javax.sql.DataSource;
 /**
  * One run of the peer simulation, driven by one seed: three devices of one user write rows, sync with a real
  * {@link SyncServer} over HTTP (some answers lost on the way back, so batches go again) and exchange changes with each
- * other directly, through exchange files or in memory, in random order, with clocks off by up to an hour. Then every
- * device syncs until nothing moves, and the checks run: see {@link #run()}. Every choice comes from one
- * {@link Random} with the seed. Not thread-safe.
+ * other directly, through exchange files or in memory (some exchanges send only the later changes), in random order,
+ * with clocks off by up to an hour. Then every device syncs until nothing moves, and the checks run: see
+ * {@link #run()}. Every choice comes from the seed. Not thread-safe.
  */
 final class PeerSimulation {
     /** What a run did, for the log line of a seed. */
@@ -67,6 +68,11 @@ final class PeerSimulation {
 
     private final long seed;
     private final Random random;
+    /**
+     * Where exchanges that send only later changes cut them: a stream of its own, so the rest of a seed's choices
+     * stay as they were before those exchanges existed.
+     */
+    private final Random cuts;
     private final DataSource database;
     private final Path dir;
     private final int operations;
@@ -82,6 +88,7 @@ final class PeerSimulation {
     PeerSimulation(long seed, DataSource database, Path dir, int operations) {
         this.seed = seed;
         this.random = new Random(seed);
+        this.cuts = new Random(~seed);
         this.database = database;
         this.dir = dir;
         this.operations = operations;
@@ -261,16 +268,33 @@ final class PeerSimulation {
         }
     }
 
-    /** {@code from}'s changes go to {@code to}: through the bytes of an exchange file, or handed over as they are. */
+    /**
+     * {@code from}'s changes go to {@code to}: through the bytes of an exchange file, or handed over as they are. One
+     * time in four only those after a time go (and only the rows synced after it), as an exchange that picks up where
+     * an earlier one stopped sends them: {@code to} may then hold a change of an origin without its earlier ones,
+     * which the server defers until they reach it.
+     */
     private void exchange(SimulatedDevice from, SimulatedDevice to) throws Exception {
         exchanges++;
+        Hlc since = null;
+        if (cuts.nextInt(4) == 0) {
+            List<RowChange> all = from.client.exportChanges(null).changes();
+            since = all.isEmpty() ? null : all.get(cuts.nextInt(all.size())).hlc();
+        }
         PeerChanges changes;
         if (random.nextBoolean()) {
             ByteArrayOutputStream file = new ByteArrayOutputStream();
-            from.client.exportChanges(null, file);
+            from.client.exportChanges(since, file);
             changes = PeerExchangeFile.read(new ByteArrayInputStream(file.toByteArray()), "the simulated file");
         } else {
-            changes = from.client.exportChanges(null);
+            changes = from.client.exportChanges(since);
+        }
+        if (since != null) {
+            Hlc after = since;
+            changes = new PeerChanges(changes.from(), changes.cursor(), since,
+                    changes.changes().stream().filter(change -> change.hlc().compareTo(after) > 0).toList(),
+                    changes.rows());
+            history.device(to.node(), to + " imports from " + from + " only the changes after " + since);
         }
         for (RowChange change : changes.changes()) {
             history.record(to.node(), change.id(), to + " imports from " + from + ": " + WriteLedger.describe(change));

@@ -61,7 +61,7 @@ final class RowHistory implements LossyTransport.Witness {
         for (int i = 0; i < request.changes().size(); i++) {
             RowChange change = request.changes().get(i);
             ChangeResult result = i < response.results().size() ? response.results().get(i) : null;
-            record(request.nodeId(), change.id(), "push " + WriteLedger.describe(change) + " basis " + change.basis()
+            record(request.nodeId(), change.id(), "push by " + request.nodeId() + ": " + WriteLedger.describe(change) + " basis " + change.basis()
                     + " -> " + (result == null ? "no result" : result.status()
                     + (result.current() == null ? "" : " current " + result.current())));
         }

@@ -238,7 +238,9 @@ public final class Outbox {
      * Records the server's answer to the batch: settled changes leave the outbox and their rows become
      * {@code synced} (unless newer edits wait); a rejected change stays, marked with the reason; a deferred relay
      * stays as it is, to be sent again in a later sync; where the server kept its own version of a column, the local
-     * row takes it (except columns edited again since). The answer has one result per change, in the order sent.
+     * row takes it (except columns edited again since), and where it applied a change as sent, the local row takes
+     * that change's values ({@link RemoteApply#appliedAsSent}). The answer has one result per change, in the order
+     * sent.
      */
     static Ack acknowledge(Connection c, String nodeId, List<RowChange> sent, List<ChangeResult> results,
                            RemoteApply apply) throws SQLException {
@@ -291,15 +293,15 @@ public final class Outbox {
                 settled.add(change);
                 // a relay's answer carries the server's row even when it applied as sent: no conflict of this node's
                 String outcome = relayed.isEmpty() || result.status() != ChangeStatus.APPLIED ? outcome(result) : null;
-                if (!relayed.isEmpty() && change.op() == dev.mooring.sync.Operation.DELETE
-                        && result.status() == ChangeStatus.APPLIED) {
-                    apply.tombstone(change.table(), change.id()); // pulls do not send it back to this node
-                }
+                boolean wrote;
                 if (result.current() != null) {
-                    Map<String, JsonNode> current = result.current();
-                    if (apply.correct(change.table(), change.id(), current)) {
-                        corrected.computeIfAbsent(change.table(), t -> new HashSet<>()).add(change.id());
-                    }
+                    wrote = apply.correct(change.table(), change.id(), result.current());
+                } else {
+                    // pulls do not send this node the change back, whether its own or relayed
+                    wrote = result.status() == ChangeStatus.APPLIED && apply.appliedAsSent(change);
+                }
+                if (wrote) {
+                    corrected.computeIfAbsent(change.table(), t -> new HashSet<>()).add(change.id());
                 }
                 if (outcome != null) {
                     conflicts.add(apply.recordConflict(change.table(), change.id(), apply.ruleFor(change), outcome,

@@ -309,23 +309,47 @@ final class RemoteApply implements AutoCloseable {
     }
 
     /**
-     * A relayed delete the server applied as sent: the row is a tombstone here too, unless an edit still waiting in
-     * the outbox brings it back (its answer carries the server's row where it does not).
+     * A change (this node's or relayed) the server applied as sent, its answer without a row: the server's row now
+     * holds the change's values and is live (an upsert), or is a tombstone (a delete). The local row is made so where
+     * it is not, except for what changes still waiting in the outbox set. It can differ: a pulled or imported change
+     * was settled here against this one by the times the nodes gave them, and the server, which clamps times too far
+     * ahead of its own clock, can order the two the other way. Returns whether anything was written.
      */
-    void tombstone(String tableName, String id) throws SQLException {
-        LocalTable table = tables.get(tableName);
+    boolean appliedAsSent(dev.mooring.sync.RowChange change) throws SQLException {
+        LocalTable table = tables.get(change.table());
         if (table == null) {
-            return;
+            return false;
         }
-        for (Outbox.Entry e : Outbox.waitingFor(c, tableName, id)) {
-            if (!e.operation().equals("delete")) {
-                return;
+        if (change.op() == Operation.DELETE) {
+            return tombstone(table, change.id());
+        }
+        Map<String, JsonNode> sent = new LinkedHashMap<>(change.values());
+        sent.putIfAbsent(LocalSchema.TOMBSTONE, Values.JSON.nullNode());
+        Map<String, JsonNode> here = rows.read(table.name(), change.id());
+        if (here != null) {
+            sent.entrySet().removeIf(column -> !here.containsKey(column.getKey())
+                    || Values.sameValue(here.get(column.getKey()), column.getValue()));
+            if (sent.isEmpty()) {
+                return false; // as it should be: the common case
             }
         }
-        PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at = coalesce(deleted_at,"
-                + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) WHERE id = ?");
+        return correct(change.table(), change.id(), sent);
+    }
+
+    /**
+     * A delete the server applied: the row is a tombstone here too, unless an edit still waiting in the outbox brings
+     * it back (its answer carries the server's row where it does not).
+     */
+    private boolean tombstone(LocalTable table, String id) throws SQLException {
+        for (Outbox.Entry e : Outbox.waitingFor(c, table.name(), id)) {
+            if (!e.operation().equals("delete")) {
+                return false;
+            }
+        }
+        PreparedStatement ps = statement("UPDATE " + Sql.quote(table.name()) + " SET deleted_at ="
+                + " strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND deleted_at IS NULL");
         ps.setString(1, id);
-        ps.executeUpdate();
+        return ps.executeUpdate() > 0;
     }
 
     void markSynced(String tableName, String id, Hlc hlc) throws SQLException {

@@ -41,6 +41,17 @@ final class Values {
         }
     }
 
+    /**
+     * Whether a row holds {@code wanted} in a column that holds {@code held}: equal JSON, or equal numbers however
+     * written ({@code 1}, {@code 1.0}). Other spellings of one stored value (a boolean stored as 1) count as
+     * different, which costs no more than writing the same value again.
+     */
+    static boolean sameValue(JsonNode held, JsonNode wanted) {
+        JsonNode a = held == null ? JSON.nullNode() : held;
+        JsonNode b = wanted == null ? JSON.nullNode() : wanted;
+        return a.equals(b) || (a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0);
+    }
+
     static String text(Object value) {
         try {
             return JSON.writeValueAsString(value);
