@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /**
@@ -51,6 +54,19 @@ public final class PeerExchangeFile {
                 .getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
+    }
+
+    /**
+     * Reads and checks the exchange file {@code file}.
+     *
+     * @throws MooringException {@code PEER_EXCHANGE_CORRUPT} naming what is wrong; {@code IO} when it cannot be read
+     */
+    public static PeerChanges read(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -303,10 +303,7 @@ public final class SyncClient implements AutoCloseable {
      */
     public PeerInfo peerInfo() {
         try {
-            Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
-            tables.forEach((name, table) -> columns.put(name, table.columns()));
-            return new PeerInfo(nodeId, ClientState.userId(connection), schemaVersion(),
-                    Set.of(PeerInfo.RELAYS, PeerInfo.ROWS, PeerInfo.KEEPS_UNKNOWN), columns);
+            return PeerExport.info(connection, nodeId, schemaVersion(), tables);
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "Could not read the sync state of " + path + ": "
                     + e.getMessage(), e);
@@ -377,14 +374,7 @@ public final class SyncClient implements AutoCloseable {
      *                          what {@link #importChanges(PeerChanges)} throws
      */
     public PeerImportResult importChanges(Path file) {
-        Objects.requireNonNull(file, "file");
-        PeerChanges changes;
-        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-            changes = PeerExchangeFile.read(in, file.toString());
-        } catch (java.io.IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not read " + file + ": " + e.getMessage(), e);
-        }
-        return importChanges(changes);
+        return importChanges(PeerExchangeFile.read(Objects.requireNonNull(file, "file")));
     }
 
     /**

@@ -11,8 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What this database sends a peer ({@link PeerChanges}): every change the server has not acknowledged — its own,
@@ -22,6 +24,15 @@ import java.util.Map;
  */
 public final class PeerExport {
     private PeerExport() {
+    }
+
+    /** This database as a peer sees it: node, user (once known), client schema version, capabilities, tables. */
+    public static PeerInfo info(Connection c, String nodeId, String schemaVersion, Map<String, LocalTable> tables)
+            throws SQLException {
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        tables.forEach((name, table) -> columns.put(name, table.columns()));
+        return new PeerInfo(nodeId, ClientState.userId(c), schemaVersion,
+                Set.of(PeerInfo.RELAYS, PeerInfo.ROWS, PeerInfo.KEEPS_UNKNOWN), columns);
     }
 
     /**
