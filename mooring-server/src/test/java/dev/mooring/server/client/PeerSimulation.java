@@ -233,23 +233,7 @@ final class PeerSimulation {
         String table = row.substring(0, row.indexOf('\u0000'));
         String id = row.substring(row.indexOf('\u0000') + 1);
         if (roll < 88) {
-            Map<String, String> columns = new LinkedHashMap<>();
-            if (table.equals("tags")) {
-                columns.put("name", "name " + ++counter);
-            } else {
-                while (columns.isEmpty()) {
-                    if (random.nextBoolean()) {
-                        columns.put("title", "title " + ++counter);
-                    }
-                    if (random.nextBoolean()) {
-                        columns.put("body", random.nextInt(5) == 0 ? null : "body " + ++counter);
-                    }
-                    if (random.nextBoolean()) {
-                        columns.put("color", PALETTE.get(random.nextInt(PALETTE.size())));
-                    }
-                }
-            }
-            device.update(table, id, columns, ledger);
+            device.update(table, id, Simulation.editedColumns(random, table, () -> ++counter), ledger);
         } else {
             device.delete(table, id, ledger);
         }

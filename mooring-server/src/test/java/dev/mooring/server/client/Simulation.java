@@ -234,23 +234,7 @@ final class Simulation {
         String table = row.substring(0, row.indexOf('\u0000'));
         String id = row.substring(row.indexOf('\u0000') + 1);
         if (roll < 80) {
-            Map<String, String> columns = new LinkedHashMap<>();
-            if (table.equals("tags")) {
-                columns.put("name", "name " + ++counter);
-            } else {
-                while (columns.isEmpty()) {
-                    if (random.nextBoolean()) {
-                        columns.put("title", "title " + ++counter);
-                    }
-                    if (random.nextBoolean()) {
-                        columns.put("body", random.nextInt(5) == 0 ? null : "body " + ++counter);
-                    }
-                    if (random.nextBoolean()) {
-                        columns.put("color", PALETTE.get(random.nextInt(PALETTE.size())));
-                    }
-                }
-            }
-            device.update(table, id, columns, ledger);
+            device.update(table, id, editedColumns(random, table, () -> ++counter), ledger);
         } else {
             device.delete(table, id, ledger);
         }
@@ -425,5 +409,26 @@ final class Simulation {
         SimulatedCrash(SyncStep step) {
             super("simulated crash after " + step);
         }
+    }
+
+    /** Random new values for an edit of a row of {@code table}: at least one column; {@code next} numbers values. */
+    static Map<String, String> editedColumns(Random random, String table, java.util.function.IntSupplier next) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        if (table.equals("tags")) {
+            columns.put("name", "name " + next.getAsInt());
+            return columns;
+        }
+        while (columns.isEmpty()) {
+            if (random.nextBoolean()) {
+                columns.put("title", "title " + next.getAsInt());
+            }
+            if (random.nextBoolean()) {
+                columns.put("body", random.nextInt(5) == 0 ? null : "body " + next.getAsInt());
+            }
+            if (random.nextBoolean()) {
+                columns.put("color", PALETTE.get(random.nextInt(PALETTE.size())));
+            }
+        }
+        return columns;
     }
 }
