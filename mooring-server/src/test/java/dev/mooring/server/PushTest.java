@@ -87,6 +87,28 @@ class PushTest {
     }
 
     @Test
+    void aRowCreatedFromSomeColumnsLeavesTheOthersToTheRealInsertMadeEarlier() throws Exception {
+        // n2 edited the row before its insert reached the server (it learned the row from a peer): its edit creates
+        // the row, but only the body is its write; the title and the tombstone are defaults nobody wrote
+        PushResponse edit = push("u1", "n2", upsert("n2", 1, T + 200, "notes", ID, "body", "body by n2"));
+        PushResponse insert = push("u1", "n1", upsert("n1", 1, T + 100, "notes", ID, "title", "title by n1",
+                "body", "first body", "deleted_at", null));
+
+        assertThat(edit.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.APPLIED);
+        assertThat(insert.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.APPLIED);
+        assertThat(insert.results().get(0).current()).as("applied in part: the answer carries the row")
+                .containsEntry("body", com.fasterxml.jackson.databind.node.TextNode.valueOf("body by n2"));
+        assertThat(scalar(pg.dataSource(), "SELECT title || '|' || body FROM notes")).isEqualTo("title by n1|body by n2");
+
+        // a row inserted with every column keeps one time for all of them, not a time per column
+        String other = "00000000-0000-0000-0000-000000000002";
+        push("u1", "n1", upsert("n1", 2, T + 300, "notes", other, "user_id", "u1", "title", "t", "body", "b",
+                "deleted_at", null));
+        assertThat(scalar(pg.dataSource(), "SELECT column_hlcs::text || ':' || (base_hlc IS NOT NULL)"
+                + " FROM mooring.column_versions WHERE record_id = '" + other + "'")).isEqualTo("{}:true");
+    }
+
+    @Test
     void rowLevelLastWriterWinsDropsTheWholeOlderChange() throws Exception {
         use(SyncConfig.of(SyncedTable.owned("notes").withConflictPolicy(ConflictPolicy.LWW_ROW)));
         push("u1", "n1", upsert("n1", 1, T, "notes", ID, "title", "first"));

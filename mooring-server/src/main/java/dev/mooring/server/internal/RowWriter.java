@@ -149,6 +149,9 @@ public final class RowWriter {
                 }
                 if (key.kind().equals("update") && !groupStamps.isEmpty()) {
                     stampColumns(c, key, groupStamps);
+                } else if (key.kind().equals("insert") && !groupStamps.isEmpty()
+                        && !key.columns().containsAll(key.table().columns().keySet())) {
+                    stampPartialInsert(c, key, groupStamps);
                 }
             }
             return written;
@@ -171,6 +174,28 @@ public final class RowWriter {
                 ps.setString(1, key.table().sync().name());
                 ps.setArray(2, c.createArrayOf("text", key.columns().stream().filter(col -> !col.equals("id")).toArray()));
                 ps.setString(3, text(JSON.valueToTree(rowStamps)));
+                ps.executeUpdate();
+            }
+        }
+
+        /**
+         * Gives a row created from some of its columns (an edit that reached the server before the row's insert, which
+         * a peer relays later) a time for those columns only. The capture trigger gave every column the insert's
+         * time; the columns the change did not carry hold defaults nobody wrote, and with that time they would beat
+         * the real insert's values when it arrives, made earlier. With no time, any real write wins them.
+         */
+        private static void stampPartialInsert(Connection c, Key key, Map<String, String> rowStamps)
+                throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE mooring.column_versions v
+                       SET base_hlc = NULL,
+                           column_hlcs = (SELECT coalesce(jsonb_object_agg(col, s.hlc), '{}') FROM unnest(?::text[]) AS col)
+                      FROM jsonb_each_text(?::jsonb) AS s(id, hlc)
+                     WHERE v.table_name = ? AND v.record_id = s.id
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", key.columns().stream().filter(col -> !col.equals("id")).toArray()));
+                ps.setString(2, text(JSON.valueToTree(rowStamps)));
+                ps.setString(3, key.table().sync().name());
                 ps.executeUpdate();
             }
         }

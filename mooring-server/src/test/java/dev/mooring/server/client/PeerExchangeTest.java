@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -360,13 +359,11 @@ class PeerExchangeTest {
         }
     }
 
-    // KNOWN BUG (found by the peer simulation soak once exchanges could send only later changes, seeds
-    // 2098636042743783564 and 2920428194693681699): the server defers the relayed insert, but applies the tablet's own
-    // later edit of the row in the same push, as an insert of a partial row whose unset columns get the edit's time;
-    // the real insert then loses those columns to values no app wrote. Enable once fixed.
+    // Found by the peer simulation soak once exchanges could send only later changes (seeds 2098636042743783564,
+    // 2920428194693681699): the server defers the relayed insert but applies the tablet's own later edit of the row in
+    // the same push, creating the row from the edit's columns. Those alone get the edit's time; the others hold
+    // defaults nobody wrote and get none, so the real insert, made earlier, still wins them when it arrives.
     @Test
-    @Disabled("known bug: an edit of a row whose relayed insert the server deferred creates the row without the"
-            + " insert's values; see the comment above")
     void anEditOfARowWhoseRelayedInsertTheServerDefersDoesNotLoseTheInsertsValues() throws Exception {
         ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
         try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
