@@ -109,6 +109,30 @@ class PushTest {
     }
 
     @Test
+    void aFillCompletesARowTheChangeCreatesWithoutATimeAndIsIgnoredForARowThatExists() throws Exception {
+        String other = "00000000-0000-0000-0000-000000000002";
+        push("u1", "n1", upsert("n1", 1, T, "notes", other, "title", "exists"));
+
+        PushResponse r = push("u1", "n2", upsert("n2", 1, T + 200, "notes", ID, "body", "body by n2")
+                        .withFill(SyncTestSupport.values("title", "title from the fill")),
+                upsert("n2", 2, T + 200, "notes", other, "body", "b").withFill(SyncTestSupport.values("title", "ignored")),
+                upsert("n2", 3, T + 200, "notes", ID, "body", "x").withFill(SyncTestSupport.values("colour", "red")),
+                upsert("n2", 4, T + 200, "notes", ID, "body", "x").withFill(SyncTestSupport.values("user_id", "u2")));
+
+        assertThat(r.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.APPLIED,
+                ChangeStatus.APPLIED, ChangeStatus.REJECTED, ChangeStatus.REJECTED);
+        assertThat(r.results().get(2).reason()).isEqualTo("in its fill: table notes has no column colour");
+        assertThat(r.results().get(3).reason()).contains("must be your own user id");
+        assertThat(title()).isEqualTo("title from the fill");
+        assertThat(scalar(pg.dataSource(), "SELECT title FROM notes WHERE id = '" + other + "'")).isEqualTo("exists");
+
+        // the fill's title has no time: the real insert, made earlier than the edit, still wins it
+        push("u1", "n1", upsert("n1", 2, T + 100, "notes", ID, "title", "the real title", "body", "older body"));
+        assertThat(scalar(pg.dataSource(), "SELECT title || '|' || body FROM notes WHERE id = '" + ID + "'"))
+                .isEqualTo("the real title|body by n2");
+    }
+
+    @Test
     void rowLevelLastWriterWinsDropsTheWholeOlderChange() throws Exception {
         use(SyncConfig.of(SyncedTable.owned("notes").withConflictPolicy(ConflictPolicy.LWW_ROW)));
         push("u1", "n1", upsert("n1", 1, T, "notes", ID, "title", "first"));

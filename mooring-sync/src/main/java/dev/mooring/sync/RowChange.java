@@ -1,5 +1,6 @@
 package dev.mooring.sync;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Map;
@@ -20,10 +21,15 @@ import java.util.Objects;
  * @param basis     the pull cursor the origin node had applied when it made the change (the earliest, for the net effect
  *                  of several edits): changes other nodes made after it are concurrent with this one. {@code null}
  *                  means "the node's latest pull", the server's assumption for clients that do not say.
+ * @param fill      values of other columns, used only when the change creates its row on the server, and then without
+ *                  a time (any real write of those columns wins them): an edit of a row whose insert, relayed from a
+ *                  peer, has not reached the server yet carries the insert's values, so the row it creates is whole
+ *                  (a NOT NULL column has its value). Empty for every other change, and then not in the JSON form.
  */
 public record RowChange(String table, String id, Operation op, Map<String, JsonNode> values, Hlc hlc, String nodeId,
-                        long clientSeq, String basis) {
-    /** Checks every field and copies the values; a Java null value becomes JSON null. */
+                        long clientSeq, String basis,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> fill) {
+    /** Checks every field and copies the values; a Java null value becomes JSON null; no fill is an empty fill. */
     public RowChange {
         values = WireForm.values(values, "values");
         WireForm.checkRow(table, id, op, values, hlc);
@@ -31,6 +37,27 @@ public record RowChange(String table, String id, Operation op, Map<String, JsonN
         if (clientSeq < 1) {
             throw new IllegalArgumentException("clientSeq must be 1 or more, but was " + clientSeq + ".");
         }
+        fill = fill == null ? Map.of() : WireForm.values(fill, "fill");
+        for (String column : fill.keySet()) {
+            if (values.containsKey(column)) {
+                throw new IllegalArgumentException("column " + column + " is in both values and fill; a fill holds"
+                        + " only columns the change does not set.");
+            }
+        }
+        if (op == Operation.DELETE && !fill.isEmpty()) {
+            throw new IllegalArgumentException("a delete carries no fill.");
+        }
+    }
+
+    /** A change without a fill. */
+    public RowChange(String table, String id, Operation op, Map<String, JsonNode> values, Hlc hlc, String nodeId,
+                     long clientSeq, String basis) {
+        this(table, id, op, values, hlc, nodeId, clientSeq, basis, null);
+    }
+
+    /** The same change with {@code fill}. */
+    public RowChange withFill(Map<String, JsonNode> fill) {
+        return new RowChange(table, id, op, values, hlc, nodeId, clientSeq, basis, fill);
     }
 
     /** A change without a {@code basis}: the server takes the node's latest pull as what it had seen. */

@@ -87,6 +87,23 @@ class WireModelTest {
     }
 
     @Test
+    void aFillTravelsOnlyWhenAChangeHasOneAndNeverOverlapsItsValues() throws Exception {
+        assertThat(mapper.writeValueAsString(upsert(1))).doesNotContain("fill");
+        assertThat(new ObjectMapper().writeValueAsString(upsert(1))).doesNotContain("fill");
+        RowChange filled = new RowChange("todo", "42", Operation.UPSERT, Map.of("done", TextNode.valueOf("yes")), HLC,
+                "node-a", 3, null, values());
+        String json = mapper.writeValueAsString(filled);
+        assertThat(json).contains("\"fill\":{\"title\":\"Buy milk\"");
+        assertThat(mapper.readValue(json, RowChange.class)).isEqualTo(filled);
+        assertThat(upsert(1).fill()).isEmpty();
+
+        assertThatThrownBy(() -> upsert(1).withFill(Map.of("title", TextNode.valueOf("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column title is in both");
+        assertThatThrownBy(() -> new RowChange("todo", "43", Operation.DELETE, Map.of(), HLC, "node-a", 2)
+                .withFill(values())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delete");
+    }
+
+    @Test
     void nullFieldsAreLeftOutButReadBackAsNull() throws Exception {
         String json = mapper.writeValueAsString(new ChangeResult(3, ChangeStatus.APPLIED, null));
         assertThat(json).isEqualTo("{\"clientSeq\":3,\"status\":\"applied\"}");

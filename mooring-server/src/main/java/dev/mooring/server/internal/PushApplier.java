@@ -113,7 +113,7 @@ public final class PushApplier {
                     problem = "id '" + change.id() + "' is not a uuid, which the id column of " + change.table() + " is";
                 } else if (!canonical.equals(change.id())) {
                     change = new RowChange(change.table(), canonical, change.op(), change.values(), change.hlc(),
-                            change.nodeId(), change.clientSeq(), change.basis());
+                            change.nodeId(), change.clientSeq(), change.basis(), change.fill());
                 }
             }
             FeedPosition seen = problem == null ? seen(change, origin.state().lastPulled()) : null;
@@ -330,7 +330,10 @@ public final class PushApplier {
         Consumer<RowWriter.Batch> write = null;
         switch (decision.action()) {
             case INSERT:
-                Map<String, JsonNode> row = new LinkedHashMap<>(change.values());
+                // the fill's values (another origin's change the server has not had yet) make the row whole, and
+                // get no time: that change, or any other real write, still wins them
+                Map<String, JsonNode> row = new LinkedHashMap<>(change.fill());
+                row.putAll(change.values());
                 row.put("id", json.getNodeFactory().textNode(change.id()));
                 row.putIfAbsent(owner, json.getNodeFactory().textNode(userId));
                 if (!userId.equals(row.get(owner).asText())) {
@@ -338,7 +341,7 @@ public final class PushApplier {
                     return new Plan(rejected(change, "rows of " + change.table() + " are owned through column " + owner
                             + ": you can only create your own (" + owner + " = your user id)"), null, null, current);
                 }
-                write = batch -> batch.insert(table, change.id(), row, k.stamp());
+                write = batch -> batch.insert(table, change.id(), row, k.stamp(), change.fill().keySet());
                 break;
             case UPDATE:
                 Map<String, JsonNode> values = new LinkedHashMap<>();
@@ -460,13 +463,16 @@ public final class PushApplier {
             return "table " + change.table() + " is " + (table.sync().publicRead() ? "public-read"
                     : "server-to-client only") + ": clients cannot change it";
         }
-        String problem = RowWriter.problem(table, change.id(), change.values());
-        if (problem != null) {
-            return problem;
-        }
-        JsonNode owner = change.values().get(table.sync().ownerColumn());
-        if (owner != null && !userId.equals(owner.asText())) {
-            return "column " + table.sync().ownerColumn() + " must be your own user id; rows cannot be given to another user";
+        for (Map<String, JsonNode> values : List.of(change.values(), change.fill())) {
+            String problem = RowWriter.problem(table, change.id(), values);
+            if (problem != null) {
+                return values == change.values() ? problem : "in its fill: " + problem;
+            }
+            JsonNode owner = values.get(table.sync().ownerColumn());
+            if (owner != null && !userId.equals(owner.asText())) {
+                return "column " + table.sync().ownerColumn() + " must be your own user id; rows cannot be given to"
+                        + " another user";
+            }
         }
         return null;
     }

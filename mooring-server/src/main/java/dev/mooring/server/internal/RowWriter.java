@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -92,9 +93,27 @@ public final class RowWriter {
 
         private final Map<Key, Map<String, Map<String, JsonNode>>> rows = new LinkedHashMap<>();
         private final Map<Key, Map<String, String>> stamps = new LinkedHashMap<>();
+        /** Inserts whose columns do not all get the row's time: table → id → the time of each column that does. */
+        private final Map<String, Map<String, Map<String, String>>> partial = new LinkedHashMap<>();
 
         public void insert(TableCatalog.Table table, String id, Map<String, JsonNode> row, Hlc stamp) {
+            insert(table, id, row, stamp, Set.of());
+        }
+
+        /**
+         * An insert whose {@code unstamped} columns get no time: values the change did not write itself. Those, and
+         * the columns {@code row} leaves out, are won by any real write; a row of every column written at
+         * {@code stamp} keeps one time for all of them.
+         */
+        public void insert(TableCatalog.Table table, String id, Map<String, JsonNode> row, Hlc stamp,
+                           Set<String> unstamped) {
             add("insert", table, id, row, stamp);
+            if (stamp != null && !(unstamped.isEmpty() && row.keySet().containsAll(table.columns().keySet()))) {
+                Map<String, String> hlcs = new LinkedHashMap<>();
+                row.keySet().stream().filter(col -> !col.equals("id") && !unstamped.contains(col))
+                        .forEach(col -> hlcs.put(col, stamp.toString()));
+                partial.computeIfAbsent(table.sync().name(), t -> new LinkedHashMap<>()).put(id, hlcs);
+            }
         }
 
         public void update(TableCatalog.Table table, String id, Map<String, JsonNode> values, Hlc stamp) {
@@ -149,10 +168,10 @@ public final class RowWriter {
                 }
                 if (key.kind().equals("update") && !groupStamps.isEmpty()) {
                     stampColumns(c, key, groupStamps);
-                } else if (key.kind().equals("insert") && !groupStamps.isEmpty()
-                        && !key.columns().containsAll(key.table().columns().keySet())) {
-                    stampPartialInsert(c, key, groupStamps);
                 }
+            }
+            for (Map.Entry<String, Map<String, Map<String, String>>> table : partial.entrySet()) {
+                stampPartialInserts(c, table.getKey(), table.getValue());
             }
             return written;
         }
@@ -179,23 +198,21 @@ public final class RowWriter {
         }
 
         /**
-         * Gives a row created from some of its columns (an edit that reached the server before the row's insert, which
-         * a peer relays later) a time for those columns only. The capture trigger gave every column the insert's
-         * time; the columns the change did not carry hold defaults nobody wrote, and with that time they would beat
-         * the real insert's values when it arrives, made earlier. With no time, any real write wins them.
+         * Gives rows created from some of their columns (an edit that reached the server before the row's insert,
+         * which a peer relays later) a time for those columns only. The capture trigger gave every column the
+         * insert's time; the others hold values the change did not write (defaults, or its fill), and with that time
+         * they would beat the real insert's values when it arrives, made earlier. With no time, any real write wins
+         * them.
          */
-        private static void stampPartialInsert(Connection c, Key key, Map<String, String> rowStamps)
+        private static void stampPartialInserts(Connection c, String table, Map<String, Map<String, String>> hlcs)
                 throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE mooring.column_versions v
-                       SET base_hlc = NULL,
-                           column_hlcs = (SELECT coalesce(jsonb_object_agg(col, s.hlc), '{}') FROM unnest(?::text[]) AS col)
-                      FROM jsonb_each_text(?::jsonb) AS s(id, hlc)
+                    UPDATE mooring.column_versions v SET base_hlc = NULL, column_hlcs = s.hlcs
+                      FROM jsonb_each(?::jsonb) AS s(id, hlcs)
                      WHERE v.table_name = ? AND v.record_id = s.id
                     """)) {
-                ps.setArray(1, c.createArrayOf("text", key.columns().stream().filter(col -> !col.equals("id")).toArray()));
-                ps.setString(2, text(JSON.valueToTree(rowStamps)));
-                ps.setString(3, key.table().sync().name());
+                ps.setString(1, text(JSON.valueToTree(hlcs)));
+                ps.setString(2, table);
                 ps.executeUpdate();
             }
         }

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -361,11 +363,17 @@ class PeerExchangeTest {
 
     // Found by the peer simulation soak once exchanges could send only later changes (seeds 2098636042743783564,
     // 2920428194693681699): the server defers the relayed insert but applies the tablet's own later edit of the row in
-    // the same push, creating the row from the edit's columns. Those alone get the edit's time; the others hold
-    // defaults nobody wrote and get none, so the real insert, made earlier, still wins them when it arrives.
-    @Test
-    void anEditOfARowWhoseRelayedInsertTheServerDefersDoesNotLoseTheInsertsValues() throws Exception {
+    // the same push, which creates the row. Only the edit's columns get its time; the rest (the relayed insert's
+    // values, sent along as the edit's fill, so a NOT NULL column has its value) get none, so the real insert, made
+    // earlier, still wins them when it arrives.
+    @ParameterizedTest(name = "title required on the server: {0}")
+    @ValueSource(booleans = {false, true})
+    void anEditOfARowWhoseRelayedInsertTheServerDefersDoesNotLoseTheInsertsValues(boolean titleRequired)
+            throws Exception {
         ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        if (titleRequired) {
+            f.server("ALTER TABLE notes ALTER COLUMN title SET NOT NULL");
+        }
         try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
              SyncClient tablet = ClientFixture.client(dir.resolve("tablet.db"));
              InProcessTransport ann = f.transport("ann")) {
@@ -379,7 +387,10 @@ class PeerExchangeTest {
                     later.changes().stream().filter(ch -> ch.clientSeq() == 2).toList(), List.of()));
             exec(tablet, "UPDATE notes SET body = 'the tablet''s' WHERE id = '" + A + "'");
 
-            tablet.sync(ann); // the phone's insert of A is deferred (its #1 has not reached the server)
+            SyncReport first = tablet.sync(ann); // the phone's insert of A is deferred (its #1 has not reached the server)
+            assertThat(first.rejected()).as("the tablet's edit is not refused").isZero();
+            assertThat(f.serverRows("ann")).as("the row the edit created is whole")
+                    .contains("notes " + A + ": ann|the phone's|the tablet's|null|deleted=false");
             phone.sync(ann);
             tablet.sync(ann);
 

@@ -131,15 +131,47 @@ public final class Outbox {
      */
     static List<RowChange> batch(Connection c, String nodeId, int limit, Set<String> skip) throws SQLException {
         List<RowChange> changes = new ArrayList<>();
+        // for each row, the upserts before this point, origin by origin: a change of a row that another origin's
+        // change before it (a peer's insert, relayed) also sets carries that change's values as its fill
+        Map<String, List<RowChange>> earlier = new java.util.HashMap<>();
         for (RowChange change : frozen(c, nodeId)) {
             if (changes.size() == limit) {
                 break;
+            }
+            String row = NetChange.key(change.table(), change.id());
+            List<RowChange> before = earlier.get(row);
+            if (change.op() == dev.mooring.sync.Operation.DELETE) {
+                earlier.remove(row);
+            } else {
+                if (before != null) {
+                    change = change.withFill(fill(change, before));
+                }
+                earlier.computeIfAbsent(row, r -> new ArrayList<>()).add(change);
             }
             if (!skip.contains(key(change))) {
                 changes.add(change);
             }
         }
         return changes;
+    }
+
+    /**
+     * What earlier changes of other origins set in {@code change}'s row and it does not. The server may not have
+     * those changes yet (a relay it deferred, because an earlier change of its origin has not reached it): the row
+     * this change then creates takes these values, without their time, so it is whole and the real change still wins
+     * them when it arrives.
+     */
+    private static Map<String, JsonNode> fill(RowChange change, List<RowChange> before) {
+        Map<String, JsonNode> fill = new LinkedHashMap<>();
+        for (RowChange other : before) {
+            if (!other.nodeId().equals(change.nodeId())) {
+                fill.putAll(other.fill());
+                fill.putAll(other.values());
+            }
+        }
+        fill.keySet().removeAll(change.values().keySet());
+        fill.remove("id");
+        return fill;
     }
 
     /**
