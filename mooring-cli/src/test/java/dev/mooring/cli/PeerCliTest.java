@@ -214,6 +214,12 @@ class PeerCliTest {
         assertThat(serving.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("(this machine only: --bind <LAN address> lets other devices in)")
                 .endsWith("Stopped." + System.lineSeparator());
+        // a line for every request answered: the refused one, then two exchanges of three requests each
+        assertThat(out.toString().lines().filter(line -> line.matches("\\S+Z 127\\.0\\.0\\.1:\\d+ .*")))
+                .hasSize(7)
+                .anySatisfy(line -> assertThat(line).contains(" handshake 401: this peer needs the bearer token"))
+                .anySatisfy(line -> assertThat(line).contains(" import 200 node ").contains(": imported 1 change(s)"))
+                .anySatisfy(line -> assertThat(line).contains(" export 200 node ").contains(": sent 2 change(s)"));
         assertThat(wrongToken.exitCode()).isEqualTo(ErrorCode.AUTHENTICATION.exitCode());
         assertThat(wrongToken.err()).contains("refused the token");
         assertThat(synced.exitCode()).as(synced.err()).isZero();

@@ -2,8 +2,10 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.sync.client.PeerRequestServed;
 import dev.mooring.sync.client.PeerServer;
 import dev.mooring.sync.client.SyncClient;
+import dev.mooring.sync.client.SyncListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +16,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code mooring peer serve --db client.db --port P --token -}: opens the database's LAN endpoint for
- * {@code mooring peer sync} on other devices of the same user, prints where it listens, and serves until Ctrl+C,
- * SIGTERM or an interrupt of the thread running it.
+ * {@code mooring peer sync} on other devices of the same user, prints where it listens and a line for every request
+ * it answers, and serves until Ctrl+C, SIGTERM or an interrupt of the thread running it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve this database's changes to other devices of the same user on the local network (mooring"
@@ -65,10 +68,17 @@ public final class PeerServeCommand implements Callable<Integer> {
         String token = secret.token(System.getenv());
         PrintWriter out = spec.commandLine().getOut();
         StopOnSignal stop = new StopOnSignal("mooring-peer-stop");
-        try (SyncClient db = client.openExisting("mooring peer serve --db client.db --port 8640 --token -");
-             PeerServer server = db.servePeers(address, token)) {
-            announce(out, db, server);
-            new CountDownLatch(1).await(); // until interrupted: by Ctrl+C or SIGTERM (StopOnSignal), or the embedder
+        try (SyncClient db = client.openExisting("mooring peer serve --db client.db --port 8640 --token -")) {
+            db.addListener(new SyncListener() {
+                @Override
+                public void peerRequestServed(PeerRequestServed request) {
+                    report(out, request);
+                }
+            });
+            try (PeerServer server = db.servePeers(address, token)) {
+                announce(out, db, server);
+                new CountDownLatch(1).await(); // until interrupted: by Ctrl+C or SIGTERM (StopOnSignal), or the embedder
+            }
         } catch (InterruptedException e) {
             // stopped; an exchange still running finished before the database was closed
         } finally {
@@ -78,6 +88,27 @@ public final class PeerServeCommand implements Callable<Integer> {
             Output.text(out, "Stopped.");
         }
         return 0;
+    }
+
+    /** One line per request answered: when, who, which route, the status, and what moved or why it was refused. */
+    private void report(PrintWriter out, PeerRequestServed request) {
+        synchronized (out) {
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("at", request.at().toString());
+                doc.put("address", request.address());
+                doc.put("route", request.route());
+                doc.put("status", request.status());
+                doc.put("peerNode", request.peerNode());
+                doc.put("outcome", request.outcome());
+                Output.jsonLine(out, doc);
+            } else {
+                Output.text(out, request.at().truncatedTo(ChronoUnit.SECONDS) + " " + request.address() + " "
+                        + request.route() + " " + request.status()
+                        + (request.peerNode() == null ? "" : " node " + request.peerNode()) + ": " + request.outcome());
+            }
+            out.flush();
+        }
     }
 
     private void announce(PrintWriter out, SyncClient db, PeerServer server) {

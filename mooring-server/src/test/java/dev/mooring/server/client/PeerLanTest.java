@@ -17,7 +17,9 @@ import dev.mooring.sync.PeerExportRequest;
 import dev.mooring.sync.SyncJson;
 import dev.mooring.sync.client.ClientConfig;
 import dev.mooring.sync.client.OutboxEntry;
+import dev.mooring.sync.client.PeerRequestServed;
 import dev.mooring.sync.client.PeerServer;
+import dev.mooring.sync.client.SyncListener;
 import dev.mooring.sync.client.PeerSyncResult;
 import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
@@ -122,11 +124,21 @@ class PeerLanTest {
             exec(tablet, "INSERT INTO notes (id, user_id, title) VALUES ('" + B + "', 'ann', 'from the tablet')",
                     "UPDATE notes SET color = 'green' WHERE id = '" + C + "'");
 
+            List<PeerRequestServed> heard = listenToPeers(phone);
             PeerSyncResult result;
             try (PeerServer served = phone.servePeers(LOOPBACK, TOKEN)) {
                 assertThat(served.port()).isPositive();
                 result = tablet.syncWithPeer(served.uri(), TOKEN);
             }
+
+            assertThat(heard).extracting(PeerRequestServed::route).containsExactly("handshake", "import", "export");
+            assertThat(heard).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.peerNode()).isEqualTo(tablet.nodeId());
+                assertThat(r.address()).startsWith("127.0.0.1:");
+            });
+            assertThat(heard.get(1).outcome()).startsWith("imported 2 change(s) and 0 row(s): 2 kept to relay");
+            assertThat(heard.get(2).outcome()).startsWith("sent 4 change(s) and ");
 
             assertThat(result.peer().nodeId()).isEqualTo(phone.nodeId());
             assertThat(result.changesSent()).isEqualTo(2);
@@ -166,6 +178,7 @@ class PeerLanTest {
             String phoneBefore = state(phone);
             String tabletBefore = state(tablet);
 
+            List<PeerRequestServed> heard = listenToPeers(phone);
             try (PeerServer served = phone.servePeers(LOOPBACK, TOKEN)) {
                 for (String token : Arrays.asList(null, "wrong-token-0123456789", TOKEN + "x", "")) {
                     HttpResponse<String> answer = post(served, "import", token, tablets);
@@ -185,7 +198,26 @@ class PeerLanTest {
 
             assertThat(state(phone)).isEqualTo(phoneBefore);
             assertThat(state(tablet)).isEqualTo(tabletBefore);
+            assertThat(heard).extracting(PeerRequestServed::route)
+                    .containsExactly("import", "import", "import", "import", "export", "handshake");
+            assertThat(heard).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(401);
+                assertThat(r.peerNode()).isNull();
+                assertThat(r.outcome()).contains("bearer token").doesNotContain("wrong-token").doesNotContain(TOKEN);
+            });
         }
+    }
+
+    /** Every request {@code client}'s LAN endpoint answers, in order. */
+    static List<PeerRequestServed> listenToPeers(SyncClient client) {
+        List<PeerRequestServed> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.addListener(new SyncListener() {
+            @Override
+            public void peerRequestServed(PeerRequestServed request) {
+                heard.add(request);
+            }
+        });
+        return heard;
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class PeerServer implements AutoCloseable {
                     + " --port, or a --bind address of this machine.", e);
         }
         ExecutorService workers = Executors.newFixedThreadPool(THREADS, new Workers());
-        server.createContext("/", new PeerEndpoint(client, token, EXCHANGE_WAIT));
+        server.createContext("/", new PeerEndpoint(client, token, EXCHANGE_WAIT, client.listening()::peerRequestServed));
         server.setExecutor(workers);
         server.start();
         return new PeerServer(server, workers);

@@ -508,5 +508,21 @@ public final class SyncClient implements AutoCloseable {
         public void stepCompleted(SyncStep step) {
             listeners.forEach(l -> l.stepCompleted(step));
         }
+
+        @Override
+        public void peerRequestServed(PeerRequestServed request) {
+            for (SyncListener l : listeners) {
+                try {
+                    l.peerRequestServed(request);
+                } catch (RuntimeException e) {
+                    // the answer has gone; one listener's failure does not keep the others from hearing it
+                }
+            }
+        }
+    }
+
+    /** Every registered listener as one, for the LAN endpoint. */
+    SyncListener listening() {
+        return new Fanout(listeners);
     }
 }

@@ -3,8 +3,8 @@ package dev.mooring.sync.client;
 import java.util.Set;
 
 /**
- * Hears what a sync does: rows it changed (for a UI to refresh), pull progress, and each completed step. Every
- * method has an empty default. Listeners run on the syncing thread, after the change they report is committed;
+ * Hears what a sync does: rows it changed (for a UI to refresh), pull progress, and each completed step; and the
+ * requests the database's LAN endpoint answers. Every method has an empty default. Listeners run on the syncing thread, after the change they report is committed;
  * an exception a listener throws stops the sync at that point, exactly as a crash there would (tests use this to
  * cut a sync between any two steps), and is rethrown to the caller.
  */
@@ -24,5 +24,12 @@ public interface SyncListener {
 
     /** A step of the sync completed and is committed. */
     default void stepCompleted(SyncStep step) {
+    }
+
+    /**
+     * The database's LAN endpoint ({@link SyncClient#servePeers}) answered a request, exchange or refusal. Runs on
+     * the endpoint's thread once the answer is sent; an exception it throws is ignored (the answer is gone).
+     */
+    default void peerRequestServed(PeerRequestServed request) {
     }
 }

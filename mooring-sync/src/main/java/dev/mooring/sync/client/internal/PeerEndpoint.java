@@ -14,14 +14,18 @@ import dev.mooring.sync.PeerExportRequest;
 import dev.mooring.sync.PeerInfo;
 import dev.mooring.sync.SyncJson;
 import dev.mooring.sync.client.PeerImportResult;
+import dev.mooring.sync.client.PeerRequestServed;
 import dev.mooring.sync.client.SyncClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The routes of the LAN peer endpoint, served for one {@link SyncClient}; every one is {@code POST} with
@@ -47,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 public final class PeerEndpoint implements HttpHandler {
     /** The routes' common prefix; the version is the protocol's. */
     public static final String PREFIX = "/peer/v1/";
+    private static final Set<String> ROUTES = Set.of("handshake", "import", "export");
     /** The most a handshake or export request may hold: a {@link PeerInfo} of many tables fits many times over. */
     public static final int JSON_LIMIT = 1024 * 1024;
     private static final long EXCHANGE_LIMIT = PeerExchangeFile.MAX_BODY_BYTES + 128L;
@@ -56,37 +61,59 @@ public final class PeerEndpoint implements HttpHandler {
     private final Duration wait;
     private final Semaphore exchanging = new Semaphore(1, true);
     private final ObjectMapper json = SyncJson.mapper();
+    private final Consumer<PeerRequestServed> served;
 
     /**
-     * @param wait how long a request waits for the exchange running before it; then 503
+     * @param wait   how long a request waits for the exchange running before it; then 503
+     * @param served hears every request once it is answered
      */
-    public PeerEndpoint(SyncClient client, PeerToken token, Duration wait) {
+    public PeerEndpoint(SyncClient client, PeerToken token, Duration wait, Consumer<PeerRequestServed> served) {
         this.client = client;
         this.token = token;
         this.wait = wait;
+        this.served = served;
+    }
+
+    /** What a request that succeeded did: the calling node and a line saying what moved. */
+    private record Done(String peerNode, String outcome) {
     }
 
     @Override
     public void handle(HttpExchange http) throws IOException {
+        String path = http.getRequestURI().getRawPath();
+        String route = path.startsWith(PREFIX) && ROUTES.contains(path.substring(PREFIX.length()))
+                ? path.substring(PREFIX.length()) : path;
+        int status;
+        Done done;
         try (http) {
             try {
-                route(http);
+                done = route(http, route);
+                status = 200;
             } catch (Refusal r) {
-                send(http, r.status, r.body);
+                status = send(http, r.status, r.body);
+                done = new Done(null, r.body.message());
             } catch (MooringException e) {
                 Refusal r = refusal(e);
-                send(http, r.status, r.body);
+                status = send(http, r.status, r.body);
+                done = new Done(null, r.body.message());
             } catch (RuntimeException e) {
-                send(http, 500, new ErrorResponse("internal_error", "the peer could not handle this request ("
-                        + e.getClass().getSimpleName() + "); nothing was imported. This is a bug in Mooring."));
+                ErrorResponse error = new ErrorResponse("internal_error", "the peer could not handle this request ("
+                        + e.getClass().getSimpleName() + "); nothing was imported. This is a bug in Mooring.");
+                status = send(http, 500, error);
+                done = new Done(null, error.message());
             }
+        }
+        try {
+            served.accept(new PeerRequestServed(Instant.now(), address(http), route, status, done.peerNode(),
+                    Redaction.redact(done.outcome())));
+        } catch (RuntimeException e) {
+            // a listener's failure is not the caller's: the answer has gone
         }
     }
 
-    private void route(HttpExchange http) throws IOException {
+    private Done route(HttpExchange http, String route) throws IOException {
         String path = http.getRequestURI().getRawPath();
-        String route = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
-        if (!route.equals("handshake") && !route.equals("import") && !route.equals("export")) {
+        if (!ROUTES.contains(route)) {
             throw new Refusal(404, "not_found", "there is no " + path + " here; the peer endpoint serves POST "
                     + PREFIX + "handshake, import and export");
         }
@@ -100,49 +127,56 @@ public final class PeerEndpoint implements HttpHandler {
             throw new Refusal(401, "unauthorized", "this peer needs the bearer token it was started with"
                     + " (Authorization: Bearer <token>); the token sent is missing or wrong");
         }
-        switch (route) {
+        return switch (route) {
             case "handshake" -> handshake(http);
             case "import" -> {
                 refuseLonger(http, EXCHANGE_LIMIT); // before waiting for the exchange before it
-                exclusively(() -> importChanges(http));
+                yield exclusively(() -> importChanges(http));
             }
             default -> exclusively(() -> export(http));
-        }
+        };
     }
 
-    private void handshake(HttpExchange http) throws IOException {
+    private Done handshake(HttpExchange http) throws IOException {
         PeerInfo them = readJson(http, PeerInfo.class);
         PeerInfo me = client.peerInfo();
         PeerHandshake.check(me, them);
         sendJson(http, me);
+        return new Done(them.nodeId(), "handshake: same user, compatible schemas");
     }
 
-    private void importChanges(HttpExchange http) throws IOException {
+    private Done importChanges(HttpExchange http) throws IOException {
         // PeerExchangeFile reads at most one file's worth, and all of it before anything is trusted
         PeerChanges changes = PeerExchangeFile.read(http.getRequestBody(), "from " + caller(http));
         PeerHandshake.check(client.peerInfo(), changes.from());
         PeerImportResult result = client.importChanges(changes);
         sendJson(http, result);
+        return new Done(result.fromNode(), "imported " + changes.changes().size() + " change(s) and "
+                + changes.rows().size() + " row(s): " + result.relaysKept() + " kept to relay, "
+                + result.rowsWritten() + " row(s) written, " + result.alreadyKnown() + " already known"
+                + (result.keptForLater() > 0 ? ", " + result.keptForLater() + " kept for a later schema" : ""));
     }
 
-    private void export(HttpExchange http) throws IOException {
+    private Done export(HttpExchange http) throws IOException {
         PeerExportRequest request = readJson(http, PeerExportRequest.class);
         PeerHandshake.check(client.peerInfo(), request.from());
         ByteArrayOutputStream file = new ByteArrayOutputStream();
-        client.exportChanges(request.since(), file);
+        PeerChanges sent = client.exportChanges(request.since(), file);
         http.getResponseHeaders().set("Content-Type", "application/octet-stream");
         http.getResponseHeaders().set("Cache-Control", "no-store");
         http.sendResponseHeaders(200, file.size());
         try (OutputStream out = http.getResponseBody()) {
             file.writeTo(out);
         }
+        return new Done(request.from().nodeId(), "sent " + sent.changes().size() + " change(s) and "
+                + sent.rows().size() + " row(s), " + file.size() + " bytes");
     }
 
     private interface Work {
-        void run() throws IOException;
+        Done run() throws IOException;
     }
 
-    private void exclusively(Work work) throws IOException {
+    private Done exclusively(Work work) throws IOException {
         boolean acquired;
         try {
             acquired = exchanging.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -154,7 +188,7 @@ public final class PeerEndpoint implements HttpHandler {
             throw busy();
         }
         try {
-            work.run();
+            return work.run();
         } finally {
             exchanging.release();
         }
@@ -215,7 +249,12 @@ public final class PeerEndpoint implements HttpHandler {
     }
 
     private static String caller(HttpExchange http) {
-        return "peer " + http.getRemoteAddress().getAddress().getHostAddress() + ":" + http.getRemoteAddress().getPort();
+        return "peer " + address(http);
+    }
+
+    private static String address(HttpExchange http) {
+        String host = http.getRemoteAddress().getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getRemoteAddress().getPort();
     }
 
     private void sendJson(HttpExchange http, Object body) throws IOException {
@@ -228,7 +267,8 @@ public final class PeerEndpoint implements HttpHandler {
         }
     }
 
-    private void send(HttpExchange http, int status, ErrorResponse error) throws IOException {
+    /** Sends an error answer; returns its status. */
+    private int send(HttpExchange http, int status, ErrorResponse error) throws IOException {
         byte[] bytes = json.writeValueAsBytes(new ErrorResponse(error.error(), Redaction.redact(error.message())));
         http.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         if (status == 503) {
@@ -242,6 +282,7 @@ public final class PeerEndpoint implements HttpHandler {
         try (OutputStream out = http.getResponseBody()) {
             out.write(bytes);
         }
+        return status;
     }
 
     /** A request refused with a status and an error body. */
