@@ -31,6 +31,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -60,6 +62,11 @@ public final class SyncServer implements AutoCloseable {
     private static final String USER = "mooring.user";
 
     private final Javalin app;
+    /**
+     * Users with a package being cut on their order: one at a time each, so orders cannot pile up snapshot reads and
+     * files on the server (a second order meanwhile gets 429 with {@code Retry-After}).
+     */
+    private final Set<String> cutting = ConcurrentHashMap.newKeySet();
     private final DataSource dataSource;
     private final SyncService sync;
     private final Tokens tokens;
@@ -259,8 +266,19 @@ public final class SyncServer implements AutoCloseable {
             throw new MooringException(ErrorCode.USAGE, "this server cuts no packages on request (it was started"
                     + " without a packages folder); download one it has: GET /v1/packages");
         }
-        PackageGeneration cut = packages.order(user(ctx), order, options.packagesDir());
-        send(ctx, 200, packages.download(user(ctx), cut.manifest().id()).orElseThrow().info());
+        String user = user(ctx);
+        if (!cutting.add(user)) {
+            ctx.header("Retry-After", "5");
+            send(ctx, 429, new ErrorResponse("busy", "a package you ordered is being cut; order again once it is"
+                    + " done (an unchanged one is then served from the cache)"));
+            return;
+        }
+        try {
+            PackageGeneration cut = packages.order(user, order, options.packagesDir());
+            send(ctx, 200, packages.download(user, cut.manifest().id()).orElseThrow().info());
+        } finally {
+            cutting.remove(user);
+        }
     }
 
     private void downloadPackage(Context ctx) throws IOException {

@@ -229,6 +229,42 @@ class PackageHttpTest {
     }
 
     @Test
+    void aUserHasOnePackageCutAtATimeAndASecondOrderMeanwhileIsAskedToComeBack() throws Exception {
+        byte[] order = dev.mooring.sync.SyncJson.mapper().writeValueAsBytes(new PackageOrder("mine", List.of("notes"),
+                false));
+        java.util.function.Function<String, java.util.concurrent.CompletableFuture<HttpResponse<String>>> post =
+                token -> http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/packages"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(order)).build(), HttpResponse.BodyHandlers.ofString());
+        try (java.sql.Connection lock = pg.dataSource().getConnection();
+             java.sql.Statement s = lock.createStatement()) {
+            // holds the cuts at their snapshot read of notes, so the first order is certainly still running
+            lock.setAutoCommit(false);
+            s.execute("LOCK TABLE notes IN ACCESS EXCLUSIVE MODE");
+            var alicesFirst = post.apply(alice);
+            var bobs = post.apply(bob);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            // alice's cut waits for notes; bob's for alice's (cuts take an advisory lock), not for the guard
+            while (!"2".equals(f.serverScalar("SELECT count(*) FROM pg_locks WHERE NOT granted"))) {
+                assertThat(System.nanoTime()).as("both cuts wait").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+
+            HttpResponse<String> alicesSecond = post.apply(alice).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(alicesSecond.statusCode()).isEqualTo(429);
+            assertThat(alicesSecond.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(new ObjectMapper().readTree(alicesSecond.body()).path("error").asText()).isEqualTo("busy");
+            lock.commit();
+            assertThat(alicesFirst.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(bobs.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).as("another user's")
+                    .isEqualTo(200);
+        }
+        assertThat(post.apply(alice).get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                .as("once the first is done").isEqualTo(200);
+    }
+
+    @Test
     void aServerWithoutAPackagesFolderTakesNoOrders() throws Exception {
         try (SyncServer plain = SyncServer.start(pg.dataSource(), f.config, ServerOptions.defaults().withPort(0));
              HttpTransport transport = HttpTransport.create(plain.uri(), alice)) {
