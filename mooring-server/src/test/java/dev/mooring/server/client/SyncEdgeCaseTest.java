@@ -5,16 +5,21 @@ import static dev.mooring.server.client.ClientFixture.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.mooring.server.InProcessTransport;
 import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncMaintenance;
 import dev.mooring.server.SyncedTable;
 import dev.mooring.sync.ConflictPolicy;
+import dev.mooring.sync.RowChange;
 import dev.mooring.sync.client.SyncClient;
 import dev.mooring.sync.client.SyncListener;
 import dev.mooring.sync.client.SyncStep;
 import dev.mooring.testing.PostgresDatabaseExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +58,36 @@ class SyncEdgeCaseTest {
             assertThat(f.serverRows("alice")).containsExactly(expected);
             assertThat(clientRows(laptop)).containsExactly(expected);
             assertThat(clientRows(phone)).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void aLocalEditThatTwoPulledChangesOfItsRowOvertakeIsStillPushedWithTheValuesTheAppWrote() throws Exception {
+        ClientFixture f = new ClientFixture(pg.dataSource(), ConflictPolicy.LWW_COLUMN);
+        List<RowChange> pushed = new ArrayList<>();
+        try (SyncClient phone = ClientFixture.client(dir.resolve("phone.db"));
+             SyncClient laptop = ClientFixture.client(dir.resolve("laptop.db"));
+             InProcessTransport alice = f.transport("alice")) {
+            exec(phone, "INSERT INTO notes (id, user_id, title) VALUES ('" + A + "', 'alice', 't')");
+            phone.sync(alice);
+            laptop.sync(alice);
+            exec(laptop, "UPDATE notes SET body = 'the laptop''s body'");
+            Thread.sleep(5); // the phone's edits are newer
+            exec(phone, "UPDATE notes SET body = 'the phone''s body'");
+            phone.sync(alice);
+            exec(phone, "UPDATE notes SET title = 'the phone''s title'");
+            phone.sync(alice);
+
+            // one pull brings both of the phone's edits: the first wins the body here, the second must not take
+            // the body it wrote for the laptop's own
+            laptop.sync(new LossyTransport(alice, new Random(0), 0, (request, response, before, after) ->
+                    pushed.addAll(request.changes())));
+
+            assertThat(pushed).singleElement().satisfies(change -> assertThat(change.values())
+                    .containsEntry("body", TextNode.valueOf("the laptop's body")));
+            String expected = "notes " + A + ": alice|the phone's title|the phone's body|null|deleted=false";
+            assertThat(f.serverRows("alice")).containsExactly(expected);
+            assertThat(clientRows(laptop)).containsExactly(expected);
         }
     }
 

@@ -168,19 +168,17 @@ final class RemoteApply implements AutoCloseable {
      */
     private boolean settle(LocalTable table, PulledChange change, List<Outbox.Entry> entries, boolean bootstrap)
             throws SQLException {
-        List<Outbox.Entry> local = new ArrayList<>();
-        for (Outbox.Entry e : entries) {
-            if (!(change.originNode().equals(e.origin()) && change.hlc().toString().equals(e.hlc()))) {
-                local.add(e);
-            }
-        }
+        List<Outbox.Entry> local = others(change, entries);
         if (local.isEmpty() || rows.read(table.name(), change.id()) == null) {
             // nothing waits, or only relays for a row this node does not have yet: no local value to keep; the
             // relays' answers carry the server's row
             return write(table, change, bootstrap);
         }
         if (change.seq() != 0) {
-            keepLocalValues(table, change.id(), local);
+            // kept in the cached entries themselves: a later pulled change of the row in this sync must find the
+            // values kept, not read them again from the row this change is about to overwrite
+            keepLocalValues(table, change.id(), entries);
+            local = others(change, entries);
         }
         Map<String, NetChange> byOrigin = new LinkedHashMap<>();
         for (Outbox.Entry e : local) {
@@ -247,10 +245,22 @@ final class RemoteApply implements AutoCloseable {
         return wrote;
     }
 
+    /** The entries other than {@code change} itself (a relay this node holds that reached the server from its origin). */
+    private static List<Outbox.Entry> others(PulledChange change, List<Outbox.Entry> entries) {
+        List<Outbox.Entry> others = new ArrayList<>();
+        for (Outbox.Entry e : entries) {
+            if (!(change.originNode().equals(e.origin()) && change.hlc().toString().equals(e.hlc()))) {
+                others.add(e);
+            }
+        }
+        return others;
+    }
+
     /**
      * Copies the row's values into its pending outbox entries, which hold none (see {@link NetChange}), before a
      * pulled change may overwrite them here: the push must still send what this node wrote, for the server to judge
-     * with the real times, not what the pulled change put in its place. {@code local} is updated in place.
+     * with the real times, not what the pulled change put in its place. {@code local} (the sync's cached entries of
+     * the row) is updated in place.
      */
     private void keepLocalValues(LocalTable table, String id, List<Outbox.Entry> local) throws SQLException {
         String row = null;
