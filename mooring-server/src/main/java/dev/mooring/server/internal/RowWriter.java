@@ -93,7 +93,10 @@ public final class RowWriter {
 
         private final Map<Key, Map<String, Map<String, JsonNode>>> rows = new LinkedHashMap<>();
         private final Map<Key, Map<String, String>> stamps = new LinkedHashMap<>();
-        /** Inserts whose columns do not all get the row's time: table → id → the time of each column that does. */
+        /**
+         * Inserts whose columns do not all get the row's time: table → id → the time of each column that does. The
+         * capture trigger reads them ({@code mooring.partial}) for the rows of its statement.
+         */
         private final Map<String, Map<String, Map<String, String>>> partial = new LinkedHashMap<>();
 
         public void insert(TableCatalog.Table table, String id, Map<String, JsonNode> row, Hlc stamp) {
@@ -145,7 +148,9 @@ public final class RowWriter {
                 String sql;
                 switch (key.kind()) {
                     case "insert":
-                        sql = stamp + "INSERT INTO " + table + " (" + columnList(key.columns(), "") + ") SELECT "
+                        // and the rows whose insert does not give every column its time (see insert(..., unstamped))
+                        sql = "WITH stamp AS (SELECT set_config('mooring.hlcs', ?, true),"
+                                + " set_config('mooring.partial', ?, true)) INSERT INTO " + table + " (" + columnList(key.columns(), "") + ") SELECT "
                                 + columnList(key.columns(), "p.") + " FROM stamp, jsonb_populate_recordset(NULL::"
                                 + table + ", ?::jsonb) p";
                         break;
@@ -162,16 +167,26 @@ public final class RowWriter {
                 }
                 Map<String, String> groupStamps = stamps.getOrDefault(key, Map.of());
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, groupStamps.isEmpty() ? "" : text(JSON.valueToTree(groupStamps)));
-                    ps.setString(2, text(JSON.valueToTree(group.getValue().values())));
+                    int i = 1;
+                    ps.setString(i++, groupStamps.isEmpty() ? "" : text(JSON.valueToTree(groupStamps)));
+                    if (key.kind().equals("insert")) {
+                        Map<String, Map<String, String>> partialRows = new LinkedHashMap<>();
+                        Map<String, Map<String, String>> ofTable = partial.getOrDefault(key.table().sync().name(),
+                                Map.of());
+                        group.getValue().keySet().forEach(id -> {
+                            Map<String, String> columns = ofTable.get(id);
+                            if (columns != null) {
+                                partialRows.put(id, columns);
+                            }
+                        });
+                        ps.setString(i++, partialRows.isEmpty() ? "" : text(JSON.valueToTree(partialRows)));
+                    }
+                    ps.setString(i, text(JSON.valueToTree(group.getValue().values())));
                     written += ps.executeUpdate();
                 }
                 if (key.kind().equals("update") && !groupStamps.isEmpty()) {
                     stampColumns(c, key, groupStamps);
                 }
-            }
-            for (Map.Entry<String, Map<String, Map<String, String>>> table : partial.entrySet()) {
-                stampPartialInserts(c, table.getKey(), table.getValue());
             }
             return written;
         }
@@ -193,26 +208,6 @@ public final class RowWriter {
                 ps.setString(1, key.table().sync().name());
                 ps.setArray(2, c.createArrayOf("text", key.columns().stream().filter(col -> !col.equals("id")).toArray()));
                 ps.setString(3, text(JSON.valueToTree(rowStamps)));
-                ps.executeUpdate();
-            }
-        }
-
-        /**
-         * Gives rows created from some of their columns (an edit that reached the server before the row's insert,
-         * which a peer relays later) a time for those columns only. The capture trigger gave every column the
-         * insert's time; the others hold values the change did not write (defaults, or its fill), and with that time
-         * they would beat the real insert's values when it arrives, made earlier. With no time, any real write wins
-         * them.
-         */
-        private static void stampPartialInserts(Connection c, String table, Map<String, Map<String, String>> hlcs)
-                throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE mooring.column_versions v SET base_hlc = NULL, column_hlcs = s.hlcs
-                      FROM jsonb_each(?::jsonb) AS s(id, hlcs)
-                     WHERE v.table_name = ? AND v.record_id = s.id
-                    """)) {
-                ps.setString(1, text(JSON.valueToTree(hlcs)));
-                ps.setString(2, table);
                 ps.executeUpdate();
             }
         }
