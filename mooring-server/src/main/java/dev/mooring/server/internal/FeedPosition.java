@@ -84,4 +84,31 @@ public record FeedPosition(boolean bootstrap, long xid, long seq, int table, Str
         }
         return value;
     }
+
+    /**
+     * The feed position a pushing node had pulled through when it made a change: the change's basis, a (transaction,
+     * sequence) position, so changes delivered with it count as seen, even those of the same transaction as the next ones (a
+     * cursor points into a transaction). Never past the node's last pull: a client cannot claim to have seen a
+     * transaction it never pulled (the last pull is known to the transaction only, so one past it counts from that
+     * transaction's start). A bootstrap basis saw what was committed before its snapshot. {@code null} when the basis
+     * is not a cursor.
+     */
+    static FeedPosition seenBy(String basis, Long lastPulled) {
+        long pulled = lastPulled == null ? 0 : lastPulled;
+        if (basis == null) {
+            return at(pulled, 0);
+        }
+        if (basis.isEmpty()) {
+            return at(0, 0); // the node had pulled nothing yet when it made the change
+        }
+        try {
+            FeedPosition position = decode(basis);
+            if (position.xid() > pulled) {
+                return at(pulled, 0);
+            }
+            return position.bootstrap() ? at(position.xid(), 0) : position;
+        } catch (MooringException e) {
+            return null;
+        }
+    }
 }

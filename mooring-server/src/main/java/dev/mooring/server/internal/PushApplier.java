@@ -2,7 +2,6 @@ package dev.mooring.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mooring.core.MooringException;
 import dev.mooring.sync.ConflictRules;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
@@ -116,7 +115,7 @@ public final class PushApplier {
                             change.nodeId(), change.clientSeq(), change.basis(), change.fill());
                 }
             }
-            FeedPosition seen = problem == null ? seen(change, origin.state().lastPulled()) : null;
+            FeedPosition seen = problem == null ? FeedPosition.seenBy(change.basis(), origin.state().lastPulled()) : null;
             if (problem == null && seen == null) {
                 problem = "basis '" + change.basis() + "' is not a cursor this server issued; send the cursor of"
                         + " the last pull applied when the change was made";
@@ -424,33 +423,6 @@ public final class PushApplier {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new SQLException("PostgreSQL returned a row that is not JSON: " + e.getMessage(), e);
             }
-        }
-    }
-
-    /**
-     * The feed position the node had pulled through when it made the change: its basis, a (transaction, sequence)
-     * position, so changes delivered with it count as seen, even those of the same transaction as the next ones (a
-     * cursor points into a transaction). Never past the node's last pull: a client cannot claim to have seen a
-     * transaction it never pulled (the last pull is known to the transaction only, so one past it counts from that
-     * transaction's start). A bootstrap basis saw what was committed before its snapshot. {@code null} when the basis
-     * is not a cursor.
-     */
-    private static FeedPosition seen(RowChange change, Long lastPulled) {
-        long pulled = lastPulled == null ? 0 : lastPulled;
-        if (change.basis() == null) {
-            return FeedPosition.at(pulled, 0);
-        }
-        if (change.basis().isEmpty()) {
-            return FeedPosition.at(0, 0); // the node had pulled nothing yet when it made the change
-        }
-        try {
-            FeedPosition basis = FeedPosition.decode(change.basis());
-            if (basis.xid() > pulled) {
-                return FeedPosition.at(pulled, 0);
-            }
-            return basis.bootstrap() ? FeedPosition.at(basis.xid(), 0) : basis;
-        } catch (MooringException e) {
-            return null;
         }
     }
 

@@ -150,7 +150,8 @@ public final class RowWriter {
                     case "insert":
                         // and the rows whose insert does not give every column its time (see insert(..., unstamped))
                         sql = "WITH stamp AS (SELECT set_config('mooring.hlcs', ?, true),"
-                                + " set_config('mooring.partial', ?, true)) INSERT INTO " + table + " (" + columnList(key.columns(), "") + ") SELECT "
+                                + " set_config('mooring.partial', ?, true)) INSERT INTO " + table + " ("
+                                + columnList(key.columns(), "") + ") SELECT "
                                 + columnList(key.columns(), "p.") + " FROM stamp, jsonb_populate_recordset(NULL::"
                                 + table + ", ?::jsonb) p";
                         break;

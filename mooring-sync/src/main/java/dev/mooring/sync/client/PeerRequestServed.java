@@ -24,9 +24,4 @@ public record PeerRequestServed(Instant at, String address, String route, int st
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(outcome, "outcome");
     }
-
-    /** Whether the request was answered 200. */
-    public boolean succeeded() {
-        return status == 200;
-    }
 }

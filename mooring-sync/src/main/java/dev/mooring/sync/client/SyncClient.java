@@ -138,7 +138,7 @@ public final class SyncClient implements AutoCloseable {
         try {
             long log = SyncLog.start(connection);
             try {
-                SyncReport report = new SyncRun(connection, config, tables, transport, new Fanout(listeners),
+                SyncReport report = new SyncRun(connection, config, tables, transport, new Listeners(listeners),
                         schemaVersion()).run();
                 report = new SyncReport(report.pulled(), report.applied(), report.bootstrap(), report.pushed(),
                         report.acknowledged(), report.rejected(), report.conflicts(),
@@ -356,7 +356,7 @@ public final class SyncClient implements AutoCloseable {
         try {
             PeerImporter.Outcome outcome = PeerImporter.run(connection, tables, schemaVersion(),
                     config.peerSchemaGapLimit(), changes);
-            Fanout fanout = new Fanout(listeners);
+            Listeners fanout = new Listeners(listeners);
             outcome.written().forEach(fanout::rowsChanged);
             return outcome.result();
         } catch (SQLException e) {
@@ -492,37 +492,8 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    /** Passes every event to each registered listener, in order. */
-    private record Fanout(List<SyncListener> listeners) implements SyncListener {
-        @Override
-        public void rowsChanged(String table, Set<String> ids) {
-            listeners.forEach(l -> l.rowsChanged(table, ids));
-        }
-
-        @Override
-        public void pullProgress(long changesApplied, boolean bootstrap) {
-            listeners.forEach(l -> l.pullProgress(changesApplied, bootstrap));
-        }
-
-        @Override
-        public void stepCompleted(SyncStep step) {
-            listeners.forEach(l -> l.stepCompleted(step));
-        }
-
-        @Override
-        public void peerRequestServed(PeerRequestServed request) {
-            for (SyncListener l : listeners) {
-                try {
-                    l.peerRequestServed(request);
-                } catch (RuntimeException e) {
-                    // the answer has gone; one listener's failure does not keep the others from hearing it
-                }
-            }
-        }
-    }
-
     /** Every registered listener as one, for the LAN endpoint. */
     SyncListener listening() {
-        return new Fanout(listeners);
+        return new Listeners(listeners);
     }
 }

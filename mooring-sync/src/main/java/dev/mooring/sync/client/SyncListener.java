@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * Hears what a sync does: rows it changed (for a UI to refresh), pull progress, and each completed step; and the
- * requests the database's LAN endpoint answers. Every method has an empty default. Listeners run on the syncing thread, after the change they report is committed;
+ * requests the database's LAN endpoint answers. Every method has an empty default. Listeners run on the syncing
+ * thread, after the change they report is committed;
  * an exception a listener throws stops the sync at that point, exactly as a crash there would (tests use this to
  * cut a sync between any two steps), and is rethrown to the caller.
  */

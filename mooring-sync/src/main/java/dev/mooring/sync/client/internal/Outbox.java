@@ -3,6 +3,7 @@ package dev.mooring.sync.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
+import dev.mooring.sync.Operation;
 import dev.mooring.sync.RowChange;
 import dev.mooring.sync.client.OutboxEntry;
 import dev.mooring.sync.client.SyncConflict;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -133,18 +135,19 @@ public final class Outbox {
         List<RowChange> changes = new ArrayList<>();
         // for each row, the upserts before this point, origin by origin: a change of a row that another origin's
         // change before it (a peer's insert, relayed) also sets carries that change's values as its fill
-        Map<String, List<RowChange>> earlier = new java.util.HashMap<>();
+        Map<String, List<RowChange>> earlier = new HashMap<>();
         for (RowChange change : frozen(c, nodeId)) {
             if (changes.size() == limit) {
                 break;
             }
             String row = NetChange.key(change.table(), change.id());
             List<RowChange> before = earlier.get(row);
-            if (change.op() == dev.mooring.sync.Operation.DELETE) {
+            if (change.op() == Operation.DELETE) {
                 earlier.remove(row);
             } else {
-                if (before != null) {
-                    change = change.withFill(fill(change, before));
+                Map<String, JsonNode> fill = before == null ? Map.of() : fill(change, before);
+                if (!fill.isEmpty()) {
+                    change = change.withFill(fill);
                 }
                 earlier.computeIfAbsent(row, r -> new ArrayList<>()).add(change);
             }
@@ -225,7 +228,7 @@ public final class Outbox {
         try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO sync_queue (operation, table_name,"
                 + " record_id, payload, hlc, basis, state, client_seq, origin_node)"
                 + " VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)")) {
-            boolean delete = change.op() == dev.mooring.sync.Operation.DELETE;
+            boolean delete = change.op() == Operation.DELETE;
             ps.setString(1, delete ? "delete" : "update");
             ps.setString(2, change.table());
             ps.setString(3, change.id());

@@ -1,0 +1,36 @@
+package dev.mooring.sync.client;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The listeners registered on a {@link SyncClient} as one: passes every event to each, in order. Holds the client's
+ * own (copy-on-write) list, so a listener added later is heard too.
+ */
+record Listeners(List<SyncListener> listeners) implements SyncListener {
+    @Override
+    public void rowsChanged(String table, Set<String> ids) {
+        listeners.forEach(l -> l.rowsChanged(table, ids));
+    }
+
+    @Override
+    public void pullProgress(long changesApplied, boolean bootstrap) {
+        listeners.forEach(l -> l.pullProgress(changesApplied, bootstrap));
+    }
+
+    @Override
+    public void stepCompleted(SyncStep step) {
+        listeners.forEach(l -> l.stepCompleted(step));
+    }
+
+    @Override
+    public void peerRequestServed(PeerRequestServed request) {
+        for (SyncListener l : listeners) {
+            try {
+                l.peerRequestServed(request);
+            } catch (RuntimeException e) {
+                // the answer has gone; one listener's failure does not keep the others from hearing it
+            }
+        }
+    }
+}
