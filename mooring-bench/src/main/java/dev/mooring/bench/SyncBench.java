@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       second and request latency (p50, p99), against the same rows inserted by N threads with plain JDBC batches
  *       into an identical table without capture;</li>
  *   <li><b>pull</b>: serving a backlog of changes over HTTP in pages of 1,000, with 1 and 4 clients, against reading
- *       the same change log rows with plain JDBC;</li>
+ *       the same change log rows with plain JDBC; and a backlog of the same size in which every row was written five
+ *       times (an insert and four updates of one column), so four changes in five are superseded by a later write
+ *       of their row and checked against the row as it is now before they go out (most are not sent at all);</li>
  *   <li><b>pull cost</b>: pulling 100 changes from a table of {@code --big-rows} rows vs one of {@code --small-rows}.</li>
  * </ol>
  * <pre>
@@ -278,12 +280,51 @@ public final class SyncBench {
                 rates.put("JDBC read of the same change log rows, " + clients + " connection(s)", median(3, () ->
                         parallel(clients, i -> jdbcReadAll(ds, start, changes)) * changes));
             }
+            rates.putAll(rewrittenPull(pg, changes));
             report.append("### Pull: serving ").append(String.format("%,d", changes))
                     .append(" changes in pages of 1,000 (median of 3)\n\n| contender | changes/s |\n|---|---|\n");
             rates.forEach((k, v) -> report.append(String.format("| %s | %,.0f |%n", k, v)));
             report.append('\n');
         }
         pg.dropDatabase("pull");
+    }
+
+    /**
+     * The same number of change log entries, from rows written five times each: an insert, then four statements
+     * that each update one column of every row. Rates count the log entries a pull walked through per second.
+     */
+    private Map<String, Double> rewrittenPull(EmbeddedPostgresServer pg, int changes) throws Exception {
+        int rows = changes / 5;
+        pg.createDatabaseIfMissing("pull_rewritten");
+        Map<String, Double> rates = new LinkedHashMap<>();
+        try (HikariDataSource ds = pool(pg, "pull_rewritten", 10)) {
+            execute(ds, String.format(TABLE_SQL, "notes"));
+            SyncConfig config = SyncConfig.of(SyncedTable.owned("notes"));
+            SyncSchema.install(ds, config);
+            long start = xmin(ds);
+            execute(ds, "INSERT INTO notes (id, user_id, c1, c2, c3, c4) SELECT 'n' || g, 'reader', 'title ' || g,"
+                    + " 'body of change ' || g, 'tag-' || g % 7, g % 1000 FROM generate_series(1, " + rows + ") g");
+            for (int i = 1; i <= 4; i++) {
+                execute(ds, "UPDATE notes SET c1 = 'title ' || id || ' edit " + i + "'");
+            }
+            execute(ds, "VACUUM (ANALYZE) mooring.change_log", "VACUUM (ANALYZE) mooring.column_versions",
+                    "VACUUM (ANALYZE) notes", "CHECKPOINT");
+            String token = Tokens.create(ds).issue("reader", "bench").token();
+            String cursor = "c1." + start + ".0";
+            try (SyncServer server = SyncServer.start(ds, config, ServerOptions.defaults().withPort(0))) {
+                String url = server.uri() + "/v1/changes?limit=1000";
+                AtomicLong sent = new AtomicLong();
+                for (int clients : new int[]{1, 4}) {
+                    rates.put("mooring pull over HTTP, rows written 5 times, " + clients + " client(s)", median(3, () ->
+                            parallel(clients, i -> sent.set(httpPullAll(url + "&node=reader-" + i, token, cursor,
+                                    -1))) * changes));
+                }
+                System.err.println("rows written 5 times: a pull sent " + sent.get() + " of " + changes
+                        + " log entries");
+            }
+        }
+        pg.dropDatabase("pull_rewritten");
+        return rates;
     }
 
     interface Task {
@@ -323,7 +364,8 @@ public final class SyncBench {
         return values.get(values.size() / 2);
     }
 
-    private void httpPullAll(String url, String token, String cursor, int expected) throws Exception {
+    /** Pulls everything after {@code cursor}; returns the changes sent, which must be {@code expected} unless -1. */
+    private long httpPullAll(String url, String token, String cursor, int expected) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long got = 0;
         String next = cursor;
@@ -336,9 +378,10 @@ public final class SyncBench {
             got += page.changes().size();
             next = page.nextCursor();
         } while (page.hasMore());
-        if (got != expected) {
+        if (expected >= 0 && got != expected) {
             throw new IllegalStateException("pulled " + got + " changes, expected " + expected);
         }
+        return got;
     }
 
     /** Reads the feed's rows page by page with the feed's own query shape, each column as text. */

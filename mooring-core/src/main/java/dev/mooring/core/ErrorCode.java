@@ -63,6 +63,11 @@ public enum ErrorCode {
      * is not known yet; nothing was imported.
      */
     PEER_REFUSED(27),
+    /**
+     * The SQLite library of a client database's connection is older than the oldest the sync client supports (or
+     * lacks its JSON functions); nothing was changed.
+     */
+    SQLITE_UNSUPPORTED(29),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 

@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * Reads what a user may see of the change log, page by page: a bootstrap of current rows for a fresh client, then
  * the captured changes in (transaction id, sequence) order, only from transactions older than the reader's snapshot
- * xmin (see {@link FeedPosition}). Thread-safe: holds only the catalog.
+ * xmin (see {@link FeedPosition}); a change that later writes of its row superseded is first brought up to date
+ * ({@link SupersededChanges}). Thread-safe: holds only the catalog.
  */
 public final class ChangeFeed {
     /** The hybrid logical time of a row nothing has stamped yet (it predates sync): older than any real change. */
@@ -60,7 +61,9 @@ public final class ChangeFeed {
                    hlc, origin_node,
                    CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
                              AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END,
-                   relayed_by
+                   relayed_by,
+                   (SELECT v.last_seq FROM mooring.column_versions v
+                     WHERE v.table_name = c.table_name AND v.record_id = c.record_id) IS DISTINCT FROM seq
               FROM ((SELECT * FROM mooring.change_log
                       WHERE audience = ? AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
                       ORDER BY xid, seq LIMIT ?)
@@ -104,7 +107,7 @@ public final class ChangeFeed {
 
     private Page changes(Connection c, String userId, String nodeId, FeedPosition from, long xmin, int limit)
             throws SQLException {
-        List<FeedRow> changes = new ArrayList<>();
+        List<SupersededChanges.Read> changes = new ArrayList<>();
         FeedPosition next = from;
         int scanned = 0;
         try (PreparedStatement ps = c.prepareStatement(FEED_SQL)) {
@@ -132,6 +135,8 @@ public final class ChangeFeed {
                         continue;
                     }
                     String revived = rs.getString(9);
+                    String operation = rs.getString(5);
+                    boolean superseded = rs.getBoolean(11);
                     if (revived != null) {
                         // An edit brought a deleted row back, and its change carries only the columns it set. A device
                         // may not hold the row (its bootstrap passed over the tombstone), or hold it with values of its
@@ -139,16 +144,16 @@ public final class ChangeFeed {
                         // bootstrap row does (seq 0), so it is created where missing and every column is the
                         // server's. A copy settles no unpushed local edit (the client keeps those for the server to
                         // judge), and its time is the oldest there is, so it wins against none either way.
-                        changes.add(new FeedRow(0, table, rs.getString(4), Operation.UPSERT, revived,
-                                UNSTAMPED.toString(), origin));
+                        changes.add(new SupersededChanges.Read(new FeedRow(0, table, rs.getString(4),
+                                Operation.UPSERT, revived, UNSTAMPED.toString(), origin), operation, superseded));
                     }
-                    changes.add(new FeedRow(rs.getLong(1), table, rs.getString(4),
-                            "delete".equals(rs.getString(5)) ? Operation.DELETE : Operation.UPSERT, rs.getString(6),
-                            rs.getString(7), origin));
+                    changes.add(new SupersededChanges.Read(new FeedRow(rs.getLong(1), table, rs.getString(4),
+                            "delete".equals(operation) ? Operation.DELETE : Operation.UPSERT, rs.getString(6),
+                            rs.getString(7), origin), operation, superseded));
                 }
             }
         }
-        return new Page(changes, next, scanned > limit, false);
+        return new Page(SupersededChanges.resolve(c, catalog, userId, changes), next, scanned > limit, false);
     }
 
     private Page bootstrap(Connection c, String userId, FeedPosition from, int limit) throws SQLException {

@@ -48,6 +48,12 @@ final class RowHistory implements LossyTransport.Witness {
         touched.getOrDefault(node, Set.of()).forEach(id -> events.get(id).add(clock + " " + event));
     }
 
+    /** Something that happened on the server (a transaction that holds pulls back), entered in every row's history. */
+    void server(String event) {
+        clock++;
+        events.values().forEach(list -> list.add(clock + " " + event));
+    }
+
     @Override
     public void calling(String nodeId, String call) {
         lastCall.put(nodeId, call);

@@ -39,8 +39,10 @@ import javax.sql.DataSource;
  * One run of the convergence simulation, driven by one seed: three users with three or four devices each sync with a
  * real {@link SyncServer} over HTTP while their apps insert, update and delete rows (some shared by a user's devices,
  * some touched by one device only), devices go offline for a while, answers are lost on the way back, devices crash
- * in the middle of a sync and start again from their files, the server restarts, and device clocks are off by up to
- * an hour. Then every device syncs until nothing moves, and the checks run: see {@link #run()}.
+ * in the middle of a sync and start again from their files, the server restarts, device clocks are off by up to
+ * an hour, and another application's transactions on the server database stay open across syncs and commit late
+ * (holding back what pulls may deliver, as long reports and batch jobs do). Twice during the run, and at the end,
+ * every device syncs until nothing moves, and the checks run: see {@link #run()}.
  *
  * <p>Every choice comes from one {@link Random} with the seed, so a seed replays the same run (wall-clock times
  * differ from run to run, so a close race of clocks may come out otherwise). Not thread-safe.
@@ -48,13 +50,14 @@ import javax.sql.DataSource;
 final class Simulation {
     /** What a run did, for the log line of a seed; {@code histories} tells the story of rows the violations name. */
     record Outcome(long seed, int operations, int writes, int syncs, int crashes, int failedSyncs, int lostAnswers,
-                   int restarts, Map<String, Integer> decisions, Duration took, List<String> violations,
-                   String histories) {
+                   int restarts, int lateCommits, Map<String, Integer> decisions, Duration took,
+                   List<String> violations, String histories) {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
                     + crashes + " crashes mid-sync, " + failedSyncs + " syncs failed after retries, " + lostAnswers
-                    + " answers lost, " + restarts + " server restarts; server decisions " + decisions + "; "
+                    + " answers lost, " + restarts + " server restarts, " + lateCommits + " late commits;"
+                    + " server decisions " + decisions + "; "
                     + took.toMillis() + " ms; " + violations.size() + " violations";
         }
     }
@@ -85,6 +88,9 @@ final class Simulation {
     private int failedSyncs;
     private int restarts;
     private int lostBefore;
+    /** Open transactions of another application on the server database, oldest first. */
+    private final List<Connection> lateWriters = new ArrayList<>();
+    private int lateCommits;
 
     Simulation(long seed, DataSource database, Path dir, int operations) {
         this.seed = seed;
@@ -102,7 +108,8 @@ final class Simulation {
      * <ul>
      *   <li>each push, as it happens: the server's answers and change log agree with the rules ({@link ExpectedServer})
      *       and each pushed change is the net effect of the app's writes ({@link WriteLedger});</li>
-     *   <li>at the end: the server holds what the rules produce, row by row and column by column; each node's changes
+     *   <li>after each quiet period (twice during the run, after which the run goes on, and at the end): the server
+     *       holds what the rules produce, row by row and column by column; each node's changes
      *       were written as often as the rules say (never twice); every app write went out; every row inserted and
      *       never deleted is live with values some app wrote; every device holds exactly its user's live rows with
      *       the server's values, and the server's deleted state for every row it holds; every outbox is empty.</li>
@@ -112,6 +119,7 @@ final class Simulation {
         long started = System.nanoTime();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(ClientFixture.SERVER_SCHEMA);
+            s.execute("CREATE TABLE report_runs (id bigserial PRIMARY KEY, step int NOT NULL)");
             // PostgreSQL itself never crashes here: commits need not wait for the disk (the test's choice, for speed)
             s.execute("ALTER DATABASE " + c.getCatalog() + " SET synchronous_commit = off");
         }
@@ -121,20 +129,37 @@ final class Simulation {
             createDevices();
             List<Integer> restartAt = List.of(operations / 4 + random.nextInt(operations / 2),
                     operations / 4 + random.nextInt(operations / 2));
+            List<Integer> quietAt = List.of(operations / 4 + random.nextInt(operations / 4),
+                    operations / 2 + random.nextInt(operations / 4));
+            List<String> violations = new ArrayList<>();
             for (int step = 0; step < operations; step++) {
                 if (restartAt.contains(step)) {
                     restartServer();
                 }
+                if (quietAt.contains(step)) {
+                    List<String> found = quietPeriod();
+                    for (String v : found) {
+                        violations.add("after the quiet period at step " + step + ": " + v);
+                    }
+                    if (!found.isEmpty()) {
+                        break; // what went wrong is in the histories; later steps would only blur it
+                    }
+                }
+                lateWriter(step);
                 act(step, devices.get(random.nextInt(devices.size())));
             }
-            List<String> violations = new ArrayList<>();
-            quiesce(violations);
-            violations.addAll(check());
+            if (violations.isEmpty()) {
+                violations.addAll(quietPeriod());
+            }
+            violations.addAll(0, model.violations());
             int lost = devices.stream().mapToInt(d -> d.transport.lost()).sum() + lostBefore;
             return new Outcome(seed, operations, ledger.count(), syncs, crashes, failedSyncs, lost, restarts,
-                    model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
+                    lateCommits, model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
                     history.of(violations, 4));
         } finally {
+            for (Connection writer : lateWriters) {
+                writer.close();
+            }
             for (SimulatedDevice device : devices) {
                 device.transport.close();
                 device.close();
@@ -275,6 +300,52 @@ final class Simulation {
         }
     }
 
+    /**
+     * Another application's transaction on the server database: now and then one begins (it writes, so it has a
+     * transaction id, and pulls deliver nothing from transactions after it until it ends), and later the oldest one
+     * commits. Up to two are open at a time; they stay open across syncs of any device.
+     */
+    private void lateWriter(int step) throws SQLException {
+        int roll = random.nextInt(100);
+        if (roll < 4 && lateWriters.size() < 2) {
+            Connection c = database.getConnection();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO report_runs (step) VALUES (" + step + ")");
+            }
+            lateWriters.add(c);
+            history.server("another application's transaction begins at step " + step);
+        } else if (roll < 12 && !lateWriters.isEmpty()) {
+            commitLateWriter();
+        }
+    }
+
+    private void commitLateWriter() throws SQLException {
+        try (Connection c = lateWriters.remove(0)) {
+            c.commit();
+        }
+        lateCommits++;
+        history.server("another application's oldest open transaction commits");
+    }
+
+    /**
+     * Every open transaction commits, every device comes online and syncs until nothing moves, and the state checks
+     * run (see {@link #run()}); then lost answers resume.
+     */
+    private List<String> quietPeriod() throws SQLException {
+        while (!lateWriters.isEmpty()) {
+            commitLateWriter();
+        }
+        List<String> violations = new ArrayList<>();
+        quiesce(violations);
+        violations.addAll(check());
+        devices.forEach(d -> {
+            d.transport.lossRate(0.1);
+            d.offlineFor = 0;
+        });
+        return violations;
+    }
+
     private void restartServer() {
         server.close();
         serverPool.close();
@@ -311,8 +382,7 @@ final class Simulation {
     }
 
     private List<String> check() throws SQLException {
-        List<String> problems = new ArrayList<>(model.violations());
-        problems.addAll(model.checkServer());
+        List<String> problems = new ArrayList<>(model.checkServer());
         ledger.neverPushed().forEach(w -> problems.add("an app write never reached the server: " + w));
         Map<String, Map<String, JsonNode>> server = ExpectedServer.serverRows(ds);
         for (String row : ledger.insertedNeverDeleted()) {

@@ -16,6 +16,7 @@ import dev.mooring.sync.client.internal.PeerLink;
 import dev.mooring.sync.client.internal.PeerPending;
 import dev.mooring.sync.client.internal.PeerSync;
 import dev.mooring.sync.client.internal.PeerToken;
+import dev.mooring.sync.client.internal.SqliteVersion;
 import dev.mooring.sync.client.internal.SyncLog;
 import dev.mooring.sync.client.internal.SyncRun;
 import dev.mooring.sync.client.internal.Transactions;
@@ -86,7 +87,9 @@ public final class SyncClient implements AutoCloseable {
      * Opens (creating if needed) the database at {@code path}, runs the client's migrations, and installs or updates
      * sync support for the configured tables. Safe to call on every start of the app.
      *
-     * @throws MooringException {@code CONFIGURATION} when a synced table is missing or has no text {@code id} key;
+     * @throws MooringException {@code SQLITE_UNSUPPORTED} when the connection's SQLite is older than
+     *                          {@value SqliteVersion#OLDEST}; {@code CONFIGURATION} when a synced table is missing or
+     *                          has no text {@code id} key;
      *                          {@code MIGRATION_FAILED} and friends from the migrations; {@code DATABASE} otherwise
      */
     public static SyncClient open(Path path, ClientConfig config) {
@@ -98,14 +101,15 @@ public final class SyncClient implements AutoCloseable {
                     + " not exist; create it first.");
         }
         String url = "jdbc:sqlite:" + path.toAbsolutePath();
-        if (config.migrations() != null) {
-            SQLiteDataSource ds = new SQLiteDataSource();
-            ds.setUrl(url);
-            Migrator.create(ds, config.migrations()).migrate();
-        }
         Connection c = null;
         try {
             c = connect(url, config);
+            SqliteVersion.check(c, path);
+            if (config.migrations() != null) {
+                SQLiteDataSource ds = new SQLiteDataSource();
+                ds.setUrl(url);
+                Migrator.create(ds, config.migrations()).migrate();
+            }
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode = WAL");
                 // the sync's own commits need not wait for the disk: after a crash it resumes from what was kept

@@ -30,15 +30,20 @@ import java.util.stream.Collectors;
 final class CaptureTriggers {
     private static final String[] KINDS = {"insert", "update", "delete", "id"};
     /**
-     * Advances the clock: max(wall clock, last time), the counter orders writes within one millisecond. The wall
-     * clock is read once per tick.
+     * The wall clock in milliseconds since 1970, with the test offset: from {@code julianday('now')}, which every
+     * SQLite has ({@code unixepoch('subsec')} needs 3.42 and is NULL before it, which stopped the clock). SQLite keeps
+     * 'now' in whole milliseconds and the same within one statement, so rounding gives exactly that millisecond.
+     */
+    private static final String WALL_MS =
+            "(CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) + clock_offset_ms)";
+    /**
+     * Advances the clock: max(wall clock, last time), the counter orders writes within one millisecond. A plain
+     * UPDATE of the one row, no UPDATE … FROM (SQLite 3.33), so it runs on {@link SqliteVersion#OLDEST}.
      */
     static final String TICK = "UPDATE sync_state SET"
-            + " counter = CASE WHEN wall.ms > physical_ms OR counter >= 99999 THEN 0 ELSE counter + 1 END,"
-            + " physical_ms = CASE WHEN wall.ms > physical_ms THEN wall.ms"
-            + " WHEN counter >= 99999 THEN physical_ms + 1 ELSE physical_ms END"
-            + " FROM (SELECT CAST(unixepoch('subsec') * 1000 AS INTEGER) + clock_offset_ms AS ms FROM sync_state)"
-            + " AS wall";
+            + " counter = CASE WHEN " + WALL_MS + " > physical_ms OR counter >= 99999 THEN 0 ELSE counter + 1 END,"
+            + " physical_ms = CASE WHEN " + WALL_MS + " > physical_ms THEN " + WALL_MS
+            + " WHEN counter >= 99999 THEN physical_ms + 1 ELSE physical_ms END";
     static final String HLC = "printf('%015d-%05d-%s', physical_ms, counter, node_id)";
 
     private CaptureTriggers() {

@@ -85,8 +85,9 @@ public final class LocalPackages {
     /** Forgets the copies of older packages of the type; returns their file names, for the caller to delete. */
     static List<String> supersede(Connection c, PackageManifest newest) throws SQLException {
         List<String> files = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE local_packages SET file = NULL WHERE type = ? AND id <> ?"
-                + " AND file IS NOT NULL RETURNING file")) {
+        // read, then cleared, in the caller's transaction: no RETURNING, which needs SQLite 3.35
+        String older = " FROM local_packages WHERE type = ? AND id <> ? AND file IS NOT NULL";
+        try (PreparedStatement ps = c.prepareStatement("SELECT file" + older)) {
             ps.setString(1, newest.type());
             ps.setString(2, newest.id());
             try (ResultSet rs = ps.executeQuery()) {
@@ -94,6 +95,12 @@ public final class LocalPackages {
                     files.add(rs.getString(1));
                 }
             }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE local_packages SET file = NULL WHERE rowid IN"
+                + " (SELECT rowid" + older + ")")) {
+            ps.setString(1, newest.type());
+            ps.setString(2, newest.id());
+            ps.executeUpdate();
         }
         return files;
     }

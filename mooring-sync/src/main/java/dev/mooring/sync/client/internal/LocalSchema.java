@@ -289,7 +289,7 @@ public final class LocalSchema {
      */
     private static void upgradeOutboxOrigins(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE name = 'origin_node'), count(*)"
+             ResultSet rs = s.executeQuery("SELECT count(CASE WHEN name = 'origin_node' THEN 1 END), count(*)"
                      + " FROM pragma_table_info('sync_queue')")) {
             if (!rs.next() || rs.getInt(2) == 0 || rs.getInt(1) == 1) {
                 return; // a new database, or one upgraded already

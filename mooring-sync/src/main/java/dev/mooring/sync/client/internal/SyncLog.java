@@ -23,12 +23,14 @@ public final class SyncLog {
             s.executeUpdate("UPDATE sync_log SET status = 'interrupted' WHERE status = 'running'");
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_log (type, started_at, status)"
-                + " VALUES ('sync', ?, 'running') RETURNING id")) {
+                + " VALUES ('sync', ?, 'running')")) {
             ps.setString(1, Instant.now().toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+            ps.executeUpdate();
+        }
+        // last_insert_rowid(), not RETURNING (SQLite 3.35): the connection is the caller's alone
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -59,7 +61,7 @@ public final class SyncLog {
         long pending;
         long rejected;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(DISTINCT table_name"
-                + " || char(0) || record_id), count(*) FILTER (WHERE state = 'rejected') FROM sync_queue")) {
+                + " || char(0) || record_id), count(CASE WHEN state = 'rejected' THEN 1 END) FROM sync_queue")) {
             rs.next();
             pending = rs.getLong(1);
             rejected = rs.getLong(2);

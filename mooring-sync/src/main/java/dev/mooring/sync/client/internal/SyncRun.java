@@ -316,9 +316,16 @@ public final class SyncRun {
         }
 
         static EngineSettings apply(Connection c) throws SQLException {
-            SQLiteConnectionConfig sqlite = c.isWrapperFor(SQLiteConnection.class)
-                    ? c.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
-            boolean keys = sqlite != null && sqlite.isGetGeneratedKeys();
+            SQLiteConnectionConfig sqlite = null;
+            boolean keys = false;
+            try {
+                if (c.isWrapperFor(SQLiteConnection.class)) {
+                    sqlite = c.unwrap(SQLiteConnection.class).getConnectionConfig();
+                    keys = sqlite.isGetGeneratedKeys();
+                }
+            } catch (LinkageError e) {
+                sqlite = null; // sqlite-jdbc before 3.47 has no such setting to switch off
+            }
             int tempStore;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA temp_store")) {
                 tempStore = rs.next() ? rs.getInt(1) : 0;
