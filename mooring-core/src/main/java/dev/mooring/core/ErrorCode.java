@@ -63,6 +63,11 @@ public enum ErrorCode {
      * is not known yet; nothing was imported.
      */
     PEER_REFUSED(27),
+    /**
+     * A backup's verification could not run: its scratch database cannot be reached or created, a disk is full. This
+     * is no verdict on the backup, and nothing was recorded in its manifest.
+     */
+    VERIFY_NOT_RUN(28),
     /** A bug in Mooring itself. */
     INTERNAL(70);
 
