@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +44,7 @@ class VerificationThatCannotRunTest {
             assertThat(Backups.verify(file, false, null, config()).passed()).isTrue();
             byte[] verified = Files.readAllBytes(ManifestStore.pathOf(file));
 
-            for (Map<String, String> env : new Map[] {WRONG, Map.of()}) {
+            for (Map<String, String> env : List.of(WRONG, Map.<String, String>of())) {
                 assertThatThrownBy(() -> Backups.verify(file, false, null, config().withEnvironment(env)))
                         .isInstanceOfSatisfying(MooringException.class,
                                 e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKUP_PASSPHRASE))
