@@ -72,6 +72,14 @@ public final class Backups {
      * Verifies {@code file} and records the outcome in its manifest. With {@code restore}, the backup is restored
      * into a scratch database — a new database on {@code scratch} for PostgreSQL (dropped afterwards), a temporary
      * file for SQLite ({@code scratch} may be {@code null}) — and compared with the manifest.
+     *
+     * <p>Only a verdict is recorded: the result's problems prove the file bad (its SHA-256, its structure, what it
+     * restores to). A verification that could not run throws instead and leaves the manifest exactly as it was, so
+     * that {@link #prune} never deletes a good backup because its check could not be made.
+     *
+     * @throws dev.mooring.core.MooringException {@code BACKUP_PASSPHRASE} when an encrypted backup gets no passphrase
+     *                                           or the wrong one; {@code VERIFY_NOT_RUN} when the scratch database
+     *                                           cannot be reached or created, or a temporary file cannot be written
      */
     public static VerifyResult verify(Path file, boolean restore, ScratchServer scratch, BackupConfig config) {
         return new VerifyJob(config.environment(), config.historyTable()).verify(file, restore, scratch);

@@ -22,6 +22,9 @@ import javax.sql.DataSource;
  *     {@code schema_version}). Its rows are those whose owner column, compared as text, equals the user id, so
  *     {@code uuid}, integer and text owner columns all work. A table with the owner column is selected by it
  *     alone: another user's row is never exported because it references this user's rows.</li>
+ * <li><b>The user's own row</b>: a table without the owner column that owner columns reference by foreign key
+ *     ({@code notes.user_id REFERENCES users (id)}) is owned through that key: its row whose key, compared as
+ *     text, equals the user id, and no other.</li>
  * <li><b>Reachable tables</b>: tables without the owner column whose foreign keys (composite ones too, over any
  *     number of levels) lead to selected rows. A table reachable through several keys or chains gets the union
  *     of them. Chains stop at tables already on the chain, so cycles end; a self reference is followed

@@ -176,6 +176,29 @@ class UserDataExportTest {
     }
 
     @Test
+    void theUsersOwnRowIsExportedFromTheTableTheOwnerColumnReferencesOnBothDialects() throws Exception {
+        String ddl = """
+                CREATE TABLE users (id ID_TYPE PRIMARY KEY, email text);
+                CREATE TABLE notes (id integer PRIMARY KEY, user_id ID_TYPE REFERENCES users (id), body text);
+                CREATE TABLE avatars (id integer PRIMARY KEY, account ID_TYPE REFERENCES users (id), image text);
+                INSERT INTO users VALUES ('ALICE', 'alice@example.com'), ('BOB', 'bob@example.com');
+                INSERT INTO notes VALUES (1, 'ALICE', 'mine'), (2, 'BOB', 'his');
+                INSERT INTO avatars VALUES (1, 'ALICE', 'alice.png'), (2, 'BOB', 'bob.png');
+                """;
+        UserDataScenario.run(pg.dataSource(), ddl.replace("ID_TYPE", "uuid"));
+        UserDataScenario.run(sqlite.dataSource(), ddl.replace("ID_TYPE", "text"));
+        for (Exported alice : new Exported[] {export(pg.dataSource(), "user_id", ALICE), export(sqlite.dataSource(), "user_id", ALICE)}) {
+            String schema = alice.document().get("database").asText().equals("postgresql") ? "public" : "";
+            assertThat(alice.tablesWithoutSchema(schema)).isEqualTo(parse("""
+                    {"avatars": [{"id": 1, "account": "ALICE", "image": "alice.png"}],
+                     "notes": [{"id": 1, "user_id": "ALICE", "body": "mine"}],
+                     "users": [{"id": "ALICE", "email": "alice@example.com"}]}
+                    """.replace("ALICE", ALICE)));
+            assertThat(alice.text()).doesNotContain(BOB).doesNotContain("bob");
+        }
+    }
+
+    @Test
     void theExampleAppsServerAndClientSchemasExportEverythingTheUserOwns() throws Exception {
         Migrator.create(pg.dataSource(), MigrationConfig.of(Path.of("../examples/reminders/server").toString())).migrate();
         UserDataScenario.run(pg.dataSource(), """
@@ -190,9 +213,10 @@ class UserDataExportTest {
         Exported alice = export(pg.dataSource(), "user_id", ALICE);
         assertThat(alice.result().rowsByTable()).containsEntry("public.events", 1L).containsEntry("public.groups", 1L)
                 .containsEntry("public.event_groups", 1L).containsEntry("public.shares", 0L)
-                .doesNotContainKey("public.users").doesNotContainKey("public.schema_version");
+                .containsEntry("public.users", 1L).doesNotContainKey("public.schema_version");
         assertThat(alice.tables().get("public.events").get(0).get("is_leap_month").isBoolean()).isTrue();
-        assertThat(alice.text()).doesNotContain("Bob thing");
+        assertThat(alice.tables().get("public.users").get(0).get("email").asText()).isEqualTo("alice@example.com");
+        assertThat(alice.text()).doesNotContain("Bob thing").doesNotContain("bob@example.com");
 
         Migrator.create(sqlite.dataSource(), MigrationConfig.of(Path.of("../examples/reminders/client").toString())).migrate();
         Exported empty = export(sqlite.dataSource(), "user_id", ALICE);

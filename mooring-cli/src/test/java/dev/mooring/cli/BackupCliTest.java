@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -100,6 +101,36 @@ class BackupCliTest {
 
         CliRun corrupt = run("verify", dumps.resolve("does-not-exist.sql").toString());
         assertThat(corrupt.exitCode()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
+    }
+
+    @Test
+    void verifyRestoreOnAnUnreachableScratchServerIsNoVerdictAndLeavesTheManifestAsItWas() throws Exception {
+        String url = "postgresql://postgres@localhost:" + pg.server().port() + "/" + pg.databaseName();
+        assertThat(run("migrate", "--url", url, "--locations", migrations.toString()).exitCode()).isZero();
+        assertThat(run("backup", "--url", url, "--dir", dumps.toString()).exitCode()).isZero();
+        Path file;
+        try (var files = Files.list(dumps)) {
+            file = files.filter(p -> p.toString().endsWith(".sql.zst")).findFirst().orElseThrow();
+        }
+        Path manifest = file.resolveSibling(file.getFileName() + ".manifest.json");
+        byte[] before = Files.readAllBytes(manifest);
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        CliRun refused = run("verify", file.toString(), "--restore", "--scratch-url",
+                "postgresql://postgres:Sup3rSecretPw@localhost:" + closedPort + "/postgres");
+        assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(ErrorCode.VERIFY_NOT_RUN.exitCode());
+        assertThat(refused.err()).contains("could not run").contains("localhost:" + closedPort)
+                .contains("--scratch-url").doesNotContain("Sup3rSecretPw");
+        assertThat(refused.out()).doesNotContain("FAILED");
+        assertThat(Files.readAllBytes(manifest)).isEqualTo(before);
+
+        CliRun proven = run("verify", file.toString(), "--restore", "--scratch-url",
+                "postgresql://postgres@localhost:" + pg.server().port() + "/postgres");
+        assertThat(proven.exitCode()).as(proven.out() + proven.err()).isZero();
+        assertThat(proven.out()).contains("Verified").contains("restored into a scratch database");
     }
 
     @Test

@@ -226,6 +226,23 @@ class MooringCliTest {
     }
 
     @Test
+    void exportUserIncludesTheUsersOwnRowOfTheTableTheOwnerColumnReferences() throws Exception {
+        String url = "postgresql://postgres@localhost:" + pg.server().port() + "/" + pg.databaseName();
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE users (id bigint PRIMARY KEY, name text)");
+            s.execute("CREATE TABLE notes (id int PRIMARY KEY, user_id bigint REFERENCES users (id), body text)");
+            s.execute("INSERT INTO users VALUES (42, 'alice'), (43, 'bob')");
+            s.execute("INSERT INTO notes VALUES (1, 42, 'mine'), (2, 43, 'theirs')");
+        }
+        CliRun run = CliRun.of("export-user", "--url", url, "--user-id", "42");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode tables = new ObjectMapper().readTree(run.out()).get("tables");
+        assertThat(tables.get("public.users").toString()).isEqualTo("[{\"id\":42,\"name\":\"alice\"}]");
+        assertThat(tables.get("public.notes").toString()).isEqualTo("[{\"id\":1,\"user_id\":42,\"body\":\"mine\"}]");
+        assertThat(run.err()).contains("Exported 2 row(s) from 2 table(s).");
+    }
+
+    @Test
     void exportUserWithAnOwnerColumnNoTableHasIsAUsageError() throws Exception {
         String url = "postgresql://postgres@localhost:" + pg.server().port() + "/" + pg.databaseName();
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {

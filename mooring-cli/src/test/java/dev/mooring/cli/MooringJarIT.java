@@ -6,8 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -27,22 +25,8 @@ class MooringJarIT {
 
     /** Runs the jar with extra environment variables and, unless {@code null}, {@code input} on standard input. */
     Result run(Map<String, String> env, String input, String... args) throws Exception {
-        Path jar = Path.of("target", "mooring.jar").toAbsolutePath();
-        assertThat(jar).exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("MOORING_") || k.equals("DATABASE_URL"));
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        try (var stdin = p.getOutputStream()) {
-            if (input != null) {
-                stdin.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), output);
+        JarRun r = JarRun.of(dir, env, input, args);
+        return new Result(r.code(), r.output());
     }
 
     @Test

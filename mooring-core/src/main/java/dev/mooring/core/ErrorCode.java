@@ -64,6 +64,11 @@ public enum ErrorCode {
      */
     PEER_REFUSED(27),
     /**
+     * A backup's verification could not run: its scratch database cannot be reached or created, a disk is full. This
+     * is no verdict on the backup, and nothing was recorded in its manifest.
+     */
+    VERIFY_NOT_RUN(28),
+    /**
      * The SQLite library of a client database's connection is older than the oldest the sync client supports (or
      * lacks its JSON functions); nothing was changed.
      */

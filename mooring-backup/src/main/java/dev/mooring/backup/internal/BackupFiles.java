@@ -80,7 +80,9 @@ public final class BackupFiles {
                 throw e;
             }
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file + ": " + e.getMessage(), e);
+            // the backup's read errors arrive as MooringExceptions: this is the temporary file's (a full disk, say)
+            throw new MooringException(ErrorCode.IO, "Could not write a temporary copy of " + file + " in " + dir + ": "
+                    + e.getMessage(), e);
         }
     }
 }

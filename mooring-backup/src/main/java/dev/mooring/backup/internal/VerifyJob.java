@@ -36,7 +36,9 @@ import javax.sql.DataSource;
  * Verifies a backup: the file's SHA-256 against its manifest, its structure (every byte decrypts, decompresses and
  * parses, every table has the manifest's row count, the completion marker is there), and with {@code restore} a
  * full restore into a scratch database compared table by table with the manifest's checksums, plus the foreign
- * keys and the migration history. The outcome is recorded in the manifest. Single use, not thread-safe.
+ * keys and the migration history. The outcome is recorded in the manifest, but only when it is a verdict on the
+ * backup: a verification that could not run (no passphrase or the wrong one, a scratch database that cannot be
+ * reached, a full disk) throws and leaves the manifest as it was (see {@link Verdicts}). Single use, not thread-safe.
  */
 public final class VerifyJob {
     private final Map<String, String> environment;
@@ -79,7 +81,7 @@ public final class VerifyJob {
                 }
             }
         } catch (MooringException e) {
-            problems.add(e.getMessage());
+            problems.add(verdict(file, e));
         } finally {
             deleteQuietly(temp);
         }
@@ -92,9 +94,17 @@ public final class VerifyJob {
             checks.add("sha256 matches the manifest");
             return true;
         } catch (MooringException e) {
-            problems.add(e.getMessage());
+            problems.add(verdict(file, e));
             return false;
         }
+    }
+
+    /** The problem {@code e} proves about the backup; throws when it only stopped the verification from running. */
+    private static String verdict(Path file, MooringException e) {
+        if (!Verdicts.provesBackupBad(e)) {
+            throw Verdicts.notRun(file, e);
+        }
+        return e.getMessage();
     }
 
     private void scanScript(Path file, List<TableSummary> expected) {
@@ -102,8 +112,7 @@ public final class VerifyJob {
         try (InputStream in = BackupFiles.open(file, environment)) {
             scan = PsqlScriptRunner.scan(in);
         } catch (IOException e) {
-            problems.add("could not read " + file.getFileName() + ": " + e.getMessage());
-            return;
+            throw new MooringException(ErrorCode.IO, "could not read " + file.getFileName() + ": " + e.getMessage(), e);
         }
         List<String> found = new ArrayList<>();
         if (!scan.complete()) {
@@ -141,7 +150,7 @@ public final class VerifyJob {
             }
             manifest.ifPresent(m -> checkHistory(m, outcome.schemaVersion()));
         } catch (SQLException e) {
-            problems.add("could not read the scratch database: " + e.getMessage());
+            throw new MooringException(ErrorCode.DATABASE, "could not read the scratch database: " + e.getMessage(), e);
         } finally {
             scratch.dropDatabase(name);
         }
@@ -185,7 +194,9 @@ public final class VerifyJob {
                 manifest.ifPresent(m -> checkHistory(m, version));
             }
         } catch (SQLException e) {
-            problems.add("could not restore into a scratch SQLite file: " + e.getMessage());
+            // a verdict unless SQLite says the scratch file's disk or folder is the trouble
+            throw new MooringException(ErrorCode.RESTORE_FAILED, "could not restore into a scratch SQLite file: "
+                    + e.getMessage(), e);
         } finally {
             deleteQuietly(target);
         }

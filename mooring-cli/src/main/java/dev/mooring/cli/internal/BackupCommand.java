@@ -57,7 +57,7 @@ public final class BackupCommand extends DatabaseCommand {
             progress.finish();
         }
         VerifyResult verification = verify
-                ? VerifyCommand.verify(config.dir().resolve(manifest.file()), true, config) : null;
+                ? VerifyCommand.verify(config.dir().resolve(manifest.file()), true, config, null) : null;
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("file", config.dir().resolve(manifest.file()).toString());

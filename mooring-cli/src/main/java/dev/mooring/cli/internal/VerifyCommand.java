@@ -4,6 +4,7 @@ import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.Backups;
 import dev.mooring.backup.ScratchServer;
 import dev.mooring.backup.VerifyResult;
+import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.MigrationConfig;
@@ -22,13 +23,21 @@ import javax.sql.DataSource;
         description = "Check a backup's SHA-256 against its manifest and its structure (decrypts, decompresses, parses,"
                 + " row counts). With --restore, restore it into a scratch database (embedded PostgreSQL or a temporary"
                 + " SQLite file) and compare every table's rows and checksum, the foreign keys and the migration history."
-                + " The result is recorded in the manifest. Exits with code 15 when the backup is bad.")
+                + " The result is recorded in the manifest. Exits with code 15 when the backup is bad; with 16 when it"
+                + " cannot be decrypted (no or wrong passphrase) and 28 when the verification could not run (the scratch"
+                + " database cannot be reached, a full disk), which record nothing.")
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The backup file.")
     Path file;
 
     @Option(names = "--restore", description = "Also restore into a scratch database and compare.")
     boolean restore;
+
+    @Option(names = "--scratch-url", paramLabel = "URL",
+            description = "With --restore of a PostgreSQL backup: the server to restore into, in a throw-away database"
+                    + " created and dropped there through this URL's database (its user needs CREATEDB). Default: an"
+                    + " embedded PostgreSQL.")
+    String scratchUrl;
 
     @Option(names = "--table", defaultValue = MigrationConfig.DEFAULT_TABLE,
             description = "The migration history table. Default: ${DEFAULT-VALUE}.")
@@ -42,7 +51,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerifyResult result = verify(file, restore, BackupConfig.defaults().withHistoryTable(table));
+        VerifyResult result = verify(file, restore, BackupConfig.defaults().withHistoryTable(table), scratchUrl);
         if (json) {
             Output.json(spec.commandLine().getOut(), result);
         } else {
@@ -51,13 +60,45 @@ public final class VerifyCommand implements Callable<Integer> {
         return result.passed() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();
     }
 
-    /** Verifies, starting an embedded PostgreSQL as the scratch server only when a PostgreSQL restore needs one. */
-    static VerifyResult verify(Path file, boolean restore, BackupConfig config) {
-        if (!restore || file.getFileName().toString().contains(".sqlite")) {
-            return Backups.verify(file, restore, null, config);
+    /**
+     * Verifies on the server at {@code scratchUrl}, or else on an embedded PostgreSQL started only when a PostgreSQL
+     * restore gets as far as needing it.
+     */
+    static VerifyResult verify(Path file, boolean restore, BackupConfig config, String scratchUrl) {
+        if (scratchUrl != null) {
+            return Backups.verify(file, restore, ScratchServer.on(DatabaseUrl.parse(scratchUrl)), config);
         }
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
-            return Backups.verify(file, true, scratch(server), config);
+        try (EmbeddedScratch scratch = new EmbeddedScratch()) {
+            return Backups.verify(file, restore, scratch, config);
+        }
+    }
+
+    /**
+     * Scratch databases on an embedded PostgreSQL started by the first one: a verification that stops before its
+     * restore (a wrong passphrase, a damaged file) or needs none (SQLite) never waits for a server to start, and one
+     * that cannot start is a verification that could not run.
+     */
+    private static final class EmbeddedScratch implements ScratchServer, AutoCloseable {
+        private EmbeddedPostgresServer server;
+
+        @Override
+        public DataSource createDatabase(String name) {
+            if (server == null) {
+                server = EmbeddedPostgresServer.startTemporary();
+            }
+            return scratch(server).createDatabase(name);
+        }
+
+        @Override
+        public void dropDatabase(String name) {
+            scratch(server).dropDatabase(name);
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+            }
         }
     }
 

@@ -2,8 +2,10 @@ package dev.mooring.backup.internal.export;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The user tables of a database and the foreign keys between them, read from the catalogs inside the export's
@@ -42,6 +44,26 @@ final class SchemaModel {
             }
         }
         return out;
+    }
+
+    /**
+     * The columns of {@code table} that another table's {@code ownerColumn} references by a foreign key of its own:
+     * {@code notes.user_id REFERENCES users (id)} makes {@code users.id} such a column, and the row whose {@code id} is
+     * the user id the user's own row. Empty for most tables.
+     */
+    List<String> ownerKeys(Table table, String ownerColumn) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (ForeignKey fk : foreignKeys) {
+            if (fk.parent().equals(table.ref()) && !fk.isSelfReference() && fk.childColumns().size() == 1
+                    && sameName(fk.childColumns().get(0), ownerColumn)) {
+                keys.add(fk.parentColumns().get(0));
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    private boolean sameName(String a, String b) {
+        return caseInsensitive ? a.equalsIgnoreCase(b) : a.equals(b);
     }
 
     /** The column of {@code table} named {@code name} under the database's case rule, or {@code null}. */

@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
  * <li>A table with the owner column is <em>owned</em>: its rows are those whose owner column, compared as text,
  *     equals the user id. Nothing else selects its rows, so another user's row never comes along because it
  *     references this user's data.</li>
+ * <li>A table without it that owner columns reference by foreign key ({@code notes.user_id REFERENCES users (id)})
+ *     is owned through that key: its row whose key, compared as text, is the user id is the user's own row, and
+ *     again nothing else selects its rows.</li>
  * <li>A table without it is <em>reachable</em> when a chain of foreign keys leads from it to an owned table:
  *     its rows are those whose key is {@code IN} the selected rows of the referenced table, nested as deep as
  *     the chain goes. A table reachable by several keys or chains gets the union (the {@code OR}) of them.</li>
@@ -66,8 +69,11 @@ final class SelectionPlan {
     private Predicate select(Table table, Set<TableRef> path, String alias) {
         Column owner = model.column(table, ownerColumn);
         if (owner != null) {
-            String column = alias + "." + quote.apply(owner.name());
-            return new Predicate(postgres ? column + "::text = ?" : "CAST(" + column + " AS TEXT) = ?", 1);
+            return isUser(alias, owner.name());
+        }
+        List<String> ownerKeys = model.ownerKeys(table, ownerColumn);
+        if (!ownerKeys.isEmpty()) {
+            return Predicate.or(ownerKeys.stream().map(key -> isUser(alias, key)).toList());
         }
         Set<TableRef> inner = new HashSet<>(path);
         inner.add(table.ref());
@@ -81,6 +87,12 @@ final class SelectionPlan {
             }
         }
         return Predicate.or(paths);
+    }
+
+    /** Whether {@code column} of the row aliased {@code alias}, compared as text, is the user id. */
+    private Predicate isUser(String alias, String column) {
+        String value = alias + "." + quote.apply(column);
+        return new Predicate(postgres ? value + "::text = ?" : "CAST(" + value + " AS TEXT) = ?", 1);
     }
 
     /** One predicate per foreign key to another table that leads to the user, skipping tables on the path. */
