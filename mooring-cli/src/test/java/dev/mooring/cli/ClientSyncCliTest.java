@@ -156,6 +156,62 @@ class ClientSyncCliTest {
     }
 
     @Test
+    void theReportSaysWhatBecameOfEachPushedChange() throws Exception {
+        assertThat(sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString()).exitCode()).isZero();
+        String merged = "1a2b3c4d-0000-4000-8000-000000000001";
+        String superseded = "1a2b3c4d-0000-4000-8000-000000000002";
+        String applied = "1a2b3c4d-0000-4000-8000-000000000003";
+        String rejected = "1a2b3c4d-0000-4000-8000-000000000004";
+        client("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + merged + "', '" + USER
+                + "', 'Dentist', '2026-12-01'), ('" + superseded + "', '" + USER + "', 'Gym', '2026-12-02')");
+        assertThat(sync().exitCode()).isZero();
+        // offline edits; then the server changes some of the same columns later
+        client("UPDATE events SET title = 'Dentist at 9', notes = 'bring the card' WHERE id = '" + merged + "'",
+                "UPDATE events SET solar_date = '2026-12-09' WHERE id = '" + superseded + "'",
+                "INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + applied + "', '" + USER
+                        + "', 'New', '2026-12-03'), ('" + rejected + "', '7d3f0a2e-1b4c-4e5d-8f6a-9b0c1d2e3f40',"
+                        + " 'Not mine', '2026-12-04')");
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE events SET title = 'Dentist at 10' WHERE id = '" + merged + "'");
+            s.execute("UPDATE events SET solar_date = '2026-12-10' WHERE id = '" + superseded + "'");
+        }
+        // the same database as restored from a copy: it sends the same changes under the same numbers again
+        Path copy = dir.resolve("restored.db");
+        java.nio.file.Files.copy(db, copy);
+
+        CliRun json = sync("--json");
+        CliRun again = CliRun.of("sync", "--db", copy.toString(), "--server", url, "--token", token);
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode changes = new ObjectMapper().readTree(json.out()).get("changes");
+        assertThat(changes).hasSize(4);
+        java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+        changes.forEach(c -> byId.put(c.get("id").asText(), c));
+        assertThat(byId.get(merged).get("status").asText()).isEqualTo("merged");
+        assertThat(byId.get(merged).get("table").asText()).isEqualTo("events");
+        assertThat(byId.get(merged).get("operation").asText()).isEqualTo("upsert");
+        assertThat(byId.get(superseded).get("status").asText()).isEqualTo("superseded");
+        assertThat(byId.get(superseded).get("reason").asText()).contains("a newer version on the server wins");
+        assertThat(byId.get(applied).get("status").asText()).isEqualTo("applied");
+        assertThat(byId.get(applied).get("reason").isNull()).isTrue();
+        assertThat(byId.get(rejected).get("status").asText()).isEqualTo("rejected");
+        assertThat(byId.get(rejected).get("reason").asText()).contains("must be your own user id");
+        assertThat(changes).extracting(c -> c.get("clientSeq").asLong()).doesNotHaveDuplicates()
+                .allMatch(seq -> seq > 0);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("results       duplicate 4");
+        assertThat(sync().out()).contains("pushed        0 row(s)").doesNotContain("results");
+    }
+
+    void client(String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String one : sql) {
+                s.execute(one);
+            }
+        }
+    }
+
+    @Test
     void jsonReportHasTheCountsAndNeverTheToken() throws Exception {
         CliRun r = sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString(), "--json");
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How {@code mooring sync} and {@code mooring sync status} print a client's {@link SyncReport} and
@@ -31,6 +32,10 @@ final class ClientReports {
                 .append(", applied ").append(r.applied()).append('\n');
         text.append("  pushed        ").append(r.pushed()).append(" row(s), acknowledged ").append(r.acknowledged())
                 .append(", rejected ").append(r.rejected()).append('\n');
+        if (!r.changes().isEmpty()) {
+            text.append("  results       ").append(r.changesByStatus().entrySet().stream()
+                    .map(e -> e.getKey().wireName() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+        }
         text.append("  conflicts     ").append(r.conflicts().size()).append('\n');
         if (!r.conflicts().isEmpty()) {
             text.append(indent(conflictTable(r.conflicts(), false)));
@@ -75,6 +80,7 @@ final class ClientReports {
         doc.put("acknowledged", r.acknowledged());
         doc.put("rejected", r.rejected());
         doc.put("conflicts", r.conflicts());
+        doc.put("changes", r.changes());
         doc.put("pending", r.pending());
         doc.put("durationMs", r.duration().toMillis());
         return doc;

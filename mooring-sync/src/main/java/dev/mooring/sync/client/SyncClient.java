@@ -140,9 +140,7 @@ public final class SyncClient implements AutoCloseable {
             try {
                 SyncReport report = new SyncRun(connection, config, tables, transport, new Listeners(listeners),
                         schemaVersion()).run();
-                report = new SyncReport(report.pulled(), report.applied(), report.bootstrap(), report.pushed(),
-                        report.acknowledged(), report.rejected(), report.conflicts(),
-                        SyncLog.status(connection).pendingChanges(), report.duration());
+                report = report.withPending(SyncLog.status(connection).pendingChanges());
                 SyncLog.finished(connection, log, report);
                 return report;
             } catch (RuntimeException | SQLException e) {
