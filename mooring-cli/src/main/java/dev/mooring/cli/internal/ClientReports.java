@@ -43,7 +43,7 @@ final class ClientReports {
         text.append("  pending       ").append(r.pending()).append(" change(s) left in the outbox");
         if (r.rejected() > 0) {
             text.append("\nRejected changes stay in the outbox with the server's reason; see mooring sync status --db ")
-                    .append(db);
+                    .append(db).append(", then mooring sync retry (once the row is fixed) or mooring sync discard.");
         }
         return text.toString();
     }
@@ -98,9 +98,9 @@ final class ClientReports {
         text.append("  last error            ").append(s.lastError() == null ? "none" : s.lastError()).append('\n');
         text.append("  cursor                ").append(s.cursor() == null ? "none (the next sync bootstraps)" : s.cursor());
         if (!rejected.isEmpty()) {
-            TextTable table = new TextTable("seq", "table", "id", "operation", "error");
-            rejected.forEach(e -> table.row(e.seq(), e.table(), e.id(), e.operation(), e.lastError()));
-            text.append("\nRejected by the server (fix and retry, or discard, in the app):\n").append(indent(table.toString()));
+            text.append("\nRejected by the server; fix the row and send it again with mooring sync retry --db ").append(db)
+                    .append(" SEQ, or drop the change with mooring sync discard --db ").append(db)
+                    .append(" SEQ (--all: every one):\n").append(rejectedTable(rejected));
         }
         text.append(conflicts.isEmpty() ? "\nNo conflicts recorded." : "\nLatest conflicts:\n"
                 + indent(conflictTable(conflicts, true)));
@@ -116,20 +116,33 @@ final class ClientReports {
         doc.put("tables", tables);
         doc.put("pendingChanges", s.pendingChanges());
         doc.put("rejectedChanges", s.rejectedChanges());
-        doc.put("rejected", rejected.stream().map(e -> {
+        doc.put("rejected", rejectedJson(rejected));
+        doc.put("lastSuccessfulSync", s.lastSuccessfulSync());
+        doc.put("lastError", s.lastError());
+        doc.put("cursor", s.cursor());
+        doc.put("conflicts", conflicts);
+        return doc;
+    }
+
+    /** Rejected outbox entries as a table, indented: the seq to name them by, the row, the server's reason. */
+    static String rejectedTable(List<OutboxEntry> rejected) {
+        TextTable table = new TextTable("seq", "table", "id", "operation", "error");
+        rejected.forEach(e -> table.row(e.seq(), e.table(), e.id(), e.operation(), e.lastError()));
+        return indent(table.toString());
+    }
+
+    /** Rejected outbox entries for a JSON document. */
+    static List<Map<String, Object>> rejectedJson(List<OutboxEntry> rejected) {
+        return rejected.stream().map(e -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("seq", e.seq());
             entry.put("table", e.table());
             entry.put("id", e.id());
             entry.put("operation", e.operation());
             entry.put("error", e.lastError());
+            entry.put("originNode", e.originNode());
             return entry;
-        }).toList());
-        doc.put("lastSuccessfulSync", s.lastSuccessfulSync());
-        doc.put("lastError", s.lastError());
-        doc.put("cursor", s.cursor());
-        doc.put("conflicts", conflicts);
-        return doc;
+        }).toList();
     }
 
     private static String conflictTable(List<SyncConflict> conflicts, boolean withTime) {

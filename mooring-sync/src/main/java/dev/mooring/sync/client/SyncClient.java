@@ -206,7 +206,7 @@ public final class SyncClient implements AutoCloseable {
         return write(c -> Outbox.retry(c, seq));
     }
 
-    /** Drops a rejected change for good; the local row keeps its values until the server's version arrives. */
+    /** Drops a rejected change for good; its row keeps its local values until the server sends a newer version. */
     public boolean discardRejected(long seq) {
         return write(c -> Outbox.discard(c, seq));
     }
