@@ -1,6 +1,5 @@
 package dev.mooring.cli.internal;
 
-import dev.mooring.sync.client.OutboxEntry;
 import dev.mooring.sync.client.SyncClient;
 import picocli.CommandLine.Command;
 
@@ -16,17 +15,7 @@ import picocli.CommandLine.Command;
                 + " server.")
 public final class ClientDiscardCommand extends RejectedChangesCommand {
     public ClientDiscardCommand() {
-        super("discard", "discarded");
-    }
-
-    @Override
-    String refusal(OutboxEntry entry) {
-        return null;
-    }
-
-    @Override
-    boolean act(SyncClient client, long seq) {
-        return client.discardRejected(seq);
+        super("discard", "discarded", SyncClient::discardRejected);
     }
 
     @Override

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 + " --all. Needs no server.")
 public final class ClientRetryCommand extends RejectedChangesCommand {
     public ClientRetryCommand() {
-        super("retry", "retried");
+        super("retry", "retried", SyncClient::retryRejected);
     }
 
     @Override
@@ -23,11 +23,6 @@ public final class ClientRetryCommand extends RejectedChangesCommand {
         return entry.relayed() ? "entry " + entry.seq() + " (" + entry.table() + " " + entry.id() + ") is a change of"
                 + " node " + entry.originNode() + " this device relayed: it cannot be sent again (its number is its"
                 + " origin's, and the rejection used it up); discard it instead" : null;
-    }
-
-    @Override
-    boolean act(SyncClient client, long seq) {
-        return client.retryRejected(seq);
     }
 
     @Override

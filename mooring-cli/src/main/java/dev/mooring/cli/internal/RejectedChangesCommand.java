@@ -44,17 +44,19 @@ abstract class RejectedChangesCommand implements Callable<Integer> {
     /** The command's verb ({@code retry}) and its past tense ({@code retried}), for messages and the JSON key. */
     private final String verb;
     private final String done;
+    /** Acts on an entry; {@code false} when it was no longer a rejected entry this command can act on. */
+    private final java.util.function.BiPredicate<SyncClient, Long> act;
 
-    RejectedChangesCommand(String verb, String done) {
+    RejectedChangesCommand(String verb, String done, java.util.function.BiPredicate<SyncClient, Long> act) {
         this.verb = verb;
         this.done = done;
+        this.act = act;
     }
 
-    /** Why {@code entry}, a rejected one, cannot be acted on; {@code null} when it can. */
-    abstract String refusal(OutboxEntry entry);
-
-    /** Acts on the entry; {@code false} when it was no longer a rejected entry this command can act on. */
-    abstract boolean act(SyncClient client, long seq);
+    /** Why {@code entry}, a rejected one, cannot be acted on; {@code null} (the default) when it can. */
+    String refusal(OutboxEntry entry) {
+        return null;
+    }
 
     /** The line before the {@code n} entries acted on. */
     abstract String headline(int n);
@@ -76,7 +78,7 @@ abstract class RejectedChangesCommand implements Callable<Integer> {
             List<OutboxEntry> chosen = all ? actionable(client.rejected()) : named(client);
             List<OutboxEntry> acted = new ArrayList<>();
             for (OutboxEntry entry : chosen) {
-                if (act(client, entry.seq())) {
+                if (act.test(client, entry.seq())) {
                     acted.add(entry);
                 }
             }
