@@ -156,6 +156,133 @@ class ClientSyncCliTest {
     }
 
     @Test
+    void theReportSaysWhatBecameOfEachPushedChange() throws Exception {
+        assertThat(sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString()).exitCode()).isZero();
+        String merged = "1a2b3c4d-0000-4000-8000-000000000001";
+        String superseded = "1a2b3c4d-0000-4000-8000-000000000002";
+        String applied = "1a2b3c4d-0000-4000-8000-000000000003";
+        String rejected = "1a2b3c4d-0000-4000-8000-000000000004";
+        client("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + merged + "', '" + USER
+                + "', 'Dentist', '2026-12-01'), ('" + superseded + "', '" + USER + "', 'Gym', '2026-12-02')");
+        assertThat(sync().exitCode()).isZero();
+        // offline edits; then the server changes some of the same columns later
+        client("UPDATE events SET title = 'Dentist at 9', notes = 'bring the card' WHERE id = '" + merged + "'",
+                "UPDATE events SET solar_date = '2026-12-09' WHERE id = '" + superseded + "'",
+                "INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + applied + "', '" + USER
+                        + "', 'New', '2026-12-03'), ('" + rejected + "', '7d3f0a2e-1b4c-4e5d-8f6a-9b0c1d2e3f40',"
+                        + " 'Not mine', '2026-12-04')");
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE events SET title = 'Dentist at 10' WHERE id = '" + merged + "'");
+            s.execute("UPDATE events SET solar_date = '2026-12-10' WHERE id = '" + superseded + "'");
+        }
+        // the same database as restored from a copy: it sends the same changes under the same numbers again
+        Path copy = dir.resolve("restored.db");
+        java.nio.file.Files.copy(db, copy);
+
+        CliRun json = sync("--json");
+        CliRun again = CliRun.of("sync", "--db", copy.toString(), "--server", url, "--token", token);
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode changes = new ObjectMapper().readTree(json.out()).get("changes");
+        assertThat(changes).hasSize(4);
+        java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+        changes.forEach(c -> byId.put(c.get("id").asText(), c));
+        assertThat(byId.get(merged).get("status").asText()).isEqualTo("merged");
+        assertThat(byId.get(merged).get("table").asText()).isEqualTo("events");
+        assertThat(byId.get(merged).get("operation").asText()).isEqualTo("upsert");
+        assertThat(byId.get(superseded).get("status").asText()).isEqualTo("superseded");
+        assertThat(byId.get(superseded).get("reason").asText()).contains("a newer version on the server wins");
+        assertThat(byId.get(applied).get("status").asText()).isEqualTo("applied");
+        assertThat(byId.get(applied).get("reason").isNull()).isTrue();
+        assertThat(byId.get(rejected).get("status").asText()).isEqualTo("rejected");
+        assertThat(byId.get(rejected).get("reason").asText()).contains("must be your own user id");
+        assertThat(changes).extracting(c -> c.get("clientSeq").asLong()).doesNotHaveDuplicates()
+                .allMatch(seq -> seq > 0);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("results       duplicate 4");
+        assertThat(sync().out()).contains("pushed        0 row(s)").doesNotContain("results");
+    }
+
+    @Test
+    void rejectedChangesAreDiscardedOrRetriedAfterTheFixFromTheCommandLine() throws Exception {
+        assertThat(sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString()).exitCode()).isZero();
+        String other = "7d3f0a2e-1b4c-4e5d-8f6a-9b0c1d2e3f40";
+        String dropped = "2b3c4d5e-0000-4000-8000-000000000001";
+        String fixed = "2b3c4d5e-0000-4000-8000-000000000002";
+        client("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + dropped + "', '" + other
+                + "', 'Not mine', '2026-12-01'), ('" + fixed + "', '" + other + "', 'Mine after all', '2026-12-02')");
+        assertThat(sync().out()).contains("rejected 2").contains("mooring sync retry").contains("mooring sync discard");
+        CliRun status = CliRun.of("sync", "status", "--db", db.toString());
+        JsonNode rejected = new ObjectMapper().readTree(CliRun.of("sync", "status", "--db", db.toString(), "--json")
+                .out()).get("rejected");
+        java.util.Map<String, Long> seqs = new java.util.HashMap<>();
+        rejected.forEach(e -> seqs.put(e.get("id").asText(), e.get("seq").asLong()));
+        assertThat(status.out()).contains("mooring sync retry --db " + db).contains("mooring sync discard --db " + db)
+                .containsPattern("\\n +" + seqs.get(dropped) + " +events +" + dropped);
+
+        client("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + EVENT + "', '" + USER
+                + "', 'Waiting', '2026-12-03')");
+        long waiting = Long.parseLong(sqlite("SELECT seq FROM sync_queue WHERE record_id = '" + EVENT + "'"));
+        CliRun unknown = CliRun.of("sync", "discard", "--db", db.toString(), "9999", Long.toString(seqs.get(dropped)));
+        CliRun notRejected = CliRun.of("sync", "retry", "--db", db.toString(), Long.toString(waiting));
+        CliRun nothingNamed = CliRun.of("sync", "discard", "--db", db.toString());
+        assertThat(unknown.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(unknown.err()).contains("no outbox entry 9999").contains("mooring sync status --db " + db)
+                .contains("nothing was discarded");
+        assertThat(notRejected.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(notRejected.err()).contains("entry " + waiting + " (events " + EVENT + ") is not rejected");
+        assertThat(nothingNamed.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(nothingNamed.err()).contains("--all");
+        assertThat(sqlite("SELECT count(*) FROM sync_queue WHERE state = 'rejected'")).isEqualTo("2");
+
+        CliRun discarded = CliRun.of("sync", "discard", "--db", db.toString(), Long.toString(seqs.get(dropped)), "--json");
+        assertThat(discarded.exitCode()).as(discarded.err()).isZero();
+        JsonNode gone = new ObjectMapper().readTree(discarded.out());
+        assertThat(gone.get("discarded")).hasSize(1);
+        assertThat(gone.get("discarded").get(0).get("id").asText()).isEqualTo(dropped);
+        assertThat(gone.get("discarded").get(0).get("error").asText()).contains("must be your own user id");
+        // the change is gone; the row stays on this device as it is (the server never had it)
+        assertThat(sqlite("SELECT count(*) FROM sync_queue WHERE record_id = '" + dropped + "'")).isEqualTo("0");
+        assertThat(sqlite("SELECT user_id || ' ' || sync_status FROM events WHERE id = '" + dropped + "'"))
+                .isEqualTo(other + " pending_upload");
+
+        client("UPDATE events SET user_id = '" + USER + "' WHERE id = '" + fixed + "'");
+        CliRun retried = CliRun.of("sync", "retry", "--db", db.toString(), "--all");
+        assertThat(retried.exitCode()).as(retried.err()).isZero();
+        assertThat(retried.out()).contains("1 rejected change").contains(fixed).contains("next sync");
+        JsonNode report = new ObjectMapper().readTree(sync("--json").out());
+        assertThat(report.get("rejected").asLong()).isZero();
+        assertThat(report.get("pending").asLong()).isZero();
+        assertThat(report.get("changes")).extracting(c -> c.get("id").asText() + " " + c.get("status").asText())
+                .contains(fixed + " applied", EVENT + " applied");
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE id = '" + fixed + "' AND user_id = '" + USER
+                     + "'), count(*) FILTER (WHERE id = '" + dropped + "') FROM events")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getInt(2)).isZero();
+        }
+        CliRun none = CliRun.of("sync", "discard", "--db", db.toString(), "--all");
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.out()).contains("No rejected changes");
+    }
+
+    String sqlite(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    void client(String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String one : sql) {
+                s.execute(one);
+            }
+        }
+    }
+
+    @Test
     void jsonReportHasTheCountsAndNeverTheToken() throws Exception {
         CliRun r = sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString(), "--json");
 

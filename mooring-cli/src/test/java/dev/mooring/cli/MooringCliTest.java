@@ -173,6 +173,26 @@ class MooringCliTest {
         }
     }
 
+    @Test
+    void quickstartListsEachConflictOnceInTheWordsOfItsLegend() {
+        CliRun run = CliRun.of("quickstart", "--data-dir", dir.resolve("mooring-data").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String out = run.out();
+        String syncs = out.substring(out.indexOf("The syncs after the offline edits"), out.indexOf("All three ended"));
+        String legend = syncs.lines().findFirst().orElseThrow();
+        java.util.List<String> conflicts = syncs.lines().skip(1).filter(l -> l.startsWith("         "))
+                .map(l -> l.strip().replaceAll(" {2,}", " | ")).toList();
+
+        // the server records three conflicts, all of the laptop's changes; the laptop lists each once
+        assertThat(conflicts).containsExactlyInAnyOrder("Dentist | lww-column | server",
+                "Mum's birthday | lww-column | merged", "Gym class | update-wins | client");
+        assertThat(syncs).containsPattern("2\\. laptop: pulled \\d+, pushed 3\\n(         .*\\n){3}    3\\.");
+        for (String word : new String[] {"'client'", "'server'", "'merged'"}) {
+            assertThat(legend).contains(word);
+        }
+        assertThat(legend).containsPattern("'merged' [^']*both");
+    }
+
     /** The quickstart's device section: each offline conflict ended as its rule says, everywhere alike. */
     static void assertTwoDevicesSettledTheirConflicts(String out) {
         assertThat(out).contains("== Two devices, offline (phone ").contains("Final rows, the same on phone, laptop and server:")

@@ -9,6 +9,7 @@ import dev.mooring.core.MooringException;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
+import dev.mooring.server.internal.JsonErrorPages;
 import dev.mooring.sync.AvailablePackage;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.ErrorResponse;
@@ -94,6 +95,8 @@ public final class SyncServer implements AutoCloseable {
             // (ClientSyncBench); on a 10,000-event page level 1 takes about 40% of that time for a body a quarter larger
             config.http.compressionStrategy = new CompressionStrategy(null, new Gzip(1));
             config.startup.showJavalinBanner = false;
+            // requests Jetty refuses before routing (a path with %00, say) get the JSON error body too, not HTML
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JsonErrorPages(json)));
             config.routes.before("/v1/*", this::authenticate);
             config.routes.post("/v1/handshake", this::handshake);
             config.routes.get("/v1/changes", this::pull);
@@ -312,8 +315,18 @@ public final class SyncServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The body as {@code type}. Every route takes a JSON object: {@code null}, an array, a string or a number is
+     * refused here with 400 (Jackson maps a JSON {@code null} to a null value, which no handler expects).
+     */
     private <T> T read(Context ctx, Class<T> type) throws IOException {
-        return json.readValue(body(ctx), type);
+        T value = json.readValue(body(ctx), type);
+        if (value == null || value instanceof com.fasterxml.jackson.databind.JsonNode node && !node.isObject()) {
+            throw new MooringException(ErrorCode.USAGE, "the request body must be a JSON object, not "
+                    + (value == null ? "null" : ((com.fasterxml.jackson.databind.JsonNode) value).getNodeType()
+                    .name().toLowerCase(java.util.Locale.ROOT)) + "; see the API's routes for its fields");
+        }
+        return value;
     }
 
     /**

@@ -62,8 +62,11 @@ public final class ConflictRules {
      * @param columns  for INSERT/UPDATE, the incoming columns to write
      * @param revive   for UPDATE, also clear {@code deleted_at} (an edit brings a deleted row back)
      * @param rule     the rule that decided, for the audit ({@code lww-column}, {@code update-wins}, …)
-     * @param conflict {@code null} when nothing concurrent was involved; otherwise the audit's result:
-     *                 {@code client}, {@code server}, {@code merged} or {@code pending}
+     * @param conflict {@code null} when nothing concurrent was involved; otherwise the audit's result, from the
+     *                 incoming change's side: {@code client} (it wins, and the row keeps nothing of the other
+     *                 side's edits), {@code server} (it loses whole), {@code merged} (the row keeps edits of both:
+     *                 some of its columns, and some the other side set; edits of different columns merge so) or
+     *                 {@code pending} (queued for a person)
      */
     public record Decision(Action action, Set<String> columns, boolean revive, String rule, String conflict) {
     }
@@ -136,8 +139,18 @@ public final class ConflictRules {
         if (winners.isEmpty()) {
             return new Decision(Action.SUPERSEDED, Set.of(), false, rule, concurrent ? "server" : null);
         }
-        String conflict = !concurrent ? null : winners.size() == values.size() ? "client" : "merged";
+        String conflict = !concurrent ? null
+                : winners.size() == values.size() && !keepsOthers(state.unseen(), winners) ? "client" : "merged";
         return new Decision(Action.UPDATE, winners, false, rule, conflict);
+    }
+
+    /**
+     * Whether a column the unseen changes set keeps their value: one the incoming change does not write. Then the row
+     * holds edits of both sides ({@code merged}), even when the incoming change wins every column it sets. Unknown
+     * (an insert or delete, every column) counts as no.
+     */
+    private static boolean keepsOthers(Unseen unseen, Set<String> winners) {
+        return unseen.columns() != null && !winners.containsAll(unseen.columns());
     }
 
     /**

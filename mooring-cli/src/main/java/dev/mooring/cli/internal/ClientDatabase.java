@@ -54,6 +54,19 @@ final class ClientDatabase {
     }
 
     /**
+     * Checks that {@code db} is a file: commands that read or change a client database's sync state create none.
+     *
+     * @throws MooringException {@code USAGE} naming how to create one
+     */
+    static Path requireExisting(Path db) {
+        if (!Files.isRegularFile(db)) {
+            throw new MooringException(ErrorCode.USAGE, "there is no client database at " + db + "; sync one first"
+                    + " with mooring sync --db " + db + " --tables <a,b>.");
+        }
+        return db;
+    }
+
+    /**
      * Opens {@code db} as a sync client of {@code tables}, or of the tables it synced before when {@code tables} is
      * {@code null}.
      *

@@ -46,11 +46,7 @@ final class ClientDatabaseOptions {
      * @param example how to name it, for the message when it was not named or is missing
      */
     SyncClient openExisting(String example) {
-        Path file = db(example);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new MooringException(ErrorCode.USAGE, "there is no client database at " + file + "; sync one first"
-                    + " with mooring sync --db " + file + " --tables <a,b>.");
-        }
+        ClientDatabase.requireExisting(db(example));
         return open(null, RetryPolicy.none());
     }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How {@code mooring sync} and {@code mooring sync status} print a client's {@link SyncReport} and
@@ -31,6 +32,10 @@ final class ClientReports {
                 .append(", applied ").append(r.applied()).append('\n');
         text.append("  pushed        ").append(r.pushed()).append(" row(s), acknowledged ").append(r.acknowledged())
                 .append(", rejected ").append(r.rejected()).append('\n');
+        if (!r.changes().isEmpty()) {
+            text.append("  results       ").append(r.changesByStatus().entrySet().stream()
+                    .map(e -> e.getKey().wireName() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+        }
         text.append("  conflicts     ").append(r.conflicts().size()).append('\n');
         if (!r.conflicts().isEmpty()) {
             text.append(indent(conflictTable(r.conflicts(), false)));
@@ -38,7 +43,7 @@ final class ClientReports {
         text.append("  pending       ").append(r.pending()).append(" change(s) left in the outbox");
         if (r.rejected() > 0) {
             text.append("\nRejected changes stay in the outbox with the server's reason; see mooring sync status --db ")
-                    .append(db);
+                    .append(db).append(", then mooring sync retry (once the row is fixed) or mooring sync discard.");
         }
         return text.toString();
     }
@@ -75,6 +80,7 @@ final class ClientReports {
         doc.put("acknowledged", r.acknowledged());
         doc.put("rejected", r.rejected());
         doc.put("conflicts", r.conflicts());
+        doc.put("changes", r.changes());
         doc.put("pending", r.pending());
         doc.put("durationMs", r.duration().toMillis());
         return doc;
@@ -92,9 +98,9 @@ final class ClientReports {
         text.append("  last error            ").append(s.lastError() == null ? "none" : s.lastError()).append('\n');
         text.append("  cursor                ").append(s.cursor() == null ? "none (the next sync bootstraps)" : s.cursor());
         if (!rejected.isEmpty()) {
-            TextTable table = new TextTable("seq", "table", "id", "operation", "error");
-            rejected.forEach(e -> table.row(e.seq(), e.table(), e.id(), e.operation(), e.lastError()));
-            text.append("\nRejected by the server (fix and retry, or discard, in the app):\n").append(indent(table.toString()));
+            text.append("\nRejected by the server; fix the row and send it again with mooring sync retry --db ").append(db)
+                    .append(" SEQ, or drop the change with mooring sync discard --db ").append(db)
+                    .append(" SEQ (--all: every one):\n").append(rejectedTable(rejected));
         }
         text.append(conflicts.isEmpty() ? "\nNo conflicts recorded." : "\nLatest conflicts:\n"
                 + indent(conflictTable(conflicts, true)));
@@ -110,20 +116,33 @@ final class ClientReports {
         doc.put("tables", tables);
         doc.put("pendingChanges", s.pendingChanges());
         doc.put("rejectedChanges", s.rejectedChanges());
-        doc.put("rejected", rejected.stream().map(e -> {
+        doc.put("rejected", rejectedJson(rejected));
+        doc.put("lastSuccessfulSync", s.lastSuccessfulSync());
+        doc.put("lastError", s.lastError());
+        doc.put("cursor", s.cursor());
+        doc.put("conflicts", conflicts);
+        return doc;
+    }
+
+    /** Rejected outbox entries as a table, indented: the seq to name them by, the row, the server's reason. */
+    static String rejectedTable(List<OutboxEntry> rejected) {
+        TextTable table = new TextTable("seq", "table", "id", "operation", "error");
+        rejected.forEach(e -> table.row(e.seq(), e.table(), e.id(), e.operation(), e.lastError()));
+        return indent(table.toString());
+    }
+
+    /** Rejected outbox entries for a JSON document. */
+    static List<Map<String, Object>> rejectedJson(List<OutboxEntry> rejected) {
+        return rejected.stream().map(e -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("seq", e.seq());
             entry.put("table", e.table());
             entry.put("id", e.id());
             entry.put("operation", e.operation());
             entry.put("error", e.lastError());
+            entry.put("originNode", e.originNode());
             return entry;
-        }).toList());
-        doc.put("lastSuccessfulSync", s.lastSuccessfulSync());
-        doc.put("lastError", s.lastError());
-        doc.put("cursor", s.cursor());
-        doc.put("conflicts", conflicts);
-        return doc;
+        }).toList();
     }
 
     private static String conflictTable(List<SyncConflict> conflicts, boolean withTime) {

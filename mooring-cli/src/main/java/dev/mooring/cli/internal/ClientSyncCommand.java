@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
  *
  * <p>The server and the token come from {@link SyncServerOptions}; the token is printed nowhere.
  */
-@Command(name = "sync", mixinStandardHelpOptions = true, subcommands = ClientStatusCommand.class,
+@Command(name = "sync", mixinStandardHelpOptions = true, subcommands = {ClientStatusCommand.class,
+        ClientRetryCommand.class, ClientDiscardCommand.class},
         description = "Sync a client's SQLite database with a sync server (mooring server): pull the server's changes,"
                 + " push the local ones, and print what moved. With --watch, sync every --interval until Ctrl+C.")
 public final class ClientSyncCommand implements Callable<Integer> {

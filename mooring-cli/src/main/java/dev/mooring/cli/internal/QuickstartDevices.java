@@ -126,9 +126,9 @@ final class QuickstartDevices {
         text.append(o.converged() ? "Final rows, the same on phone, laptop and server:\n"
                 : "Final rows on the phone; the laptop or the server DIFFER (a bug in Mooring; please report it):\n");
         text.append(rows.toString().indent(4));
-        text.append("The syncs after the offline edits, and the conflicts each recorded (result: where both edited,"
-                + " whose edit won: 'client' the device's own, 'server' the other, 'merged' some columns each; what only"
-                + " one side edited is kept either way):\n");
+        text.append("The syncs after the offline edits, and the conflicts each recorded, once each as the server did"
+                + " (result: where both edited a row, whose edits it kept: 'client' the device's own, 'server' the"
+                + " other's, 'merged' both, each its own columns):\n");
         int step = 1;
         for (Sync sync : o.syncs()) {
             text.append("    ").append(step++).append(". ").append(sync.device()).append(": pulled ").append(sync.pulled())

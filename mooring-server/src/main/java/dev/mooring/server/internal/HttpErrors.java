@@ -41,10 +41,7 @@ public final class HttpErrors {
         }
         if (e instanceof HttpResponseException) {
             HttpResponseException h = (HttpResponseException) e;
-            String code = h.getStatus() == 401 ? "unauthorized" : h.getStatus() == 413 ? "too_large" : "http_" + h.getStatus();
-            String message = h.getStatus() == 413 ? "the request body is larger than this server accepts; send"
-                    + " fewer changes per batch" : h.getMessage();
-            return new Failure(h.getStatus(), new ErrorResponse(code, message));
+            return new Failure(h.getStatus(), forStatus(h.getStatus(), h.getMessage()));
         }
         if (e instanceof JsonProcessingException) {
             return new Failure(400, new ErrorResponse("bad_request", json((JsonProcessingException) e)));
@@ -71,6 +68,26 @@ public final class HttpErrors {
         LOG.log(System.Logger.Level.ERROR, "sync request failed", e);
         return new Failure(500, new ErrorResponse("internal_error", "the server could not handle this request; it"
                 + " has been logged. Retry later."));
+    }
+
+    /**
+     * The body for an HTTP status the web server chose (an oversized body, a path it refuses): the status's code
+     * ({@code bad_request}, {@code not_found}, {@code too_large}, else {@code http_<status>}) and {@code message}.
+     */
+    public static ErrorResponse forStatus(int status, String message) {
+        switch (status) {
+            case 400:
+                return new ErrorResponse("bad_request", message);
+            case 401:
+                return new ErrorResponse("unauthorized", message);
+            case 404:
+                return new ErrorResponse("not_found", message);
+            case 413:
+                return new ErrorResponse("too_large", "the request body is larger than this server accepts; send"
+                        + " fewer changes per batch");
+            default:
+                return new ErrorResponse("http_" + status, message);
+        }
     }
 
     private static String json(JsonProcessingException e) {

@@ -1,12 +1,16 @@
 package dev.mooring.server.client;
 
 import dev.mooring.server.InProcessTransport;
+import dev.mooring.server.ServerOptions;
+import dev.mooring.server.SyncServer;
+import dev.mooring.server.Tokens;
 import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncSchema;
 import dev.mooring.server.SyncService;
 import dev.mooring.server.SyncedTable;
 import dev.mooring.sync.ConflictPolicy;
 import dev.mooring.sync.client.ClientConfig;
+import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.RetryPolicy;
 import dev.mooring.sync.client.SyncClient;
 import java.nio.file.Path;
@@ -35,6 +39,7 @@ final class ClientFixture {
             """;
 
     final DataSource ds;
+    final SyncConfig config;
     final SyncService service;
 
     ClientFixture(DataSource ds, ConflictPolicy notesPolicy) throws SQLException {
@@ -42,7 +47,7 @@ final class ClientFixture {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(SERVER_SCHEMA);
         }
-        SyncConfig config = SyncConfig.of(SyncedTable.owned("notes").withConflictPolicy(notesPolicy)
+        config = SyncConfig.of(SyncedTable.owned("notes").withConflictPolicy(notesPolicy)
                 .withManualWindow(Duration.ofHours(2)), SyncedTable.owned("tags"));
         SyncSchema.install(ds, config);
         service = SyncService.create(ds, config);
@@ -50,6 +55,16 @@ final class ClientFixture {
 
     InProcessTransport transport(String user) {
         return InProcessTransport.create(service, user);
+    }
+
+    /** The real HTTP server for the same tables, on a free port; the caller closes it. */
+    SyncServer httpServer() {
+        return SyncServer.start(ds, config, ServerOptions.defaults().withPort(0));
+    }
+
+    /** A client of the HTTP server for {@code user}, with a new token; the caller closes it. */
+    HttpTransport http(SyncServer server, String user) {
+        return HttpTransport.create(server.uri(), Tokens.create(ds).issue(user, "test").token());
     }
 
     static SyncClient client(Path file) throws SQLException {

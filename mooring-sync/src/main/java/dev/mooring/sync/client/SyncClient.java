@@ -144,9 +144,7 @@ public final class SyncClient implements AutoCloseable {
             try {
                 SyncReport report = new SyncRun(connection, config, tables, transport, new Listeners(listeners),
                         schemaVersion()).run();
-                report = new SyncReport(report.pulled(), report.applied(), report.bootstrap(), report.pushed(),
-                        report.acknowledged(), report.rejected(), report.conflicts(),
-                        SyncLog.status(connection).pendingChanges(), report.duration());
+                report = report.withPending(SyncLog.status(connection).pendingChanges());
                 SyncLog.finished(connection, log, report);
                 return report;
             } catch (RuntimeException | SQLException e) {
@@ -212,7 +210,7 @@ public final class SyncClient implements AutoCloseable {
         return write(c -> Outbox.retry(c, seq));
     }
 
-    /** Drops a rejected change for good; the local row keeps its values until the server's version arrives. */
+    /** Drops a rejected change for good; its row keeps its local values until the server sends a newer version. */
     public boolean discardRejected(long seq) {
         return write(c -> Outbox.discard(c, seq));
     }

@@ -6,6 +6,7 @@ import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.Operation;
 import dev.mooring.sync.RowChange;
 import dev.mooring.sync.client.OutboxEntry;
+import dev.mooring.sync.client.PushedChange;
 import dev.mooring.sync.client.SyncConflict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -264,9 +265,12 @@ public final class Outbox {
         }
     }
 
-    /** What recording the server's answer did; {@code deferred} names the changes ({@link #key}) it deferred. */
+    /**
+     * What recording the server's answer did; {@code deferred} names the changes ({@link #key}) it deferred,
+     * {@code answers} says what became of each change answered.
+     */
     record Ack(long acknowledged, long rejected, Set<String> deferred, List<SyncConflict> conflicts,
-               Map<String, Set<String>> corrected) {
+               Map<String, Set<String>> corrected, List<PushedChange> answers) {
     }
 
     /**
@@ -285,6 +289,7 @@ public final class Outbox {
         List<SyncConflict> conflicts = new ArrayList<>();
         Map<String, Set<String>> corrected = new LinkedHashMap<>();
         List<RowChange> settled = new ArrayList<>();
+        List<PushedChange> answers = new ArrayList<>();
         String entry = " WHERE client_seq = ? AND ifnull(origin_node, '') = ?";
         try (PreparedStatement reject = c.prepareStatement("UPDATE sync_queue SET state = 'rejected', last_error = ?,"
                 + " retry_count = retry_count + 1" + entry);
@@ -300,6 +305,7 @@ public final class Outbox {
                     continue; // not the answer to this change: ignore rather than guess
                 }
                 String relayed = change.nodeId().equals(nodeId) ? "" : change.nodeId();
+                answers.add(answer(change, result, relayed));
                 if (result.status() == ChangeStatus.DEFERRED) {
                     defer.setString(1, result.reason());
                     defer.setLong(2, change.clientSeq());
@@ -350,7 +356,19 @@ public final class Outbox {
                 apply.markSynced(change.table(), change.id(), change.hlc());
             }
         }
-        return new Ack(acknowledged, rejected, deferred, conflicts, corrected);
+        return new Ack(acknowledged, rejected, deferred, conflicts, corrected, answers);
+    }
+
+    /**
+     * The report's word for the server's answer: its status, except that a change of this node applied only in part
+     * (the answer carries the row) is {@code merged}. A relay's answer carries the row either way.
+     */
+    private static PushedChange answer(RowChange change, ChangeResult result, String relayed) {
+        PushedChange.Status status = result.status() == ChangeStatus.APPLIED && relayed.isEmpty()
+                && result.current() != null ? PushedChange.Status.MERGED
+                : PushedChange.Status.valueOf(result.status().name());
+        return new PushedChange(change.table(), change.id(), change.op(), change.clientSeq(),
+                relayed.isEmpty() ? null : relayed, status, result.reason());
     }
 
     /** How the server settled a change against another's version: {@code null} when it simply applied. */

@@ -204,7 +204,12 @@ public final class PeerEndpoint implements HttpHandler {
             throw tooLarge(body.length, JSON_LIMIT);
         }
         try {
-            return json.readValue(body, type);
+            T value = json.readValue(body, type);
+            if (value == null) { // Jackson's answer to a JSON null: no route takes one
+                throw new Refusal(400, "bad_request", "the body is not a " + type.getSimpleName() + " as JSON: it is"
+                        + " null, and a JSON object is needed; nothing was changed");
+            }
+            return value;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new Refusal(400, "bad_request", "the body is not a " + type.getSimpleName() + " as JSON: "

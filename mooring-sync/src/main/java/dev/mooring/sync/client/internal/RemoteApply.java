@@ -39,7 +39,11 @@ final class RemoteApply implements AutoCloseable {
     /** Unsettled outbox entries by row, loaded incrementally: the app only adds entries while a sync runs. */
     private final Map<String, List<Outbox.Entry>> unsettled = new HashMap<>();
     private long loadedThrough;
-    private final List<SyncConflict> conflicts = new ArrayList<>();
+    /**
+     * This sync's conflicts, one per row: settling a pulled change against a local edit here and the server's answer
+     * to that edit's push are one conflict (the server records it once); the answer, the later word, replaces.
+     */
+    private final Map<String, SyncConflict> conflicts = new LinkedHashMap<>();
 
     RemoteApply(Connection c, Map<String, LocalTable> tables, Map<String, TableRules> rules) {
         this.c = c;
@@ -50,7 +54,7 @@ final class RemoteApply implements AutoCloseable {
 
     /** Conflicts recorded so far. */
     List<SyncConflict> conflicts() {
-        return conflicts;
+        return new ArrayList<>(conflicts.values());
     }
 
     /**
@@ -409,7 +413,7 @@ final class RemoteApply implements AutoCloseable {
         ps.setString(6, at.toString());
         ps.executeUpdate();
         SyncConflict conflict = new SyncConflict(table, id, rule, result, at);
-        conflicts.add(conflict);
+        conflicts.put(NetChange.key(table, id), conflict);
         return conflict;
     }
 

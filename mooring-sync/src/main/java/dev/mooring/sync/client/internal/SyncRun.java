@@ -11,6 +11,7 @@ import dev.mooring.sync.PushRequest;
 import dev.mooring.sync.PushResponse;
 import dev.mooring.sync.RowChange;
 import dev.mooring.sync.client.ClientConfig;
+import dev.mooring.sync.client.PushedChange;
 import dev.mooring.sync.client.SyncConflict;
 import dev.mooring.sync.client.SyncListener;
 import dev.mooring.sync.client.SyncReport;
@@ -59,6 +60,7 @@ public final class SyncRun {
     private long acknowledged;
     private long rejected;
     private final List<SyncConflict> conflicts = new ArrayList<>();
+    private final List<PushedChange> answers = new ArrayList<>();
 
     public SyncRun(Connection c, ClientConfig config, Map<String, LocalTable> tables, SyncTransport transport,
                    SyncListener listener, String schemaVersion) {
@@ -97,7 +99,7 @@ public final class SyncRun {
             conflicts.addAll(apply.conflicts());
         }
         return new SyncReport(pulled, applied, bootstrap, pushed, acknowledged, rejected, conflicts, 0,
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started), answers);
     }
 
     private void pull(String node, RemoteApply apply) throws SQLException {
@@ -194,6 +196,7 @@ public final class SyncRun {
             }
             acknowledged += ack.acknowledged();
             rejected += ack.rejected();
+            answers.addAll(ack.answers());
             deferred.addAll(ack.deferred());
             ack.corrected().forEach(listener::rowsChanged);
             listener.stepCompleted(SyncStep.BATCH_ACKNOWLEDGED);
