@@ -87,9 +87,8 @@ public final class SyncClient implements AutoCloseable {
      * Opens (creating if needed) the database at {@code path}, runs the client's migrations, and installs or updates
      * sync support for the configured tables. Safe to call on every start of the app.
      *
-     * @throws MooringException {@code SQLITE_UNSUPPORTED} when the connection's SQLite is older than
-     *                          {@value SqliteVersion#OLDEST}; {@code CONFIGURATION} when a synced table is missing or
-     *                          has no text {@code id} key;
+     * @throws MooringException {@code SQLITE_UNSUPPORTED} for a SQLite older than {@value SqliteVersion#OLDEST};
+     *                          {@code CONFIGURATION} when a synced table is missing or has no text {@code id} key;
      *                          {@code MIGRATION_FAILED} and friends from the migrations; {@code DATABASE} otherwise
      */
     public static SyncClient open(Path path, ClientConfig config) {
