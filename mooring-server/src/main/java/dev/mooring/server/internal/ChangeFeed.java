@@ -61,9 +61,7 @@ public final class ChangeFeed {
                    hlc, origin_node,
                    CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
                              AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END,
-                   relayed_by,
-                   (SELECT v.last_seq FROM mooring.column_versions v
-                     WHERE v.table_name = c.table_name AND v.record_id = c.record_id) IS DISTINCT FROM seq
+                   relayed_by
               FROM ((SELECT * FROM mooring.change_log
                       WHERE audience = ? AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
                       ORDER BY xid, seq LIMIT ?)
@@ -136,7 +134,7 @@ public final class ChangeFeed {
                     }
                     String revived = rs.getString(9);
                     String operation = rs.getString(5);
-                    boolean superseded = rs.getBoolean(11);
+                    long seq = rs.getLong(1);
                     if (revived != null) {
                         // An edit brought a deleted row back, and its change carries only the columns it set. A device
                         // may not hold the row (its bootstrap passed over the tombstone), or hold it with values of its
@@ -145,11 +143,11 @@ public final class ChangeFeed {
                         // server's. A copy settles no unpushed local edit (the client keeps those for the server to
                         // judge), and its time is the oldest there is, so it wins against none either way.
                         changes.add(new SupersededChanges.Read(new FeedRow(0, table, rs.getString(4),
-                                Operation.UPSERT, revived, UNSTAMPED.toString(), origin), operation, superseded));
+                                Operation.UPSERT, revived, UNSTAMPED.toString(), origin), seq, operation));
                     }
-                    changes.add(new SupersededChanges.Read(new FeedRow(rs.getLong(1), table, rs.getString(4),
+                    changes.add(new SupersededChanges.Read(new FeedRow(seq, table, rs.getString(4),
                             "delete".equals(operation) ? Operation.DELETE : Operation.UPSERT, rs.getString(6),
-                            rs.getString(7), origin), operation, superseded));
+                            rs.getString(7), origin), seq, operation));
                 }
             }
         }

@@ -1,11 +1,5 @@
 package dev.mooring.server.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mooring.core.ErrorCode;
-import dev.mooring.core.MooringException;
 import dev.mooring.sync.Operation;
 
 import java.sql.Connection;
@@ -15,10 +9,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps a pull from sending a value that a later write of its row replaced. The feed delivers changes in
@@ -26,7 +18,7 @@ import java.util.Set;
  * differ: a transaction that took its id first can write the row last, and a device is never sent its own changes,
  * so an older change that reaches it late would otherwise overwrite the newer value it wrote itself and was
  * acknowledged for, and nothing would ever correct it. A change is superseded when its row's last change in the log
- * ({@code column_versions.last_seq}) is not the change itself; only those are checked, against the row as it is now:
+ * ({@code column_versions.last_seq}) is not the change itself; those are checked against the row as it is now:
  * <ul>
  *   <li>an update keeps only the columns whose value is still the row's (the later writes of the others are sent
  *       when the feed reaches them, or the device made them);</li>
@@ -35,14 +27,18 @@ import java.util.Set;
  *   <li>a delete is sent only if the row is gone, and nothing is sent for a row that is gone or is no longer the
  *       user's.</li>
  * </ul>
- * Sending a row's current value early is harmless: the change that wrote it comes later with the same value. Not
- * thread-safe; static helpers only.
+ * Sending a row's current value early is harmless: the change that wrote it comes later with the same value. One
+ * query per table of a page finds the superseded changes and does the comparison, so a page whose changes are their
+ * rows' last (the common case) costs one index probe per change and no JSON work in Java. Static helpers only.
  */
 final class SupersededChanges {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One change as the feed read it: the row to send, the change log entry it comes from, that entry's operation. */
+    record Read(ChangeFeed.FeedRow row, long logSeq, String operation) {
+    }
 
-    /** One change as the feed read it, before the check. {@code operation} is the change log's. */
-    record Read(ChangeFeed.FeedRow row, String operation, boolean superseded) {
+    /** A superseded change checked against its row: the row now (null: gone or not the user's), and for an update the
+     * columns still holding its values (null: none). */
+    private record Now(String row, String stillCurrent) {
     }
 
     private SupersededChanges() {
@@ -51,91 +47,76 @@ final class SupersededChanges {
     /** The changes to send: those not superseded as they are, the others brought up to date or left out. */
     static List<ChangeFeed.FeedRow> resolve(Connection c, TableCatalog catalog, String userId, List<Read> read)
             throws SQLException {
-        Map<String, Set<String>> idsByTable = new LinkedHashMap<>();
+        Map<String, Map<Long, String>> byTable = new LinkedHashMap<>();
         for (Read r : read) {
-            if (r.superseded()) {
-                idsByTable.computeIfAbsent(r.row().table(), t -> new LinkedHashSet<>()).add(r.row().id());
-            }
+            byTable.computeIfAbsent(r.row().table(), t -> new LinkedHashMap<>()).put(r.logSeq(), r.row().id());
         }
-        if (idsByTable.isEmpty()) {
+        Map<Long, Now> superseded = new HashMap<>();
+        for (Map.Entry<String, Map<Long, String>> e : byTable.entrySet()) {
+            check(c, catalog.table(e.getKey()).orElseThrow(), userId, e.getValue(), superseded);
+        }
+        if (superseded.isEmpty()) {
             return read.stream().map(Read::row).toList();
-        }
-        Map<String, Map<String, ObjectNode>> current = new HashMap<>();
-        for (Map.Entry<String, Set<String>> e : idsByTable.entrySet()) {
-            current.put(e.getKey(), currentRows(c, catalog.table(e.getKey()).orElseThrow(), userId, e.getValue()));
         }
         List<ChangeFeed.FeedRow> send = new ArrayList<>(read.size());
         for (Read r : read) {
             ChangeFeed.FeedRow row = r.row();
-            if (!r.superseded()) {
+            Now now = superseded.get(r.logSeq());
+            if (now == null) {
                 send.add(row);
                 continue;
             }
-            ObjectNode now = current.get(row.table()).get(row.id());
+            String values;
             if (row.op() == Operation.DELETE) {
-                if (now == null) {
-                    send.add(row); // still gone: a later write re-created it and deleted it again
-                }
-            } else if (now != null) {
-                String values = row.seq() == 0 || r.operation().equals("insert") ? text(now) : stillCurrent(row, now);
-                if (values != null) {
-                    send.add(new ChangeFeed.FeedRow(row.seq(), row.table(), row.id(), row.op(), values, row.hlc(),
-                            row.originNode()));
-                }
+                values = now.row() == null ? row.valuesJson() : null; // still gone: a later write re-created it and
+                                                                      // deleted it again
+            } else if (now.row() == null) {
+                values = null;
+            } else {
+                values = row.seq() == 0 || r.operation().equals("insert") ? now.row() : now.stillCurrent();
+            }
+            if (values != null) {
+                send.add(new ChangeFeed.FeedRow(row.seq(), row.table(), row.id(), row.op(), values, row.hlc(),
+                        row.originNode()));
             }
         }
         return send;
     }
 
-    /** The columns of an update whose value is still the row's, as JSON text; {@code null} when there are none. */
-    private static String stillCurrent(ChangeFeed.FeedRow change, ObjectNode now) {
-        ObjectNode kept = JSON.createObjectNode();
-        parse(change.valuesJson()).fields().forEachRemaining(column -> {
-            if (column.getValue().equals(now.get(column.getKey()))) {
-                kept.set(column.getKey(), column.getValue());
-            }
-        });
-        return kept.isEmpty() ? null : text(kept);
-    }
-
     /**
-     * The rows of {@code ids} as they are now, as {@code to_jsonb} writes them (the change log's form, so values
-     * compare equal); rows that do not exist or belong to another user are absent.
+     * Finds which of {@code changes} (log sequence → record id, all of {@code table}) are superseded and puts what
+     * their rows hold now into {@code into}. Rows of another user count as gone.
      */
-    private static Map<String, ObjectNode> currentRows(Connection c, TableCatalog.Table table, String userId,
-                                                       Set<String> ids) throws SQLException {
+    private static void check(Connection c, TableCatalog.Table table, String userId, Map<Long, String> changes,
+                              Map<Long, Now> into) throws SQLException {
         String owner = table.sync().ownerColumn();
-        Map<String, ObjectNode> rows = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.id::text, to_jsonb(r)::text FROM " + table.sqlName()
-                + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id") + "[]))"
-                + (owner == null ? "" : " AND r." + TableCatalog.quote(owner) + "::text = ?"))) {
-            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+        // The row as to_jsonb writes it, the form the change log holds, so values compare equal; the joins past
+        // column_versions run only for the superseded changes the WHERE keeps.
+        String sql = """
+                SELECT s.seq, cur.j::text,
+                       CASE WHEN l.operation = 'update' THEN
+                            (SELECT jsonb_object_agg(k, l.new_row -> k) FROM unnest(l.changed_columns) AS k
+                              WHERE cur.j -> k = l.new_row -> k)::text END
+                  FROM unnest(?::bigint[], ?::text[]) AS s(seq, id)
+                  LEFT JOIN mooring.column_versions v ON v.table_name = ? AND v.record_id = s.id
+                  JOIN mooring.change_log l ON l.seq = s.seq
+                  LEFT JOIN LATERAL (SELECT to_jsonb(r) AS j FROM %s r
+                                      WHERE r.id = CAST(s.id AS %s)%s) cur ON true
+                 WHERE v.last_seq IS DISTINCT FROM s.seq
+                """.formatted(table.sqlName(), table.columns().get("id"),
+                owner == null ? "" : " AND r." + TableCatalog.quote(owner) + "::text = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bigint", changes.keySet().toArray()));
+            ps.setArray(2, c.createArrayOf("text", changes.values().toArray()));
+            ps.setString(3, table.sync().name());
             if (owner != null) {
-                ps.setString(2, userId);
+                ps.setString(4, userId);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.put(rs.getString(1), (ObjectNode) parse(rs.getString(2)));
+                    into.put(rs.getLong(1), new Now(rs.getString(2), rs.getString(3)));
                 }
             }
-        }
-        return rows;
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new MooringException(ErrorCode.INTERNAL, "the database returned a row that is not JSON: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new MooringException(ErrorCode.INTERNAL, "could not write JSON: " + e.getMessage(), e);
         }
     }
 }
