@@ -7,7 +7,6 @@ import dev.mooring.backup.ScratchServer;
 import dev.mooring.backup.VerifyResult;
 import dev.mooring.backup.internal.postgres.PostgresDump;
 import dev.mooring.backup.internal.postgres.PostgresRestore;
-import dev.mooring.backup.internal.postgres.PsqlScriptRunner;
 import dev.mooring.backup.internal.postgres.ScriptResult;
 import dev.mooring.backup.internal.sqlite.SqliteCheck;
 import dev.mooring.backup.internal.sqlite.SqliteRestore;
@@ -41,14 +40,16 @@ import javax.sql.DataSource;
 public final class VerifyJob {
     private final Map<String, String> environment;
     private final String historyTable;
+    private final boolean trustForeignFiles;
     private final List<String> checks = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     /** A SQLite backup's tables with the checksums its first verification computed; {@code null} otherwise. */
     private List<TableSummary> completedTables;
 
-    public VerifyJob(Map<String, String> environment, String historyTable) {
+    public VerifyJob(Map<String, String> environment, String historyTable, boolean trustForeignFiles) {
         this.environment = environment;
         this.historyTable = historyTable;
+        this.trustForeignFiles = trustForeignFiles;
     }
 
     /** Verifies {@code file}; {@code scratch} is needed for a PostgreSQL backup with {@code restore}. */
@@ -58,7 +59,6 @@ public final class VerifyJob {
         }
         Optional<BackupManifest> manifest = ManifestStore.read(file);
         String dialect = BackupFiles.dialect(file, manifest);
-        List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
         if (manifest.isEmpty()) {
             problems.add("no manifest beside the file: row counts and checksums cannot be compared");
         } else if (!sha256Matches(file, manifest.get())) {
@@ -73,7 +73,7 @@ public final class VerifyJob {
                     restoreSqlite(temp, reference, manifest);
                 }
             } else {
-                scanScript(file, expected);
+                scanScript(file, manifest);
                 if (restore && problems.isEmpty()) {
                     restorePostgres(file, manifest, Objects.requireNonNull(scratch, "scratch"));
                 }
@@ -97,10 +97,11 @@ public final class VerifyJob {
         }
     }
 
-    private void scanScript(Path file, List<TableSummary> expected) {
+    private void scanScript(Path file, Optional<BackupManifest> manifest) {
+        List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
         ScriptResult scan;
         try (InputStream in = BackupFiles.open(file, environment)) {
-            scan = PsqlScriptRunner.scan(in);
+            scan = PostgresRestore.scan(in, manifest, trustForeignFiles);
         } catch (IOException e) {
             problems.add("could not read " + file.getFileName() + ": " + e.getMessage());
             return;
@@ -126,7 +127,8 @@ public final class VerifyJob {
         String name = "mooring_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         DataSource db = scratch.createDatabase(name);
         try {
-            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restore(file, manifest, false);
+            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restore(file, manifest, false,
+                    trustForeignFiles);
             checks.add("restored into a scratch database: " + outcome.tables().size() + " tables, foreign keys and"
                     + " constraints validated");
             try (Connection c = db.getConnection()) {

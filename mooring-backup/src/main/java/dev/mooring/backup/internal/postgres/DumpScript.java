@@ -1,5 +1,9 @@
 package dev.mooring.backup.internal.postgres;
 
+import dev.mooring.core.sql.SqlSplitter;
+import dev.mooring.core.sql.SqlStatement;
+import dev.mooring.core.sql.SqlSyntax;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -27,6 +31,11 @@ final class DumpScript {
             """;
 
     private DumpScript() {
+    }
+
+    /** The header's session settings, one statement each, in order: the only ones a restore accepts there. */
+    static List<String> settings() {
+        return SqlSplitter.split(SETTINGS, SqlSyntax.POSTGRESQL).stream().map(SqlStatement::sql).toList();
     }
 
     /** Header, settings, clean section and the pre-data statements. */

@@ -12,21 +12,34 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
  * Restores a PostgreSQL backup script in one transaction: with {@code clean} the backup's schemas are dropped first,
  * in the same transaction, so any failure — a bad statement, a truncated file, row counts that differ from the
- * manifest — leaves the target exactly as it was. Single use, not thread-safe.
+ * manifest — leaves the target exactly as it was.
+ *
+ * <p>A backup file is hostile until shown to be Mooring's own. Unless the caller trusts foreign files, a file the
+ * manifest does not say pg_dump wrote is checked whole against {@link DumpAllowList} before anything runs, and
+ * checked again statement by statement as it runs; a file pg_dump wrote is refused. Privilege statements naming a
+ * role the target lacks are skipped and the roles reported. Single use, not thread-safe.
  */
 public final class PostgresRestore {
-    /** What was restored. */
-    public record Outcome(List<TableSummary> tables, String schemaVersion) {
+    /**
+     * What was restored.
+     *
+     * @param missingRoles roles the backup grants privileges to (or whose default privileges it sets) that do not exist
+     *                     on the target; those statements were skipped
+     */
+    public record Outcome(List<TableSummary> tables, String schemaVersion, Set<String> missingRoles) {
     }
 
     private final DataSource target;
@@ -39,11 +52,25 @@ public final class PostgresRestore {
         this.historyTable = historyTable;
     }
 
-    public Outcome restore(Path file, Optional<BackupManifest> manifest, boolean clean) {
+    /**
+     * Restores {@code file}. With {@code trustForeignFile} nothing is checked: the file runs as psql would run it
+     * (pg_dump's files need this); otherwise see the class comment.
+     */
+    public Outcome restore(Path file, Optional<BackupManifest> manifest, boolean clean, boolean trustForeignFile) {
+        DumpAllowList checked = null;
+        if (!trustForeignFile) {
+            if (!ownFormat(manifest)) {
+                throw new MooringException(ErrorCode.RESTORE_FAILED, file.getFileName() + " was written by "
+                        + manifest.get().engine() + ", not by Mooring's dump engine, so it may hold any SQL, and Mooring"
+                        + " cannot check it. Nothing was run. If you made this backup and trust its content, restore"
+                        + " it with --trust-foreign-file.");
+            }
+            checked = check(file);
+        }
         try (Connection c = target.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Outcome outcome = run(c, file, manifest, clean);
+                Outcome outcome = run(c, file, manifest, clean, checked);
                 c.commit();
                 return outcome;
             } catch (RuntimeException | SQLException | IOException e) {
@@ -59,16 +86,51 @@ public final class PostgresRestore {
         }
     }
 
-    private Outcome run(Connection c, Path file, Optional<BackupManifest> manifest, boolean clean)
+    /**
+     * Reads {@code script} to its end without a database, as a restore would ({@link PsqlScriptRunner#scan}); a file
+     * that is, or may be, Mooring's own is also held to the allow-list unless {@code trustForeignFile}.
+     */
+    public static ScriptResult scan(InputStream script, Optional<BackupManifest> manifest, boolean trustForeignFile) {
+        if (trustForeignFile || !ownFormat(manifest)) {
+            return PsqlScriptRunner.scan(script);
+        }
+        return scan(script, DumpAllowList.forScan());
+    }
+
+    private static ScriptResult scan(InputStream script, DumpAllowList allowList) {
+        ScriptResult result = PsqlScriptRunner.scan(script, allowList);
+        allowList.finish();
+        return result;
+    }
+
+    /** Whether the file is, or may be, written by Mooring's engine: the manifest says so, or there is none. */
+    private static boolean ownFormat(Optional<BackupManifest> manifest) {
+        return manifest.map(m -> "builtin".equals(m.engine())).orElse(true);
+    }
+
+    /** The whole file against the allow-list, before anything runs; returns the list that checked it. */
+    private DumpAllowList check(Path file) {
+        DumpAllowList allowList = DumpAllowList.forScan();
+        try (InputStream in = BackupFiles.open(file, environment)) {
+            scan(in, allowList);
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file + ": " + e.getMessage()
+                    + ". Nothing was run.", e);
+        }
+        return allowList;
+    }
+
+    private Outcome run(Connection c, Path file, Optional<BackupManifest> manifest, boolean clean, DumpAllowList checked)
             throws SQLException, IOException {
-        boolean ownFormat = manifest.map(m -> "builtin".equals(m.engine())).orElse(true);
-        if (clean && !ownFormat) {
+        if (clean && !ownFormat(manifest)) {
             // pg_dump scripts carry no clean section of Mooring's: drop the schemas the manifest lists.
             dropSchemas(c, manifest.get().schemas());
         }
+        DumpAllowList allowList = checked == null ? null : DumpAllowList.forRun(checked.schemas(), roles(c));
         ScriptResult result;
         try (InputStream in = BackupFiles.open(file, environment)) {
-            result = PsqlScriptRunner.run(c, in, clean);
+            result = PsqlScriptRunner.run(c, in, clean, ScriptProgress.NONE,
+                    allowList == null ? PsqlScriptRunner.StatementFilter.NONE : allowList);
         }
         if (!result.complete()) {
             throw new MooringException(ErrorCode.BACKUP_CORRUPT, file.getFileName() + " ends before its completion"
@@ -79,7 +141,17 @@ public final class PostgresRestore {
             s.execute("RESET search_path"); // the script emptied it; the history table is found the usual way
         }
         String schemaVersion = Migrator.appliedVersion(c, historyTable).orElse(null);
-        return new Outcome(tables, schemaVersion);
+        return new Outcome(tables, schemaVersion, allowList == null ? Set.of() : allowList.missingRoles());
+    }
+
+    private static Set<String> roles(Connection c) throws SQLException {
+        Set<String> roles = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT rolname FROM pg_catalog.pg_roles")) {
+            while (rs.next()) {
+                roles.add(rs.getString(1));
+            }
+        }
+        return roles;
     }
 
     private static void dropSchemas(Connection c, List<String> schemas) throws SQLException {

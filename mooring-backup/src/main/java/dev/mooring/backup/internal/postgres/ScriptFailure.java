@@ -79,6 +79,39 @@ final class ScriptFailure {
         return new MooringException(ErrorCode.RESTORE_FAILED, "line " + line + ": " + why);
     }
 
+    /**
+     * A statement, marker or meta-command Mooring's dump engine does not write there, in a backup that claims to be
+     * Mooring's: {@link ErrorCode#BACKUP_CORRUPT}, naming the line and the statement (shortened, control characters
+     * escaped) and saying why. {@code beforeRun}: found by the check before anything ran; otherwise in the run, which
+     * the caller rolls back.
+     */
+    static MooringException notOwn(long line, String sql, String why, boolean beforeRun) {
+        return new MooringException(ErrorCode.BACKUP_CORRUPT, "line " + line + ": " + printable(head(sql))
+                + " is not a statement Mooring's dump engine writes (" + why + "): the backup was altered, or was not"
+                + " written by Mooring. " + (beforeRun ? "Nothing was run" : "The restore was rolled back")
+                + "; the target is unchanged. Use another backup; if this file was written by pg_dump and you trust its"
+                + " content, restore it with --trust-foreign-file.");
+    }
+
+    /**
+     * {@code text} with every control or format character (ESC, NUL, bidi overrides, …) written as a Java-style
+     * escape (a backslash, {@code u} and four hex digits), so that a message cannot rewrite the terminal showing it.
+     */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED
+                    || type == Character.PRIVATE_USE) {
+                sb.append(String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
+    }
+
     /** The server's own words, on one line: severity, message and any detail, without its statement position. */
     static String serverMessage(SQLException e) {
         ServerErrorMessage server = e instanceof PSQLException ? ((PSQLException) e).getServerErrorMessage() : null;
