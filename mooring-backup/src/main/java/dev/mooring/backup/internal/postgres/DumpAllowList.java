@@ -1,5 +1,6 @@
 package dev.mooring.backup.internal.postgres;
 
+import dev.mooring.backup.internal.StatementText;
 import dev.mooring.backup.internal.postgres.StatementShapes.CopyShape;
 import dev.mooring.backup.internal.postgres.StatementShapes.Shape;
 import dev.mooring.backup.internal.postgres.StatementShapes.TableShape;
@@ -118,7 +119,7 @@ final class DumpAllowList implements PsqlScriptRunner.StatementFilter {
         try {
             boolean run = admit(StatementTokens.of(sql), sql);
             if (!sectionBegun.startsWith(section.name())) {
-                sectionBegun = section.name() + ": line " + line + " (" + ScriptFailure.printable(ScriptFailure.head(sql)) + ")";
+                sectionBegun = section.name() + ": line " + line + " (" + StatementText.quoted(sql) + ")";
             }
             return run;
         } catch (NotOwnStatement e) {

@@ -1,5 +1,6 @@
 package dev.mooring.backup.internal.postgres;
 
+import dev.mooring.backup.internal.StatementText;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import org.postgresql.util.PSQLException;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: stateless.
  */
 final class ScriptFailure {
-    static final int HEAD_LENGTH = 120;
+    static final int HEAD_LENGTH = StatementText.HEAD_LENGTH;
     private static final String CORRUPT = "the script is truncated or corrupt";
 
     // duplicate_database, _schema, _table, _object, _function, _column, and unique_violation (rows already there):
@@ -86,30 +87,11 @@ final class ScriptFailure {
      * the caller rolls back.
      */
     static MooringException notOwn(long line, String sql, String why, boolean beforeRun) {
-        return new MooringException(ErrorCode.BACKUP_CORRUPT, "line " + line + ": " + printable(head(sql))
+        return new MooringException(ErrorCode.BACKUP_CORRUPT, "line " + line + ": " + StatementText.quoted(sql)
                 + " is not a statement Mooring's dump engine writes (" + why + "): the backup was altered, or was not"
                 + " written by Mooring. " + (beforeRun ? "Nothing was run" : "The restore was rolled back")
                 + "; the target is unchanged. Use another backup; if this file was written by pg_dump and you trust its"
                 + " content, restore it with --trust-foreign-file.");
-    }
-
-    /**
-     * {@code text} with every control or format character (ESC, NUL, bidi overrides, …) written as a Java-style
-     * escape (a backslash, {@code u} and four hex digits), so that a message cannot rewrite the terminal showing it.
-     */
-    static String printable(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED
-                    || type == Character.PRIVATE_USE) {
-                sb.append(String.format("\\u%04x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
-        return sb.toString();
     }
 
     /** The server's own words, on one line: severity, message and any detail, without its statement position. */
@@ -125,14 +107,10 @@ final class ScriptFailure {
 
     /** The first {@value #HEAD_LENGTH} characters of {@code sql}, white space runs (line breaks too) made one space. */
     static String head(String sql) {
-        // Flatten only a prefix: the statement may be a multi-megabyte INSERT.
-        boolean cut = sql.length() > 4 * HEAD_LENGTH;
-        String flat = oneLine(cut ? sql.substring(0, 4 * HEAD_LENGTH) : sql);
-        return flat.length() <= HEAD_LENGTH && !cut
-                ? flat : flat.substring(0, Math.min(HEAD_LENGTH, flat.length())) + "…";
+        return StatementText.head(sql);
     }
 
     private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+        return StatementText.oneLine(text);
     }
 }
