@@ -12,7 +12,8 @@ import java.util.List;
  * The fixed parts of a dump script and the markers the restore engine looks for. The layout is a contract
  * with the restore side: header comments and session settings, the clean section between
  * {@link #CLEAN_BEGIN} and {@link #CLEAN_END}, pre-data, one COPY block per table, sequence values,
- * post-data, and {@link #COMPLETE} as the last line. Stateless; thread-safe.
+ * post-data, privileges, and {@link #COMPLETE} as the last line. {@link DumpAllowList} holds a restore to this
+ * layout. Stateless; thread-safe.
  */
 final class DumpScript {
     static final String CLEAN_BEGIN = "-- mooring:clean-begin";
