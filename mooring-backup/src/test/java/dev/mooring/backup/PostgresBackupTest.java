@@ -78,6 +78,22 @@ class PostgresBackupTest {
     }
 
     @Test
+    void verifyRestoresAsARoleWithoutSuperuserRightsForWhichTheBackupsExtensionsAreInstalled() throws Exception {
+        fill(pg.dataSource());
+        // pg_buffercache needs a superuser to install; the restoring role is not one.
+        execute(pg.dataSource(), "CREATE SCHEMA ext; CREATE EXTENSION pg_buffercache WITH SCHEMA ext;"
+                + " CREATE VIEW ext.pages AS SELECT count(*) AS n FROM ext.pg_buffercache");
+        BackupManifest m = Backups.create(pg.url(), config()).backup();
+
+        VerifyResult v = Backups.verify(dumps.resolve(m.file()), true, scratch(), config());
+
+        assertThat(v.problems()).isEmpty();
+        assertThat(v.checks()).anyMatch(c -> c.startsWith("restored into a scratch database"));
+        assertThat(count(pg.dataSource(), "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'mooring\\_restore\\_%'"))
+                .isZero();
+    }
+
+    @Test
     void restoreIntoAnEmptyDatabaseReportsTablesRowsAndSchemaVersion() throws Exception {
         fill(pg.dataSource());
         BackupManifest m = Backups.create(pg.url(), config()).backup();

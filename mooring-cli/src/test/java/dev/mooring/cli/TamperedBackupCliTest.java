@@ -107,6 +107,26 @@ class TamperedBackupCliTest {
     }
 
     @Test
+    void verifyRestoreRunsTheBackupWithoutSuperuserRightsSoNoFunctionOfItCanRunAProgram() throws Exception {
+        // Every statement added is one the engine writes; the CHECK calls the function while the rows are copied.
+        Path file = backupFile();
+        TamperedBackup.edit(file, s -> TamperedBackup.insertBefore(s, "COPY ", """
+                CREATE OR REPLACE FUNCTION public.spy(integer) RETURNS boolean LANGUAGE plpgsql AS $f$
+                BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''id > %s'''; RETURN true; END $f$;
+                CREATE TABLE public.bait (n integer CHECK (public.spy(n)));
+                COPY public.bait (n) FROM stdin;
+                1
+                \\.
+                """.formatted(stolen)));
+
+        CliRun verify = CliRun.of("verify", file.toString(), "--restore");
+
+        assertThat(verify.exitCode()).as(verify.out()).isEqualTo(ErrorCode.BACKUP_CORRUPT.exitCode());
+        assertThat(verify.out()).contains("permission denied");
+        assertThat(stolen).doesNotExist();
+    }
+
+    @Test
     void aBackupPgDumpWroteIsRestoredOnlyWithTrustForeignFile() throws Exception {
         Path file = backupFile();
         TamperedBackup.editManifest(file, doc -> doc.put("engine", "pg_dump"));

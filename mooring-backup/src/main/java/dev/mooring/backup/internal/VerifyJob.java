@@ -127,8 +127,8 @@ public final class VerifyJob {
         String name = "mooring_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         DataSource db = scratch.createDatabase(name);
         try {
-            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restore(file, manifest, false,
-                    trustForeignFiles);
+            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restoreUnprivileged(file,
+                    manifest, trustForeignFiles);
             checks.add("restored into a scratch database: " + outcome.tables().size() + " tables, foreign keys and"
                     + " constraints validated");
             try (Connection c = db.getConnection()) {

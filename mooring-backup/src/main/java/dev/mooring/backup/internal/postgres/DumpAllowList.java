@@ -55,6 +55,8 @@ final class DumpAllowList implements PsqlScriptRunner.StatementFilter {
     private final boolean scan;
     private final Set<String> schemas;
     private final Set<String> roles;
+    private final Set<String> actingRoles;
+    private final Map<String, String> extensions = new LinkedHashMap<>();
     private final Map<String, Long> drops = new LinkedHashMap<>();
     private final Map<List<String>, List<String>> tables = new HashMap<>();
     private final Set<String> missingRoles = new TreeSet<>();
@@ -63,23 +65,30 @@ final class DumpAllowList implements PsqlScriptRunner.StatementFilter {
     private long line;
     private String sectionBegun = "";
 
-    private DumpAllowList(boolean scan, Set<String> schemas, Set<String> roles) {
+    private DumpAllowList(boolean scan, Set<String> schemas, Set<String> roles, Set<String> actingRoles) {
         this.scan = scan;
         this.schemas = schemas;
         this.roles = roles;
+        this.actingRoles = actingRoles;
     }
 
     /** A list for the check before anything runs: learns the backup's schemas as it goes; checks no roles. */
     static DumpAllowList forScan() {
-        return new DumpAllowList(true, new LinkedHashSet<>(), null);
+        return new DumpAllowList(true, new LinkedHashSet<>(), null, null);
     }
 
     /**
      * A list for the run that follows a successful scan: only {@code schemas} (the scan's {@link #schemas()}) may be
-     * touched, and privilege statements naming a role not in {@code existingRoles} are skipped.
+     * touched; privilege statements granting to a role not in {@code existingRoles}, or setting the default
+     * privileges of a role not in {@code actingRoles} (those the restoring role is a member of), are skipped.
      */
-    static DumpAllowList forRun(Set<String> schemas, Set<String> existingRoles) {
-        return new DumpAllowList(false, Set.copyOf(schemas), Set.copyOf(existingRoles));
+    static DumpAllowList forRun(Set<String> schemas, Set<String> existingRoles, Set<String> actingRoles) {
+        return new DumpAllowList(false, Set.copyOf(schemas), Set.copyOf(existingRoles), Set.copyOf(actingRoles));
+    }
+
+    /** The extensions the script installs, by name, with the schema each goes into. */
+    Map<String, String> extensions() {
+        return Map.copyOf(extensions);
     }
 
     /** The schemas the script recreates, as far as it has been read. */
@@ -87,7 +96,10 @@ final class DumpAllowList implements PsqlScriptRunner.StatementFilter {
         return Set.copyOf(schemas);
     }
 
-    /** The roles whose privilege statements a run skipped because the target has no such role, sorted. */
+    /**
+     * The roles whose privilege statements a run skipped, sorted: grantees the target has no such role for, and roles
+     * whose default privileges the restoring role may not set (it is not a member of them, or they do not exist).
+     */
     Set<String> missingRoles() {
         return Set.copyOf(missingRoles);
     }
@@ -169,8 +181,16 @@ final class DumpAllowList implements PsqlScriptRunner.StatementFilter {
         if (shape.copy() != null) {
             copied(shape.copy());
         }
-        List<String> missing = roles == null ? List.of()
-                : shape.roles().stream().filter(r -> !roles.contains(r)).toList();
+        if (shape.extension() != null) {
+            extensions.put(shape.extension(), shape.schemas().get(0));
+        }
+        if (roles == null) {
+            return true;
+        }
+        List<String> missing = new ArrayList<>(shape.roles().stream().filter(r -> !roles.contains(r)).toList());
+        if (shape.actingRole() != null && !actingRoles.contains(shape.actingRole())) {
+            missing.add(shape.actingRole());
+        }
         missingRoles.addAll(missing);
         return missing.isEmpty();
     }

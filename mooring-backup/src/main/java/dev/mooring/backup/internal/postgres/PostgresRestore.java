@@ -57,33 +57,77 @@ public final class PostgresRestore {
      * (pg_dump's files need this); otherwise see the class comment.
      */
     public Outcome restore(Path file, Optional<BackupManifest> manifest, boolean clean, boolean trustForeignFile) {
-        DumpAllowList checked = null;
-        if (!trustForeignFile) {
-            if (!ownFormat(manifest)) {
-                throw new MooringException(ErrorCode.RESTORE_FAILED, file.getFileName() + " was written by "
-                        + manifest.get().engine() + ", not by Mooring's dump engine, so it may hold any SQL, and Mooring"
-                        + " cannot check it. Nothing was run. If you made this backup and trust its content, restore"
-                        + " it with --trust-foreign-file.");
-            }
-            checked = check(file);
-        }
+        DumpAllowList checked = checkUnlessTrusted(file, manifest, trustForeignFile);
         try (Connection c = target.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Outcome outcome = run(c, file, manifest, clean, checked);
-                c.commit();
-                return outcome;
-            } catch (RuntimeException | SQLException | IOException e) {
-                c.rollback();
-                throw e;
+            return inOneTransaction(c, file, manifest, clean, checked);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Restores {@code file}, checked as {@link #restore} does, into the target — a scratch database, since its owner
+     * changes — as a throw-away role without superuser rights that owns it ({@link UnprivilegedRole}), so that no code
+     * the backup holds can run as a superuser. The data source must connect as a superuser; when the server does not
+     * let the new role connect without a password, the restore runs as the data source's role instead. A trusted
+     * foreign file runs as the data source's role.
+     */
+    public Outcome restoreUnprivileged(Path file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
+        DumpAllowList checked = checkUnlessTrusted(file, manifest, trustForeignFile);
+        if (checked == null) {
+            return restore(file, manifest, false, true);
+        }
+        try (Connection admin = target.getConnection()) {
+            admin.setAutoCommit(true);
+            try (UnprivilegedRole role = UnprivilegedRole.create(admin, checked.extensions())) {
+                Connection asRole;
+                try {
+                    asRole = target.getConnection(role.name(), null);
+                } catch (SQLException e) {
+                    return inOneTransaction(admin, file, manifest, false, checked);
+                }
+                try (asRole) {
+                    return inOneTransaction(asRole, file, manifest, false, checked);
+                }
             }
         } catch (SQLException e) {
-            throw new MooringException(ErrorCode.RESTORE_FAILED, "The restore failed and was rolled back, the target is"
-                    + " unchanged: " + e.getMessage(), e);
+            throw failed(e);
+        }
+    }
+
+    private DumpAllowList checkUnlessTrusted(Path file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
+        if (trustForeignFile) {
+            return null;
+        }
+        if (!ownFormat(manifest)) {
+            throw new MooringException(ErrorCode.RESTORE_FAILED, file.getFileName() + " was written by "
+                    + manifest.get().engine() + ", not by Mooring's dump engine, so it may hold any SQL, and Mooring"
+                    + " cannot check it. Nothing was run. If you made this backup and trust its content, restore"
+                    + " it with --trust-foreign-file.");
+        }
+        return check(file);
+    }
+
+    private Outcome inOneTransaction(Connection c, Path file, Optional<BackupManifest> manifest, boolean clean,
+            DumpAllowList checked) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Outcome outcome = run(c, file, manifest, clean, checked);
+            c.commit();
+            return outcome;
+        } catch (RuntimeException | SQLException e) {
+            c.rollback();
+            throw e;
         } catch (IOException e) {
+            c.rollback();
             throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file + ": " + e.getMessage()
                     + ". The restore was rolled back, the target is unchanged.", e);
         }
+    }
+
+    private static MooringException failed(SQLException e) {
+        return new MooringException(ErrorCode.RESTORE_FAILED, "The restore failed and was rolled back, the target is"
+                + " unchanged: " + e.getMessage(), e);
     }
 
     /**
@@ -126,7 +170,7 @@ public final class PostgresRestore {
             // pg_dump scripts carry no clean section of Mooring's: drop the schemas the manifest lists.
             dropSchemas(c, manifest.get().schemas());
         }
-        DumpAllowList allowList = checked == null ? null : DumpAllowList.forRun(checked.schemas(), roles(c));
+        DumpAllowList allowList = checked == null ? null : allowListForRun(c, checked);
         ScriptResult result;
         try (InputStream in = BackupFiles.open(file, environment)) {
             result = PsqlScriptRunner.run(c, in, clean, ScriptProgress.NONE,
@@ -144,14 +188,20 @@ public final class PostgresRestore {
         return new Outcome(tables, schemaVersion, allowList == null ? Set.of() : allowList.missingRoles());
     }
 
-    private static Set<String> roles(Connection c) throws SQLException {
+    /** The run's list: the schemas the scan found, the roles of the target and those the restoring role acts for. */
+    static DumpAllowList allowListForRun(Connection c, DumpAllowList checked) throws SQLException {
         Set<String> roles = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT rolname FROM pg_catalog.pg_roles")) {
+        Set<String> actingRoles = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT rolname, pg_catalog.pg_has_role(oid, 'MEMBER') FROM pg_catalog.pg_roles")) {
             while (rs.next()) {
                 roles.add(rs.getString(1));
+                if (rs.getBoolean(2)) {
+                    actingRoles.add(rs.getString(1));
+                }
             }
         }
-        return roles;
+        return DumpAllowList.forRun(checked.schemas(), roles, actingRoles);
     }
 
     private static void dropSchemas(Connection c, List<String> schemas) throws SQLException {
@@ -205,7 +255,8 @@ public final class PostgresRestore {
         return out.toString();
     }
 
-    private static String quote(String identifier) {
+    /** {@code identifier} as a quoted PostgreSQL name. */
+    static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

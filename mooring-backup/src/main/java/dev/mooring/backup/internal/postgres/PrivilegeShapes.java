@@ -34,12 +34,13 @@ final class PrivilegeShapes {
         }
         List<String> roles = new ArrayList<>();
         List<String> schemas = new ArrayList<>();
+        String actingRole = null;
         int i = 0;
         if (t.words(0, "alter", "default", "privileges", "for", "role")) {
             if (!t.identifier(5) || !t.words(6, "in", "schema")) {
                 throw new NotOwnStatement("Mooring restores default privileges of one role IN SCHEMA of the backup");
             }
-            roles.add(t.identifierName(5));
+            actingRole = t.identifierName(5);
             schemas.add(StatementShapes.schema(t, 8));
             i = 9;
         }
@@ -57,7 +58,7 @@ final class PrivilegeShapes {
             end += 3;
         }
         StatementShapes.requireEnd(t, end);
-        return new Shape(Section.PRIVILEGES, schemas, null, null, null, null, roles);
+        return new Shape(Section.PRIVILEGES, schemas, null, null, null, null, roles, actingRole, null);
     }
 
     /** Reads {@code priv [(columns)], …} from {@code i}; returns the index of the ON that follows. */

@@ -29,12 +29,15 @@ final class StatementShapes {
      * @param droppedSchema the schema a {@code DROP SCHEMA} of the clean section drops, else {@code null}
      * @param table         the table a {@code CREATE TABLE} creates, else {@code null}
      * @param copy          the table and columns a {@code COPY … FROM stdin} fills, else {@code null}
-     * @param roles         the roles a privilege statement names, which must exist on the target
+     * @param roles         the roles a privilege statement grants to, which must exist on the target
+     * @param actingRole    the role whose default privileges a statement sets, which the restoring role must be a
+     *                      member of; else {@code null}
+     * @param extension     the extension a {@code CREATE EXTENSION} installs, else {@code null}
      */
     record Shape(Section section, List<String> schemas, String createdSchema, String droppedSchema, TableShape table,
-                 CopyShape copy, List<String> roles) {
+                 CopyShape copy, List<String> roles, String actingRole, String extension) {
         static Shape of(Section section, List<String> schemas) {
-            return new Shape(section, schemas, null, null, null, null, List.of());
+            return new Shape(section, schemas, null, null, null, null, List.of(), null, null);
         }
     }
 
@@ -76,7 +79,7 @@ final class StatementShapes {
         }
         if (t.words(0, "drop", "schema", "if", "exists") && t.word(5, "cascade") && t.size() == 6) {
             String schema = schema(t, 4);
-            return new Shape(Section.CLEAN, List.of(), null, schema, null, null, List.of());
+            return new Shape(Section.CLEAN, List.of(), null, schema, null, null, List.of(), null, null);
         }
         throw new NotOwnStatement("Mooring's dump engine writes no statement of this kind");
     }
@@ -84,11 +87,12 @@ final class StatementShapes {
     private static Shape create(StatementTokens t) {
         if (t.words(1, "schema", "if", "not", "exists") && t.size() == 6) {
             String schema = schema(t, 5);
-            return new Shape(Section.PRE_DATA, List.of(schema), schema, null, null, null, List.of());
+            return new Shape(Section.PRE_DATA, List.of(schema), schema, null, null, null, List.of(), null, null);
         }
         if (t.words(1, "extension", "if", "not", "exists") && t.identifier(5) && t.words(6, "with", "schema")
                 && t.size() == 9) {
-            return Shape.of(Section.PRE_DATA, List.of(schema(t, 8)));
+            return new Shape(Section.PRE_DATA, List.of(schema(t, 8)), null, null, null, null, List.of(), null,
+                    t.identifierName(5));
         }
         if (t.words(1, "or", "replace") && (t.word(3, "function") || t.word(3, "procedure"))) {
             return routine(t);
@@ -244,7 +248,7 @@ final class StatementShapes {
         }
         List<String> table = t.nameParts(name, end);
         return new Shape(Section.PRE_DATA, List.of(table.get(0)), null, null, new TableShape(table, parents, columns),
-                null, List.of());
+                null, List.of(), null, null);
     }
 
     private static Shape alter(StatementTokens t) {
@@ -350,7 +354,8 @@ final class StatementShapes {
                     + " following in the script");
         }
         List<String> table = t.nameParts(1, end);
-        return new Shape(Section.DATA, List.of(table.get(0)), null, null, null, new CopyShape(table, columns), List.of());
+        return new Shape(Section.DATA, List.of(table.get(0)), null, null, null, new CopyShape(table, columns), List.of(),
+                null, null);
     }
 
     private static Shape setval(StatementTokens t) {

@@ -80,14 +80,8 @@ final class DumpRoundTrip {
         checked.finish();
         try (Connection conn = server.dataSource(name).getConnection()) {
             conn.setAutoCommit(false);
-            java.util.Set<String> roles = new java.util.HashSet<>();
-            try (Statement st = conn.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT rolname FROM pg_roles")) {
-                while (rs.next()) {
-                    roles.add(rs.getString(1));
-                }
-            }
             ScriptResult result = PsqlScriptRunner.run(conn, new java.io.ByteArrayInputStream(bytes), false,
-                    ScriptProgress.NONE, DumpAllowList.forRun(checked.schemas(), roles));
+                    ScriptProgress.NONE, PostgresRestore.allowListForRun(conn, checked));
             conn.commit();
             return result;
         }
