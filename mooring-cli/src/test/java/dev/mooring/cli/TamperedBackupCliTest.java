@@ -13,14 +13,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 
+import static dev.mooring.cli.Jdbc.execute;
+import static dev.mooring.cli.Jdbc.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -248,18 +246,5 @@ class TamperedBackupCliTest {
 
     boolean roleExists(String role) throws Exception {
         return "1".equals(query(pg.dataSource(), "SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = '" + role + "'"));
-    }
-
-    static void execute(DataSource ds, String sql) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    static String query(DataSource ds, String sql) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }

@@ -73,9 +73,10 @@ public final class RestoreJob {
             schemaVersion = outcome.schemaVersion();
             missingRoles = outcome.missingRoles().stream().sorted().toList();
             if (!missingRoles.isEmpty()) {
-                warnings.add("The backup grants privileges to roles this server does not have: "
-                        + String.join(", ", missingRoles) + ". Their grants were skipped (roles are not part of a"
-                        + " database backup): create the roles, then restore again or grant by hand.");
+                warnings.add("The backup's privileges name roles this server does not have (or whose default"
+                        + " privileges the restoring role, not a member of them, may not set): "
+                        + String.join(", ", missingRoles) + ". Those privileges were skipped; roles are not part of a"
+                        + " database backup: create the roles, then restore again or grant by hand.");
             }
         }
         return new RestoreResult(file, dialect, options.clean(), tables, schemaVersion,
