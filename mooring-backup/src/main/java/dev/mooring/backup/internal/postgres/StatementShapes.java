@@ -5,6 +5,7 @@ import dev.mooring.core.sql.internal.SqlLexer.TokenType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -180,7 +181,7 @@ final class StatementShapes {
         }
         if (t.word(end + 1, "range")) {
             for (int i = open + 1; i < t.size() - 1; i++) {
-                if (t.symbol(i + 1, '=') && !RANGE_OPTIONS.contains(t.get(i).text().toLowerCase(java.util.Locale.ROOT))) {
+                if (t.symbol(i + 1, '=') && !RANGE_OPTIONS.contains(t.get(i).text().toLowerCase(Locale.ROOT))) {
                     throw new NotOwnStatement("a range type option " + t.get(i).text() + " is not one Mooring dumps");
                 }
             }
@@ -193,17 +194,20 @@ final class StatementShapes {
         if (!t.symbol(end, '(')) {
             throw new NotOwnStatement("a function's name is followed by its arguments");
         }
+        // The first LANGUAGE clause outside parentheses (RETURNS TABLE (language text) is a column) and not a name part.
         String language = null;
+        int depth = 0;
         for (int i = t.afterClosing(end); i > 0 && i < t.size() - 1 && language == null; i++) {
-            if (t.word(i, "language") && !t.symbol(i - 1, '.') && t.findWord(i, "language") == i) {
+            depth += t.symbol(i, '(') ? 1 : t.symbol(i, ')') ? -1 : 0;
+            if (depth == 0 && t.word(i, "language") && !t.symbol(i - 1, '.')) {
                 StatementTokens.Token name = t.get(i + 1);
                 language = name.type() == TokenType.STRING ? name.text().substring(1, name.text().length() - 1)
-                        : t.identifier(i + 1) ? t.identifierName(i + 1) : null;
+                        : t.identifier(i + 1) ? t.identifierName(i + 1) : "";
             }
         }
-        if (language == null || !LANGUAGES.contains(language.toLowerCase(java.util.Locale.ROOT))) {
-            throw new NotOwnStatement("Mooring restores functions in " + String.join(", ", LANGUAGES.stream().sorted().toList())
-                    + " only, whose code cannot reach the operating system"
+        if (language == null || !LANGUAGES.contains(language.toLowerCase(Locale.ROOT))) {
+            throw new NotOwnStatement("Mooring restores functions in " + String.join(", ", LANGUAGES.stream().sorted()
+                    .toList()) + " only, whose code cannot reach the operating system"
                     + (language == null ? "" : "; this one is in " + language));
         }
         // A SQL-standard body holds semicolons; it must be BEGIN ATOMIC … END, the one form the splitter keeps whole.

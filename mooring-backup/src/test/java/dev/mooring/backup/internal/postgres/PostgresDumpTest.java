@@ -43,6 +43,7 @@ class PostgresDumpTest {
                 CREATE DOMAIN shared.short_text AS text CHECK (length(VALUE) < 10);
                 CREATE FUNCTION shared.twice(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';
                 CREATE PROCEDURE shared.touch() LANGUAGE sql AS 'SELECT 1';
+                CREATE FUNCTION shared.languages() RETURNS TABLE (language text) LANGUAGE sql AS 'SELECT ''sql''::text';
                 REVOKE ALL ON SCHEMA public FROM PUBLIC;
                 GRANT USAGE ON SCHEMA public, shared TO %1$s;
                 GRANT CREATE ON SCHEMA shared TO %2$s WITH GRANT OPTION;
