@@ -18,9 +18,15 @@ import java.util.Objects;
  * @param engine       what writes PostgreSQL backups
  * @param historyTable the migration history table whose version the manifest records
  * @param environment  where {@code MOORING_BACKUP_PASSPHRASE} and {@code PATH} (for pg_dump) are read from
+ * @param privileges   whether a PostgreSQL backup holds the privileges (GRANTs and default privileges) of the objects
+ *                     it recreates, as pg_dump's do; roles are never part of a database backup
+ * @param trustForeignFiles whether restore and verify may run a PostgreSQL backup Mooring's engine did not write (one
+ *                     pg_dump wrote), which can hold any SQL, without checking it; when false, such a file is refused
+ *                     and every other is checked against what Mooring's engine writes before any of it runs
  */
 public record BackupConfig(Path dir, Compression compression, int jobs, boolean encrypt, BackupEngine engine,
-                           String historyTable, Map<String, String> environment) {
+                           String historyTable, Map<String, String> environment, boolean privileges,
+                           boolean trustForeignFiles) {
     /** The environment variable that holds the encryption passphrase. */
     public static final String PASSPHRASE_VARIABLE = "MOORING_BACKUP_PASSPHRASE";
 
@@ -35,37 +41,57 @@ public record BackupConfig(Path dir, Compression compression, int jobs, boolean 
         }
     }
 
-    /** Defaults: folder {@code dumps}, zstd, one job, no encryption, built-in engine, the process environment. */
+    /**
+     * Defaults: folder {@code dumps}, zstd, one job, no encryption, built-in engine, the process environment, with
+     * privileges, foreign files not trusted.
+     */
     public static BackupConfig defaults() {
         return new BackupConfig(Path.of("dumps"), Compression.ZSTD, 1, false, BackupEngine.BUILTIN,
-                MigrationConfig.DEFAULT_TABLE, System.getenv());
+                MigrationConfig.DEFAULT_TABLE, System.getenv(), true, false);
     }
 
     public BackupConfig withDir(Path dir) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 
     public BackupConfig withCompression(Compression compression) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 
     public BackupConfig withJobs(int jobs) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 
     public BackupConfig withEncrypt(boolean encrypt) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 
     public BackupConfig withEngine(BackupEngine engine) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 
     public BackupConfig withHistoryTable(String historyTable) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 
     public BackupConfig withEnvironment(Map<String, String> environment) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment);
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
+    }
+
+    public BackupConfig withPrivileges(boolean privileges) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
+    }
+
+    public BackupConfig withTrustForeignFiles(boolean trustForeignFiles) {
+        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+                trustForeignFiles);
     }
 }

@@ -82,7 +82,8 @@ public final class Backups {
      *                                           cannot be reached or created, or a temporary file cannot be written
      */
     public static VerifyResult verify(Path file, boolean restore, ScratchServer scratch, BackupConfig config) {
-        return new VerifyJob(config.environment(), config.historyTable()).verify(file, restore, scratch);
+        return new VerifyJob(config.environment(), config.historyTable(), config.trustForeignFiles())
+                .verify(file, restore, scratch);
     }
 
     /** Deletes the backups in {@code config.dir()} that {@code policy} does not keep; with {@code dryRun}, only says which. */

@@ -61,6 +61,32 @@ class PostgresMigratorTest extends MigratorContract {
     }
 
     @Test
+    void infoAndValidateAsARoleThatMayNotReadTheHistorySayWhoAndWhatInsteadOfReportingNothingApplied()
+            throws Exception {
+        write("001_a.sql", "CREATE TABLE IF NOT EXISTS a (id integer);\n");
+        migrator().migrate();
+        migrator(MigrationConfig.of(migrations.toString()).withTable("ops.migrations")).migrate();
+        String role = "reader_" + ProcessHandle.current().pid();
+        exec("CREATE ROLE " + role + " LOGIN");
+        try {
+            exec("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            DataSource asReader = pg.url().withCredentials(role, null).toDataSource();
+            for (MigrationConfig config : java.util.List.of(MigrationConfig.of(migrations.toString()),
+                    MigrationConfig.of(migrations.toString()).withTable("ops.migrations"))) {
+                Migrator reader = Migrator.create(asReader, config);
+                for (Runnable call : java.util.List.<Runnable>of(reader::info, reader::validate)) {
+                    assertThatThrownBy(call::run).isInstanceOf(MooringException.class)
+                            .hasMessageContaining(config.table().replace("ops.", "")).hasMessageContaining(role)
+                            .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.DATABASE);
+                }
+            }
+        } finally {
+            exec("DROP OWNED BY " + role);
+            exec("DROP ROLE " + role);
+        }
+    }
+
+    @Test
     void aSecondMigratorWaitsForTheLockAndGivesUpWithAClearMessage() throws Exception {
         write("001_slow.sql", "SELECT pg_sleep(2);\n");
         CompletableFuture<MigrateResult> first = CompletableFuture.supplyAsync(() -> migrator().migrate());

@@ -62,17 +62,25 @@ public final class RestoreJob {
         }
         List<dev.mooring.backup.TableSummary> tables;
         String schemaVersion;
+        List<String> missingRoles = List.of();
         if ("sqlite".equals(dialect)) {
             tables = restoreSqlite(file, manifest, options.clean());
             schemaVersion = sqliteSchemaVersion();
         } else {
             PostgresRestore.Outcome outcome = new PostgresRestore(url.toDataSource(), config.environment(),
-                    config.historyTable()).restore(file, manifest, options.clean());
+                    config.historyTable()).restore(file, manifest, options.clean(), config.trustForeignFiles());
             tables = outcome.tables();
             schemaVersion = outcome.schemaVersion();
+            missingRoles = outcome.missingRoles().stream().sorted().toList();
+            if (!missingRoles.isEmpty()) {
+                warnings.add("The backup's privileges name roles this server does not have (or whose default"
+                        + " privileges the restoring role, not a member of them, may not set): "
+                        + String.join(", ", missingRoles) + ". Those privileges were skipped; roles are not part of a"
+                        + " database backup: create the roles, then restore again or grant by hand.");
+            }
         }
         return new RestoreResult(file, dialect, options.clean(), tables, schemaVersion,
-                Duration.between(started, Instant.now()).toMillis(), warnings);
+                Duration.between(started, Instant.now()).toMillis(), warnings, missingRoles);
     }
 
     private static void checkSchemaVersion(BackupManifest manifest, RestoreOptions options) {

@@ -7,7 +7,6 @@ import dev.mooring.backup.ScratchServer;
 import dev.mooring.backup.VerifyResult;
 import dev.mooring.backup.internal.postgres.PostgresDump;
 import dev.mooring.backup.internal.postgres.PostgresRestore;
-import dev.mooring.backup.internal.postgres.PsqlScriptRunner;
 import dev.mooring.backup.internal.postgres.ScriptResult;
 import dev.mooring.backup.internal.sqlite.SqliteCheck;
 import dev.mooring.backup.internal.sqlite.SqliteRestore;
@@ -43,14 +42,16 @@ import javax.sql.DataSource;
 public final class VerifyJob {
     private final Map<String, String> environment;
     private final String historyTable;
+    private final boolean trustForeignFiles;
     private final List<String> checks = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     /** A SQLite backup's tables with the checksums its first verification computed; {@code null} otherwise. */
     private List<TableSummary> completedTables;
 
-    public VerifyJob(Map<String, String> environment, String historyTable) {
+    public VerifyJob(Map<String, String> environment, String historyTable, boolean trustForeignFiles) {
         this.environment = environment;
         this.historyTable = historyTable;
+        this.trustForeignFiles = trustForeignFiles;
     }
 
     /** Verifies {@code file}; {@code scratch} is needed for a PostgreSQL backup with {@code restore}. */
@@ -60,7 +61,6 @@ public final class VerifyJob {
         }
         Optional<BackupManifest> manifest = ManifestStore.read(file);
         String dialect = BackupFiles.dialect(file, manifest);
-        List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
         if (manifest.isEmpty()) {
             problems.add("no manifest beside the file: row counts and checksums cannot be compared");
         } else if (!sha256Matches(file, manifest.get())) {
@@ -75,7 +75,7 @@ public final class VerifyJob {
                     restoreSqlite(temp, reference, manifest);
                 }
             } else {
-                scanScript(file, expected);
+                scanScript(file, manifest);
                 if (restore && problems.isEmpty()) {
                     restorePostgres(file, manifest, Objects.requireNonNull(scratch, "scratch"));
                 }
@@ -107,10 +107,11 @@ public final class VerifyJob {
         return e.getMessage();
     }
 
-    private void scanScript(Path file, List<TableSummary> expected) {
+    private void scanScript(Path file, Optional<BackupManifest> manifest) {
+        List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
         ScriptResult scan;
         try (InputStream in = BackupFiles.open(file, environment)) {
-            scan = PsqlScriptRunner.scan(in);
+            scan = PostgresRestore.scan(in, manifest, trustForeignFiles);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "could not read " + file.getFileName() + ": " + e.getMessage(), e);
         }
@@ -135,7 +136,8 @@ public final class VerifyJob {
         String name = "mooring_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         DataSource db = scratch.createDatabase(name);
         try {
-            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restore(file, manifest, false);
+            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restoreUnprivileged(file,
+                    manifest, trustForeignFiles);
             checks.add("restored into a scratch database: " + outcome.tables().size() + " tables, foreign keys and"
                     + " constraints validated");
             try (Connection c = db.getConnection()) {

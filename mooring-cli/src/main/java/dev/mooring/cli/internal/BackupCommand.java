@@ -41,6 +41,10 @@ public final class BackupCommand extends DatabaseCommand {
                     + " pg_dump at least as new as the server. Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--no-privileges", description = "Leave the privileges (GRANTs, default privileges) of the"
+            + " PostgreSQL objects out of the backup. By default they are in it, as in pg_dump's; roles never are.")
+    boolean noPrivileges;
+
     @Option(names = "--verify", description = "Afterwards, restore the backup into a scratch database and compare it"
             + " (see `mooring verify --restore`).")
     boolean verify;
@@ -48,7 +52,7 @@ public final class BackupCommand extends DatabaseCommand {
     @Override
     int run(Migrator migrator, DatabaseUrl url, PrintWriter out) {
         BackupConfig config = backup.config(db.table).withCompression(Compression.parse(compress)).withJobs(jobs)
-                .withEncrypt(encrypt).withEngine(BackupEngine.parse(engine));
+                .withEncrypt(encrypt).withEngine(BackupEngine.parse(engine)).withPrivileges(!noPrivileges);
         ProgressBar progress = ProgressBar.forConsole(spec.commandLine().getErr());
         BackupManifest manifest;
         try {

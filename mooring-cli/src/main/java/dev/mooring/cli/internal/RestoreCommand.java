@@ -44,13 +44,19 @@ public final class RestoreCommand extends DatabaseCommand {
             + " in --locations.")
     boolean force;
 
+    @Option(names = "--trust-foreign-file", description = "Restore a PostgreSQL backup that Mooring's engine did not"
+            + " write (--engine pg_dump) as it is: such a file may hold any SQL, which then runs with your role's rights."
+            + " Without it, such a file is refused, and any other is checked against what Mooring writes before any of"
+            + " it runs.")
+    boolean trustForeignFile;
+
     @Option(names = "--countdown", paramLabel = "SECONDS", defaultValue = "3",
             description = "Seconds to wait before a --clean restore starts; Ctrl+C aborts. Default: ${DEFAULT-VALUE}.")
     int countdown;
 
     @Override
     int run(Migrator migrator, DatabaseUrl url, PrintWriter out) {
-        BackupConfig config = backup.config(db.table);
+        BackupConfig config = backup.config(db.table).withTrustForeignFiles(trustForeignFile);
         Backups backups = Backups.create(url, config);
         Path chosen = file != null ? file : backups.latest();
         PrintWriter err = spec.commandLine().getErr();

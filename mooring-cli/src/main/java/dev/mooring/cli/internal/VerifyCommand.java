@@ -43,6 +43,10 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "The migration history table. Default: ${DEFAULT-VALUE}.")
     String table;
 
+    @Option(names = "--trust-foreign-file", description = "With --restore, restore a PostgreSQL backup that Mooring's"
+            + " engine did not write (--engine pg_dump) as it is, unchecked: such a file may hold any SQL.")
+    boolean trustForeignFile;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -51,7 +55,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerifyResult result = verify(file, restore, BackupConfig.defaults().withHistoryTable(table), scratchUrl);
+        VerifyResult result = verify(file, restore, BackupConfig.defaults().withHistoryTable(table)
+                .withTrustForeignFiles(trustForeignFile), scratchUrl);
         if (json) {
             Output.json(spec.commandLine().getOut(), result);
         } else {

@@ -44,6 +44,9 @@ public final class HistoryTable {
     private record Column(String name, ColumnType type, String constraint) {
     }
 
+    /** SQLSTATE insufficient_privilege. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     private final DatabaseOps ops;
     private final String schema;
     private final String table;
@@ -110,15 +113,7 @@ public final class HistoryTable {
 
     /** All rows in the order they were applied; empty when the table does not exist yet. */
     public List<HistoryRow> read(Connection c) throws SQLException {
-        if (!exists(c)) {
-            return List.of();
-        }
-        try {
-            return select(c, true);
-        } catch (SQLException e) {
-            checkShape(c); // a clearer error when the table is someone else's
-            throw e;
-        }
+        return read(c, true);
     }
 
     /**
@@ -128,13 +123,24 @@ public final class HistoryTable {
      * of the time spent.
      */
     public List<HistoryRow> readForDecision(Connection c) throws SQLException {
+        return read(c, false);
+    }
+
+    private List<HistoryRow> read(Connection c, boolean full) throws SQLException {
         if (!exists(c)) {
             return List.of();
         }
         try {
-            return select(c, false);
+            return select(c, full);
         } catch (SQLException e) {
-            checkShape(c);
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                String role = c.getMetaData().getUserName();
+                throw new MooringException(ErrorCode.DATABASE, "Role " + role + " may not read the migration history"
+                        + " table " + name() + " (" + e.getMessage().strip().replaceAll("\\s+", " ") + "), so the"
+                        + " applied migrations cannot be known. Grant it SELECT on the table and USAGE on its schema,"
+                        + " or connect as a role that has them.", e);
+            }
+            checkShape(c); // a clearer error when the table is someone else's
             throw e;
         }
     }

@@ -19,6 +19,14 @@ import javax.sql.DataSource;
 /** PostgreSQL: transactional DDL, a session advisory lock per history table. */
 final class PostgresOps implements DatabaseOps {
     private static final Duration POLL = Duration.ofMillis(100);
+    // A table of that name in a schema of the search path the role may not use ("$user" is the role's own schema).
+    private static final String HIDDEN_BY_PRIVILEGES = """
+            SELECT n.nspname, current_user FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = ? AND c.relkind IN ('r', 'p') AND NOT pg_catalog.has_schema_privilege(n.oid, 'USAGE')
+              AND n.nspname IN (SELECT CASE WHEN p = '$user' THEN current_user::text ELSE p END
+                FROM (SELECT pg_catalog.btrim(pg_catalog.btrim(x), '"') AS p
+                      FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.current_setting('search_path'), ',')) x) s)
+            LIMIT 1""";
     private final Dialect dialect;
 
     PostgresOps(Dialect dialect) {
@@ -50,6 +58,11 @@ final class PostgresOps implements DatabaseOps {
         s.execute("CREATE SCHEMA IF NOT EXISTS " + quotedSchema);
     }
 
+    /**
+     * {@inheritDoc} An unqualified name is looked up as the server would: on the search path, which skips the schemas
+     * the role may not use. A table there that only lacking USAGE hides is not absent, and says so: taking it for
+     * absent would report an applied database as empty.
+     */
     @Override
     public boolean tableExists(Connection c, String schema, String table) throws SQLException {
         String sql = schema == null
@@ -62,7 +75,31 @@ final class PostgresOps implements DatabaseOps {
                 ps.setString(2, schema);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        if (schema == null) {
+            requireUsableSchemaHolding(c, table);
+        }
+        return false;
+    }
+
+    /** Fails when a table named {@code table} sits in a schema of the search path the role may not use. */
+    private static void requireUsableSchemaHolding(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(HIDDEN_BY_PRIVILEGES)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    String schema = rs.getString(1);
+                    String role = rs.getString(2);
+                    throw new MooringException(ErrorCode.DATABASE, "The migration history table " + schema + "." + table
+                            + " exists, but role " + role + " may not read it: it has no USAGE privilege on schema "
+                            + schema + ", so the table is hidden from it and the applied migrations cannot be known."
+                            + " Grant it (GRANT USAGE ON SCHEMA " + schema + " TO " + role + "; GRANT SELECT ON "
+                            + schema + "." + table + " TO " + role + "), or connect as a role that has them.");
+                }
             }
         }
     }

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the dump's catalog queries and the SQL fragments they share. Every query filters to the schemas a dump
@@ -21,6 +23,8 @@ final class CatalogQuery {
     /** No {@code e} (extension membership) dependency for an object of the given catalog. */
     static final String NOT_IN_EXTENSION = "NOT EXISTS (SELECT FROM pg_catalog.pg_depend ext WHERE ext.classid = "
             + "'pg_catalog.%1$s'::pg_catalog.regclass AND ext.objid = %2$s AND ext.deptype = 'e')";
+
+    private static final Pattern NOT_IN_EXTENSION_MARK = Pattern.compile("\\$notext\\((\\w+), (\\w+\\.oid)\\)");
 
     /** Maps one row of a result. */
     @FunctionalInterface
@@ -39,6 +43,16 @@ final class CatalogQuery {
     /** The object {@code oidExpression} of {@code catalog} is not an extension member. */
     static String notInExtension(String catalog, String oidExpression) {
         return String.format(NOT_IN_EXTENSION, catalog, oidExpression);
+    }
+
+    /**
+     * Fills in a query's filters: {@code $schema} (schema alias {@code n} is a dumped schema) and every
+     * {@code $notext(catalog, alias.oid)} (that object is not an extension member).
+     */
+    static String filtered(String template) {
+        String sql = template.replace("$schema", dumpedSchema("n"));
+        return NOT_IN_EXTENSION_MARK.matcher(sql).replaceAll(m -> Matcher.quoteReplacement(
+                notInExtension(m.group(1), m.group(2))));
     }
 
     /** Runs {@code sql} and maps every row; {@code what} names the objects for the error message. */

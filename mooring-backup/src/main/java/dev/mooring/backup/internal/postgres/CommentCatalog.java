@@ -64,12 +64,7 @@ final class CommentCatalog {
 
     /** Every comment, sorted by target; pre-data ones have kind COMMENT, the others POST_DATA_COMMENT. */
     static List<DumpEntry> read(Connection conn) {
-        String sql = COMMENTS.replace("$schema", CatalogQuery.dumpedSchema("n"));
-        for (String catalog : List.of("pg_namespace", "pg_class", "pg_type", "pg_proc")) {
-            for (String oid : List.of("n.oid", "c.oid", "t.oid", "p.oid")) {
-                sql = sql.replace("$notext(" + catalog + ", " + oid + ")", CatalogQuery.notInExtension(catalog, oid));
-            }
-        }
+        String sql = CatalogQuery.filtered(COMMENTS);
         List<DumpEntry> comments = CatalogQuery.list(conn, "comments", sql, rs -> new DumpEntry(
                 rs.getBoolean(2) ? EntryKind.POST_DATA_COMMENT : EntryKind.COMMENT, "comment on " + rs.getString(1),
                 rs.getString(3), List.of()));

@@ -1,5 +1,9 @@
 package dev.mooring.backup.internal.postgres;
 
+import dev.mooring.core.sql.SqlSplitter;
+import dev.mooring.core.sql.SqlStatement;
+import dev.mooring.core.sql.SqlSyntax;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -8,7 +12,8 @@ import java.util.List;
  * The fixed parts of a dump script and the markers the restore engine looks for. The layout is a contract
  * with the restore side: header comments and session settings, the clean section between
  * {@link #CLEAN_BEGIN} and {@link #CLEAN_END}, pre-data, one COPY block per table, sequence values,
- * post-data, and {@link #COMPLETE} as the last line. Stateless; thread-safe.
+ * post-data, privileges, and {@link #COMPLETE} as the last line. {@link DumpAllowList} holds a restore to this
+ * layout. Stateless; thread-safe.
  */
 final class DumpScript {
     static final String CLEAN_BEGIN = "-- mooring:clean-begin";
@@ -27,6 +32,11 @@ final class DumpScript {
             """;
 
     private DumpScript() {
+    }
+
+    /** The header's session settings, one statement each, in order: the only ones a restore accepts there. */
+    static List<String> settings() {
+        return SqlSplitter.split(SETTINGS, SqlSyntax.POSTGRESQL).stream().map(SqlStatement::sql).toList();
     }
 
     /** Header, settings, clean section and the pre-data statements. */

@@ -27,7 +27,8 @@ enum EntryKind {
     STATISTICS("extended statistics", false),
     SEQUENCE_OWNER("sequence ownerships", false),
     REFRESH("materialized view refreshes", false),
-    POST_DATA_COMMENT("comments", false);
+    POST_DATA_COMMENT("comments", false),
+    PRIVILEGE("privileges", false);
 
     private final String plural;
     private final boolean preData;

@@ -28,8 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a backup with an installed {@code pg_dump} (plain format, no owners or privileges) instead of the built-in
- * engine. Mooring holds a snapshot open, hands it to pg_dump with {@code --snapshot}, and computes the manifest's
+ * Writes a backup with an installed {@code pg_dump} (plain format, no owners; privileges unless asked not to) instead
+ * of the built-in engine. Mooring holds a snapshot open, hands it to pg_dump with {@code --snapshot}, and computes the manifest's
  * row counts and checksums in that same snapshot while pg_dump runs. The password reaches pg_dump through
  * {@code PGPASSWORD}, never its command line. Single use, not thread-safe.
  */
@@ -40,11 +40,13 @@ public final class PgDumpEngine {
 
     private final DatabaseUrl url;
     private final Map<String, String> environment;
+    private final boolean privileges;
     private final BackupProgress progress;
 
-    public PgDumpEngine(DatabaseUrl url, Map<String, String> environment, BackupProgress progress) {
+    public PgDumpEngine(DatabaseUrl url, Map<String, String> environment, boolean privileges, BackupProgress progress) {
         this.url = url;
         this.environment = environment;
+        this.privileges = privileges;
         this.progress = progress;
     }
 
@@ -155,12 +157,15 @@ public final class PgDumpEngine {
     private Process start(Path pgDump, String snapshot) throws IOException {
         URI uri = URI.create(url.jdbcUrl().substring("jdbc:".length()));
         List<String> command = new ArrayList<>(List.of(pgDump.toString(), "--format=plain", "--no-owner",
-                "--no-privileges", "--snapshot=" + snapshot, "--encoding=UTF8",
+                "--snapshot=" + snapshot, "--encoding=UTF8",
                 "--host=" + (uri.getHost() == null ? "localhost" : uri.getHost()),
                 "--port=" + (uri.getPort() < 0 ? 5432 : uri.getPort()),
                 "--dbname=" + uri.getPath().substring(1)));
         if (url.user() != null) {
             command.add("--username=" + url.user());
+        }
+        if (!privileges) {
+            command.add("--no-privileges");
         }
         command.add("--no-password");
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -60,8 +60,8 @@ public final class PostgresBackupJob {
             WrittenFile written;
             try (BackupFileWriter writer = BackupFileWriter.create(target, config.compression(), passphrase)) {
                 dump = config.engine() == BackupEngine.PG_DUMP
-                        ? new PgDumpEngine(url, config.environment(), progress).writeTo(writer)
-                        : PostgresDump.create(dataSource, config.jobs(), progress).writeTo(writer);
+                        ? new PgDumpEngine(url, config.environment(), config.privileges(), progress).writeTo(writer)
+                        : PostgresDump.create(dataSource, config.jobs(), config.privileges(), progress).writeTo(writer);
                 written = writer.finish();
             }
             BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, target.getFileName().toString(), database,

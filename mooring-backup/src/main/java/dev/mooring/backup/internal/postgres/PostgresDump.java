@@ -26,7 +26,8 @@ import javax.sql.DataSource;
  * parallel workers that copy the table data, while the coordinator holds ACCESS SHARE locks on the dumped
  * tables so that their definitions cannot change under the dump.
  *
- * <p>Owners and privileges are not dumped. The script layout is described in {@link DumpScript}.
+ * <p>Owners are not dumped; privileges are unless asked not to be ({@link PrivilegeCatalog}). The script layout is
+ * described in {@link DumpScript}.
  * An instance holds only its configuration; {@link #writeTo} may be called more than once, from any thread.
  */
 public final class PostgresDump {
@@ -50,11 +51,13 @@ public final class PostgresDump {
 
     private final DataSource source;
     private final int jobs;
+    private final boolean privileges;
     private final BackupProgress progress;
 
-    private PostgresDump(DataSource source, int jobs, BackupProgress progress) {
+    private PostgresDump(DataSource source, int jobs, boolean privileges, BackupProgress progress) {
         this.source = source;
         this.jobs = jobs;
+        this.privileges = privileges;
         this.progress = progress;
     }
 
@@ -63,12 +66,17 @@ public final class PostgresDump {
      * (1 to 64; with 1 the coordinator copies, so it needs a single connection).
      */
     public static PostgresDump create(DataSource source, int jobs, BackupProgress progress) {
+        return create(source, jobs, true, progress);
+    }
+
+    /** As {@link #create(DataSource, int, BackupProgress)}; {@code privileges}: dump the objects' privileges too. */
+    public static PostgresDump create(DataSource source, int jobs, boolean privileges, BackupProgress progress) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(progress, "progress");
         if (jobs < 1 || jobs > 64) {
             throw new MooringException(ErrorCode.USAGE, "jobs must be between 1 and 64, was " + jobs);
         }
-        return new PostgresDump(source, jobs, progress);
+        return new PostgresDump(source, jobs, privileges, progress);
     }
 
     /** Writes the whole script in one consistent snapshot; returns what was dumped. */
@@ -121,6 +129,9 @@ public final class PostgresDump {
         comments.stream().filter(c -> c.kind() == EntryKind.COMMENT).forEach(pre::add);
         post.addAll(refreshes(conn, pre));
         comments.stream().filter(c -> c.kind() == EntryKind.POST_DATA_COMMENT).forEach(post::add);
+        if (privileges) {
+            post.addAll(PrivilegeCatalog.read(conn));
+        }
         List<String> sequenceValues = sequenceValues(conn);
 
         progress.planned(tables.size(), tables.stream().mapToLong(DataTable::estimatedRows).sum(),

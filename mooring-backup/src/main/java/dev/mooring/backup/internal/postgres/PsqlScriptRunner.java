@@ -51,10 +51,44 @@ import java.util.Objects;
  * ordinary statements but grows quadratically with a function body of many thousand lines. Memory is bounded by the
  * longest statement and the longest line, not by the script.
  *
+ * <p>A {@link StatementFilter} may look at every statement, marker and meta-command before it is acted on, to refuse
+ * it (by throwing) or skip it; {@link StatementFilter#NONE} lets everything through, as psql would.
+ *
  * <p>Not thread-safe, like the connection it uses: one run per connection at a time. The static entry points
  * share nothing, so separate runs on separate connections may proceed in parallel.
  */
 public final class PsqlScriptRunner {
+    /**
+     * Decides what a run may do, before it does it. Called on the running thread, in script order; every method may
+     * throw a {@link MooringException} to stop the run there.
+     */
+    public interface StatementFilter {
+        /** Lets everything through. */
+        StatementFilter NONE = new StatementFilter() {
+            @Override
+            public void marker(String marker, long line) {
+            }
+
+            @Override
+            public void metaCommand(String command, long line) {
+            }
+
+            @Override
+            public boolean admit(String sql, long line) {
+                return true;
+            }
+        };
+
+        /** A marker line: the clean section's begin or end, or a completion marker. */
+        void marker(String marker, long line);
+
+        /** A psql meta-command line, before the runner's own handling (which skips \restrict and refuses the rest). */
+        void metaCommand(String command, long line);
+
+        /** Whether to run {@code sql}, which starts on {@code line} ({@code false}: skip it). */
+        boolean admit(String sql, long line);
+    }
+
     static final String CLEAN_BEGIN = "-- mooring:clean-begin";
     static final String CLEAN_END = "-- mooring:clean-end";
     static final String MOORING_COMPLETE = "-- mooring:dump-complete";
@@ -65,6 +99,7 @@ public final class PsqlScriptRunner {
     private final ScriptLineReader reader;
     private final boolean clean;
     private final ScriptProgress progress;
+    private final StatementFilter filter;
     private final StringBuilder pending = new StringBuilder();
     private final Map<String, Long> rowsByTable = new LinkedHashMap<>();
     private long pendingLine;
@@ -74,11 +109,13 @@ public final class PsqlScriptRunner {
     private Statement statement;
     private CopyManager copyManager;
 
-    private PsqlScriptRunner(Connection conn, InputStream script, boolean clean, ScriptProgress progress) {
+    private PsqlScriptRunner(Connection conn, InputStream script, boolean clean, ScriptProgress progress,
+            StatementFilter filter) {
         this.conn = conn;
         this.reader = new ScriptLineReader(script, ScriptLineReader.DEFAULT_BUFFER);
         this.clean = clean;
         this.progress = progress;
+        this.filter = filter;
     }
 
     /**
@@ -94,11 +131,18 @@ public final class PsqlScriptRunner {
 
     /** As {@link #run(Connection, InputStream, boolean)}, telling {@code progress} how far the run has come. */
     public static ScriptResult run(Connection conn, InputStream script, boolean clean, ScriptProgress progress) {
+        return run(conn, script, clean, progress, StatementFilter.NONE);
+    }
+
+    /** As {@link #run(Connection, InputStream, boolean, ScriptProgress)}, asking {@code filter} before each step. */
+    public static ScriptResult run(Connection conn, InputStream script, boolean clean, ScriptProgress progress,
+            StatementFilter filter) {
         Objects.requireNonNull(conn, "conn");
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(filter, "filter");
         requireManualCommit(conn);
-        return new PsqlScriptRunner(conn, script, clean, progress).runToEnd();
+        return new PsqlScriptRunner(conn, script, clean, progress, filter).runToEnd();
     }
 
     /**
@@ -107,8 +151,17 @@ public final class PsqlScriptRunner {
      * checks a dump's structure; a truncated or malformed script fails the same way it would in a restore.
      */
     public static ScriptResult scan(InputStream script) {
+        return scan(script, StatementFilter.NONE);
+    }
+
+    /**
+     * As {@link #scan(InputStream)}, showing {@code filter} every statement, marker and meta-command a run would meet,
+     * those of the clean section included, so that a run after a successful scan meets nothing the filter refuses.
+     */
+    public static ScriptResult scan(InputStream script, StatementFilter filter) {
         Objects.requireNonNull(script, "script");
-        return new PsqlScriptRunner(null, script, false, ScriptProgress.NONE).runToEnd();
+        Objects.requireNonNull(filter, "filter");
+        return new PsqlScriptRunner(null, script, filter != StatementFilter.NONE, ScriptProgress.NONE, filter).runToEnd();
     }
 
     private ScriptResult runToEnd() {
@@ -170,12 +223,19 @@ public final class PsqlScriptRunner {
             return true;
         }
         if (line.equals(CLEAN_BEGIN)) {
+            filter.marker(CLEAN_BEGIN, reader.line());
             if (!clean) {
                 skipCleanSection();
+                filter.marker(CLEAN_END, reader.line());
             }
             return true;
         }
+        if (line.equals(CLEAN_END)) {
+            filter.marker(CLEAN_END, reader.line());
+            return true;
+        }
         if (line.equals(MOORING_COMPLETE) || line.equals(PG_DUMP_COMPLETE)) {
+            filter.marker(line, reader.line());
             complete = true;
             return true;
         }
@@ -203,6 +263,7 @@ public final class PsqlScriptRunner {
 
     private void metaCommand(String trimmed) {
         String command = trimmed.split("\\s", 2)[0];
+        filter.metaCommand(command, reader.line());
         switch (command) {
             case "\\restrict":
             case "\\unrestrict":
@@ -232,6 +293,9 @@ public final class PsqlScriptRunner {
         for (int i = 0; i < list.size(); i++) {
             String sql = list.get(i).sql();
             long line = base + list.get(i).line() - 1;
+            if (!filter.admit(sql, line)) {
+                continue;
+            }
             String target = CopyFromStdin.target(sql);
             if (target == null) {
                 execute(sql, line);

@@ -1,5 +1,6 @@
 package dev.mooring.backup.internal.postgres;
 
+import dev.mooring.backup.internal.StatementText;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import org.postgresql.util.PSQLException;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: stateless.
  */
 final class ScriptFailure {
-    static final int HEAD_LENGTH = 120;
+    static final int HEAD_LENGTH = StatementText.HEAD_LENGTH;
     private static final String CORRUPT = "the script is truncated or corrupt";
 
     // duplicate_database, _schema, _table, _object, _function, _column, and unique_violation (rows already there):
@@ -79,6 +80,20 @@ final class ScriptFailure {
         return new MooringException(ErrorCode.RESTORE_FAILED, "line " + line + ": " + why);
     }
 
+    /**
+     * A statement, marker or meta-command Mooring's dump engine does not write there, in a backup that claims to be
+     * Mooring's: {@link ErrorCode#BACKUP_CORRUPT}, naming the line and the statement (shortened, control characters
+     * escaped) and saying why. {@code beforeRun}: found by the check before anything ran; otherwise in the run, which
+     * the caller rolls back.
+     */
+    static MooringException notOwn(long line, String sql, String why, boolean beforeRun) {
+        return new MooringException(ErrorCode.BACKUP_CORRUPT, "line " + line + ": " + StatementText.quoted(sql)
+                + " is not a statement Mooring's dump engine writes (" + why + "): the backup was altered, or was not"
+                + " written by Mooring. " + (beforeRun ? "Nothing was run" : "The restore was rolled back")
+                + "; the target is unchanged. Use another backup; if this file was written by pg_dump and you trust its"
+                + " content, restore it with --trust-foreign-file.");
+    }
+
     /** The server's own words, on one line: severity, message and any detail, without its statement position. */
     static String serverMessage(SQLException e) {
         ServerErrorMessage server = e instanceof PSQLException ? ((PSQLException) e).getServerErrorMessage() : null;
@@ -92,14 +107,10 @@ final class ScriptFailure {
 
     /** The first {@value #HEAD_LENGTH} characters of {@code sql}, white space runs (line breaks too) made one space. */
     static String head(String sql) {
-        // Flatten only a prefix: the statement may be a multi-megabyte INSERT.
-        boolean cut = sql.length() > 4 * HEAD_LENGTH;
-        String flat = oneLine(cut ? sql.substring(0, 4 * HEAD_LENGTH) : sql);
-        return flat.length() <= HEAD_LENGTH && !cut
-                ? flat : flat.substring(0, Math.min(HEAD_LENGTH, flat.length())) + "…";
+        return StatementText.head(sql);
     }
 
     private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+        return StatementText.oneLine(text);
     }
 }

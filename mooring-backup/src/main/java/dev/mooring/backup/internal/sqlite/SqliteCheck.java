@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a decoded SQLite backup before it is restored or trusted: SQLite's {@code integrity_check}, and every
- * table's rows and checksum against the manifest. Stateless.
+ * Checks a decoded SQLite backup before it is restored or trusted: SQLite's {@code integrity_check}, the statements of
+ * its schema (which a restore runs), and every table's rows and checksum against the manifest. Stateless.
  */
 public final class SqliteCheck {
     private SqliteCheck() {
@@ -30,7 +30,7 @@ public final class SqliteCheck {
     public static void check(Path database, List<TableSummary> expected, Path backup) {
         List<String> problems = problems(database, expected, false);
         if (!problems.isEmpty()) {
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, backup.getFileName() + " is damaged: "
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, backup.getFileName() + " is damaged or was altered: "
                     + String.join("; ", problems) + ". Nothing was restored; use another backup.");
         }
     }
@@ -54,10 +54,14 @@ public final class SqliteCheck {
     public record Inspection(List<String> problems, List<TableSummary> tables) {
     }
 
-    /** Runs SQLite's checks on {@code database} and, when it is sound, reads every table's rows and checksum. */
+    /**
+     * Runs SQLite's checks on {@code database}, and {@link SqliteSchemaCheck}'s on the statements of its schema, and
+     * when it is sound reads every table's rows and checksum.
+     */
     public static Inspection inspect(Path database, boolean foreignKeys) {
         try (Connection c = SqliteTables.openReadOnly(database)) {
             List<String> problems = integrity(c, foreignKeys);
+            problems.addAll(SqliteSchemaCheck.problems(c));
             boolean damaged = problems.stream().anyMatch(p -> p.startsWith("integrity_check"));
             return new Inspection(problems, damaged ? null : SqliteTables.summarize(c, "main"));
         } catch (SQLException e) {

@@ -101,6 +101,29 @@ final class CatalogSnapshot {
             SELECT 'sequence value', s.schemaname || '.' || s.sequencename, coalesce(s.last_value::text, 'not called')
             FROM pg_sequences s WHERE s.schemaname NOT LIKE 'pg\\_%'
             """,
+            // Who holds what, with the owner named "owner" and grantors left out: a restore does not keep owners or
+            // grantors, and a schema that already existed in the target (public) keeps its owner.
+            """
+            SELECT 'privileges', kind || ' ' || name, coalesce((SELECT string_agg(CASE WHEN a.grantee = owner THEN 'owner'
+                WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END || '=' || a.privilege_type
+                || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ',' ORDER BY 1)
+              FROM aclexplode(coalesce(acl, acldefault(deflt, owner))) a), '') FROM (
+              SELECT 'schema' AS kind, n.nspname::text AS name, n.nspowner AS owner, n.nspacl AS acl, 'n'::"char" AS deflt
+              FROM pg_namespace n WHERE %1$s
+              UNION ALL SELECT 'relation', c.oid::regclass::text, c.relowner, c.relacl,
+                CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char"
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND %1$s
+              UNION ALL SELECT 'column', c.oid::regclass::text || '.' || a.attname, c.relowner, a.attacl, 'c'
+              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE a.attacl IS NOT NULL AND %1$s
+              UNION ALL SELECT 'routine', p.oid::regprocedure::text, p.proowner, p.proacl, 'f'
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE %1$s
+              UNION ALL SELECT 'type', t.oid::regtype::text, t.typowner, t.typacl, 'T'
+              FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype IN ('e', 'd', 'r') AND %1$s
+              UNION ALL SELECT 'default privileges', d.defaclrole::regrole::text || ' in ' || n.nspname || ' on '
+                || d.defaclobjtype::text, 0, d.defaclacl, 'n'
+              FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace WHERE %1$s) acls
+            """.formatted(SCHEMA_OK),
             """
             SELECT 'comment', pg_describe_object(d.classoid, d.objoid, d.objsubid), d.description
             FROM pg_description d

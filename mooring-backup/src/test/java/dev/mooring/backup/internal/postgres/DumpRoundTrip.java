@@ -69,12 +69,19 @@ final class DumpRoundTrip {
         return name;
     }
 
-    /** Restores {@code script} into database {@code name} of {@code server} in one transaction, as Mooring does. */
+    /**
+     * Restores {@code script} into database {@code name} of {@code server} in one transaction, as Mooring does: checked
+     * whole against the allow-list first, then run with it.
+     */
     static ScriptResult restore(EmbeddedPostgresServer server, String name, String script) throws SQLException {
+        byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
+        DumpAllowList checked = DumpAllowList.forScan();
+        PsqlScriptRunner.scan(new java.io.ByteArrayInputStream(bytes), checked);
+        checked.finish();
         try (Connection conn = server.dataSource(name).getConnection()) {
             conn.setAutoCommit(false);
-            ScriptResult result = PsqlScriptRunner.run(conn,
-                    new java.io.ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), false);
+            ScriptResult result = PsqlScriptRunner.run(conn, new java.io.ByteArrayInputStream(bytes), false,
+                    ScriptProgress.NONE, PostgresRestore.allowListForRun(conn, checked));
             conn.commit();
             return result;
         }
