@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** A command that works on one database with the shared options and {@code --json}. */
@@ -24,9 +25,18 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        DatabaseUrl url = db.databaseUrl(System.getenv());
+        Map<String, String> env = System.getenv();
+        DatabaseUrl url = createsDatabase() ? db.databaseUrl(env) : db.existingDatabase(env);
         MigrationConfig config = configure(db.config());
         return run(Migrator.create(url.toDataSource(), config), url, spec.commandLine().getOut());
+    }
+
+    /**
+     * Whether this command may create the database it names: only then is a SQLite file that does not exist
+     * created; every other command reports it missing. No by default.
+     */
+    boolean createsDatabase() {
+        return false;
     }
 
     /** Adds command-specific settings to the shared configuration. */

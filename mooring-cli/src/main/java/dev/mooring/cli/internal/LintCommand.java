@@ -53,7 +53,7 @@ public final class LintCommand implements Callable<Integer> {
             findings = Migrator.lintFiles(db.config(), d, since);
             scope = "migration files (" + d + (since == null ? "" : ", newer than " + since) + ")";
         } else {
-            DatabaseUrl url = db.databaseUrl(System.getenv());
+            DatabaseUrl url = db.existingDatabase(System.getenv());
             findings = Migrator.create(url.toDataSource(), db.config()).lintPending();
             scope = "pending migrations of " + url.redacted();
         }
