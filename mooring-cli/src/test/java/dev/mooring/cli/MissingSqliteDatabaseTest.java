@@ -33,19 +33,23 @@ class MissingSqliteDatabaseTest {
     void commandsOtherThanMigrateOnAMissingSqliteFileFailNamingItAndCreateNothing() {
         String[][] commands = {{"migrate", "--dry-run"}, {"info"}, {"validate"}, {"drift"}, {"lint"},
                 {"revert", "--steps", "1"}, {"baseline", "--version", "001"}, {"repair"},
-                {"backup", "--dir", dir.resolve("dumps").toString()}, {"export-user", "--user-id", "u1"}};
+                {"export-user", "--user-id", "u1"}};
         for (String[] command : commands) {
             List<String> args = new ArrayList<>(List.of(command));
             args.addAll(List.of("--url", missing.toString(), "--locations", folder.toString()));
             CliRun run = CliRun.of(args.toArray(String[]::new));
 
             assertThat(run.exitCode()).as(String.join(" ", command) + ": " + run.out() + run.err())
-                    .isEqualTo(ErrorCode.CONNECTION.exitCode());
+                    .isEqualTo(ErrorCode.CONFIGURATION.exitCode());
             assertThat(run.err()).as(command[0]).contains("no SQLite database at " + missing)
                     .contains("mooring migrate --url");
             assertThat(run.out()).as(command[0]).doesNotContain("Valid").doesNotContain("no drift");
             assertThat(missing).as(command[0] + " created the file").doesNotExist();
         }
+        CliRun backup = CliRun.of("backup", "--url", missing.toString(), "--dir", dir.resolve("dumps").toString());
+        assertThat(backup.exitCode()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
+        assertThat(backup.err()).contains("no SQLite database at " + missing);
+        assertThat(missing).doesNotExist();
     }
 
     @Test

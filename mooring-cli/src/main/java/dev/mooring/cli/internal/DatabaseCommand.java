@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.Map;
+import javax.sql.DataSource;
 import java.util.concurrent.Callable;
 
 /** A command that works on one database with the shared options and {@code --json}. */
@@ -25,10 +25,10 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        Map<String, String> env = System.getenv();
-        DatabaseUrl url = createsDatabase() ? db.databaseUrl(env) : db.existingDatabase(env);
+        DatabaseUrl url = db.databaseUrl(System.getenv());
         MigrationConfig config = configure(db.config());
-        return run(Migrator.create(url.toDataSource(), config), url, spec.commandLine().getOut());
+        DataSource dataSource = createsDatabase() ? url.toDataSource() : db.existingDatabase(url);
+        return run(Migrator.create(dataSource, config), url, spec.commandLine().getOut());
     }
 
     /**

@@ -7,12 +7,12 @@ import dev.mooring.core.Redaction;
 import dev.mooring.migrate.MigrationConfig;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /** The options every database command shares. */
 public final class DatabaseOptions {
@@ -48,29 +48,29 @@ public final class DatabaseOptions {
     }
 
     /**
-     * The database URL, as {@link #databaseUrl}, of a database that must exist already: every command but
-     * {@code migrate} and {@code restore} reads or changes a database rather than creating one, and opening a SQLite
-     * file that is not there would create an empty one (which then reads as valid, with no drift).
+     * A data source for {@code url} that does not create the database: every command but {@code migrate} and
+     * {@code restore} reads or changes a database rather than creating one, and opening a SQLite file that is not
+     * there would create an empty one (which then reads as valid, with no drift).
      *
-     * @throws MooringException {@code CONNECTION} when the SQLite file does not exist, naming it and the
-     *                          {@code migrate} command that creates it
+     * @return a data source that, for a SQLite file that does not exist, throws {@code CONFIGURATION} on connecting,
+     *         naming the file and printing the {@code migrate} command that creates it
      */
-    public DatabaseUrl existingDatabase(Map<String, String> env) {
-        DatabaseUrl resolved = databaseUrl(env);
-        Path file = resolved.sqliteFile();
-        if (file != null && !Files.exists(file)) {
-            List<String> migrate = new ArrayList<>(List.of("migrate", "--url", file.toString()));
-            if (!List.of(DEFAULT_LOCATIONS).equals(locations)) {
-                migrate.addAll(List.of("--locations", String.join(",", locations)));
-            }
-            if (!MigrationConfig.DEFAULT_TABLE.equals(table)) {
-                migrate.addAll(List.of("--table", table));
-            }
-            throw new MooringException(ErrorCode.CONNECTION, "There is no SQLite database at " + file + ": the file"
-                    + " does not exist, and only migrate creates one. Check the path, or create the database with:\n  "
-                    + PrintedCommand.of(migrate));
+    public DataSource existingDatabase(DatabaseUrl url) {
+        Path file = url.sqliteFile();
+        return file == null ? url.toDataSource() : new ExistingSqliteFile(url.toDataSource(), file, () -> missing(file));
+    }
+
+    private MooringException missing(Path file) {
+        List<String> migrate = new ArrayList<>(List.of("migrate", "--url", file.toString()));
+        if (!List.of(DEFAULT_LOCATIONS).equals(locations)) {
+            migrate.addAll(List.of("--locations", String.join(",", locations)));
         }
-        return resolved;
+        if (!MigrationConfig.DEFAULT_TABLE.equals(table)) {
+            migrate.addAll(List.of("--table", table));
+        }
+        return new MooringException(ErrorCode.CONFIGURATION, "There is no SQLite database at " + file + ": the file"
+                + " does not exist, and only migrate creates one. Check --url, or create the database with:\n  "
+                + PrintedCommand.of(migrate));
     }
 
     public MigrationConfig config() {

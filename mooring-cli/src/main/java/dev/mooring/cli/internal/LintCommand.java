@@ -53,8 +53,8 @@ public final class LintCommand implements Callable<Integer> {
             findings = Migrator.lintFiles(db.config(), d, since);
             scope = "migration files (" + d + (since == null ? "" : ", newer than " + since) + ")";
         } else {
-            DatabaseUrl url = db.existingDatabase(System.getenv());
-            findings = Migrator.create(url.toDataSource(), db.config()).lintPending();
+            DatabaseUrl url = db.databaseUrl(System.getenv());
+            findings = Migrator.create(db.existingDatabase(url), db.config()).lintPending();
             scope = "pending migrations of " + url.redacted();
         }
         boolean fail = findings.stream().anyMatch(f -> strict || f.severity() == LintFinding.Severity.ERROR);
