@@ -52,8 +52,8 @@ public final class VisibleText {
      * standard error without {@link Output}: picocli's own messages, progress lines. Carriage returns pass, because
      * a progress bar redraws its line with them; {@link Output#text} escapes those in the text it prints.
      */
-    static final class Filter extends FilterWriter {
-        Filter(Writer out) {
+    public static final class Filter extends FilterWriter {
+        public Filter(Writer out) {
             super(out);
         }
 
