@@ -54,7 +54,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        SyncTarget db = SyncTarget.open(target, System.getenv());
+        SyncTarget db = SyncTarget.open(target, System.getenv(), "the server");
         CountDownLatch stopped = new CountDownLatch(1);
         HikariDataSource pool = null;
         try {

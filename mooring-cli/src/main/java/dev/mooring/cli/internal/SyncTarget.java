@@ -40,13 +40,15 @@ final class SyncTarget implements AutoCloseable {
         Path dataDir;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "The sync configuration (YAML or JSON). Required with --url; the embedded default uses"
-                        + " the example app's.")
+                description = "The sync configuration (YAML or JSON). With --url, the commands that need it (server,"
+                        + " package create, conflicts resolve --take client|merged) require it; the embedded default"
+                        + " uses the example app's.")
         Path config;
     }
 
     final DataSource dataSource;
     final DatabaseUrl url;
+    /** The sync configuration; {@code null} with {@code --url} and no {@code --config}, for commands needing none. */
     final SyncConfig config;
     final String schemaVersion;
     /** A URL to pass to other commands with --url while this one runs: the embedded server's, or the given one. */
@@ -64,7 +66,13 @@ final class SyncTarget implements AutoCloseable {
                 : "postgresql://postgres@localhost:" + embedded.port() + "/" + EXAMPLE_DATABASE;
     }
 
-    static SyncTarget open(Options options, Map<String, String> env) {
+    /**
+     * Opens the database the options name.
+     *
+     * @param configNeededBy what needs the sync configuration, for the message when {@code --url} comes without
+     *                       {@code --config} ("the server"); {@code null} when the command works without one
+     */
+    static SyncTarget open(Options options, Map<String, String> env, String configNeededBy) {
         boolean explicit = (options.url != null && !options.url.isBlank())
                 || (env.get("DATABASE_URL") != null && !env.get("DATABASE_URL").isBlank());
         if (explicit) {
@@ -75,11 +83,12 @@ final class SyncTarget implements AutoCloseable {
                 throw new MooringException(ErrorCode.USAGE, "the sync server needs a PostgreSQL database; "
                         + url.redacted() + " is not one.");
             }
-            if (options.config == null) {
-                throw new MooringException(ErrorCode.USAGE, "with --url, name the sync configuration: --config sync.yaml"
-                        + " (see examples/reminders/sync.yaml).");
+            if (options.config == null && configNeededBy != null) {
+                throw new MooringException(ErrorCode.USAGE, "with --url, " + configNeededBy + " needs the sync"
+                        + " configuration: name it with --config sync.yaml (see examples/reminders/sync.yaml).");
             }
-            return new SyncTarget(url.toDataSource(), url, SyncConfigFile.load(options.config), null, null);
+            SyncConfig config = options.config == null ? null : SyncConfigFile.load(options.config);
+            return new SyncTarget(url.toDataSource(), url, config, null, null);
         }
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(options.dataDir.resolve("postgres"));
         try {
@@ -106,9 +115,12 @@ final class SyncTarget implements AutoCloseable {
         }
     }
 
-    /** The conflict queue of this database. */
+    /**
+     * The conflict queue of this database. Without a sync configuration it lists conflicts and keeps the server's
+     * version, but cannot write a row (it knows no synced table).
+     */
     ConflictQueue conflictQueue() {
-        return ConflictQueue.create(dataSource, SyncService.create(dataSource, config));
+        return ConflictQueue.create(dataSource, SyncService.create(dataSource, config != null ? config : SyncConfig.of()));
     }
 
     @Override
