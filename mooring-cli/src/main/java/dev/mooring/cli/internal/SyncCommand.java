@@ -23,6 +23,9 @@ abstract class SyncCommand implements Callable<Integer> {
     public final Integer call() {
         check();
         try (SyncTarget db = SyncTarget.open(target, System.getenv(), configNeededBy())) {
+            if (db.note != null) {
+                Output.text(spec.commandLine().getErr(), db.note);
+            }
             return run(db, spec.commandLine().getOut());
         }
     }
