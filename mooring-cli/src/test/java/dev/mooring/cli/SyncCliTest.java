@@ -74,10 +74,7 @@ class SyncCliTest {
 
     @Test
     void aQueuedConflictIsListedAndResolvedWithMergedValues() throws Exception {
-        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
-                .withConflictPolicy(ConflictPolicy.MANUAL)));
-        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
-        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
+        queueAConflict();
 
         CliRun list = CliRun.of("conflicts", "list", "--url", url, "--config", config.toString(), "--json");
         assertThat(list.exitCode()).as(list.err()).isZero();
@@ -106,10 +103,7 @@ class SyncCliTest {
 
     @Test
     void tokensHealthAndTheConflictQueueNeedNoSyncConfiguration() throws Exception {
-        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
-                .withConflictPolicy(ConflictPolicy.MANUAL)));
-        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
-        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
+        queueAConflict();
 
         CliRun created = CliRun.of("token", "create", "--user", "alice", "--url", url, "--json");
         CliRun health = CliRun.of("health", "--url", url);
@@ -134,10 +128,7 @@ class SyncCliTest {
 
     @Test
     void revokingATokenAndResolvingAConflictPrintJson() throws Exception {
-        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
-                .withConflictPolicy(ConflictPolicy.MANUAL)));
-        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
-        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
+        queueAConflict();
         long id = new ObjectMapper().readTree(CliRun.of("conflicts", "list", "--url", url, "--config",
                 config.toString(), "--json").out()).get(0).get("id").asLong();
         String token = Tokens.create(pg.dataSource()).issue("alice", "phone").token();
@@ -166,6 +157,14 @@ class SyncCliTest {
         CliRun r = CliRun.of("server", "--url", url);
         assertThat(r.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
         assertThat(r.err()).contains("--config sync.yaml");
+    }
+
+    /** Two devices of alice set the title of one note 300 ms apart: a manual conflict waits for a person. */
+    void queueAConflict() {
+        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
+                .withConflictPolicy(ConflictPolicy.MANUAL)));
+        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
+        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
     }
 
     static RowChange change(String node, long ms, String title) {
