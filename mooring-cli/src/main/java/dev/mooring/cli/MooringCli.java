@@ -24,6 +24,7 @@ import dev.mooring.cli.internal.RevertCommand;
 import dev.mooring.cli.internal.ValidateCommand;
 import dev.mooring.cli.internal.VerifyCommand;
 import dev.mooring.cli.internal.VersionProvider;
+import dev.mooring.cli.internal.VisibleText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -50,15 +51,22 @@ public final class MooringCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the command line and returns the exit code (for tests and embedding). */
+    /**
+     * Runs the command line and returns the exit code (for tests and embedding). Whatever reaches {@code out} and
+     * {@code err} has its control characters escaped ({@link VisibleText}), so help is never coloured either.
+     */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new MooringCli());
-        cl.setOut(out);
-        cl.setErr(err);
+        PrintWriter visibleOut = new PrintWriter(new VisibleText.Filter(out), true);
+        PrintWriter visibleErr = new PrintWriter(new VisibleText.Filter(err), true);
+        cl.setOut(visibleOut);
+        cl.setErr(visibleErr);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setExecutionExceptionHandler(Output::handleError);
+        cl.setParameterExceptionHandler(Output::handleParseError);
         int code = cl.execute(args);
-        out.flush();
-        err.flush();
+        visibleOut.flush();
+        visibleErr.flush();
         return code;
     }
 

@@ -24,7 +24,11 @@ record JarRun(int code, String output) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("MOORING_") || k.equals("DATABASE_URL"));
         builder.environment().putAll(env);
-        Process p = builder.start();
+        return finish(builder.start(), input);
+    }
+
+    /** Writes {@code input} (unless {@code null}) to {@code p}, reads its output and waits for it to end. */
+    static JarRun finish(Process p, String input) throws Exception {
         try (var stdin = p.getOutputStream()) {
             if (input != null) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));

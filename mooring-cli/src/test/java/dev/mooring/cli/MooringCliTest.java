@@ -142,6 +142,19 @@ class MooringCliTest {
     }
 
     @Test
+    void newPrintsTheCreatedFileAsJson() throws Exception {
+        CliRun run = CliRun.of("new", "add", "events", "index", "--dir", folder.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        Path file = Path.of(doc.get("file").asText());
+        assertThat(file).exists().hasParent(folder);
+        assertThat(file.getFileName().toString()).isEqualTo(doc.get("version").asText() + "_add_events_index.sql");
+        assertThat(doc.get("version").asText()).matches("\\d{14}");
+        assertThat(doc.get("description").asText()).isEqualTo("add events index");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"quickstart", "migrate", "info", "validate", "revert", "baseline", "repair", "new", "drift", "lint", "export-user", "backup", "restore", "verify", "prune", "sync", "sync status"}) {
             CliRun help = CliRun.of((command + " --help").split(" "));

@@ -119,6 +119,21 @@ class PackageCliTest {
     }
 
     @Test
+    void importingTheSamePackageAgainSaysTheClientIsAlreadyAtItsWatermark() throws Exception {
+        Path file = dir.resolve("reminders.mpkg");
+        assertThat(create("--user", USER, "--out", file.toString()).exitCode()).isZero();
+        assertThat(onClient("import", "phone.db", file.toString(), "--user", USER).exitCode()).isZero();
+
+        CliRun again = onClient("import", "phone.db", file.toString(), "--user", USER);
+        CliRun againJson = onClient("import", "phone.db", file.toString(), "--user", USER, "--json");
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("already at the package's watermark").doesNotContain("past");
+        assertThat(new ObjectMapper().readTree(againJson.out()).path("cursorNote").asText())
+                .contains("already at the package's watermark");
+    }
+
+    @Test
     void aClientListsAndDownloadsItsUsersPackageFromTheServer() throws Exception {
         CliRun cut = create("--user", USER, "--out", dir.resolve("r.mpkg").toString(), "--json");
         String id = new ObjectMapper().readTree(cut.out()).path("id").asText();

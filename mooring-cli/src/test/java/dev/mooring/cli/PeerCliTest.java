@@ -181,6 +181,24 @@ class PeerCliTest {
     }
 
     @Test
+    void aFileArgumentThatDoesNotExistIsReportedAsMissingByEveryCommandThatReadsOne() throws Exception {
+        Path phone = device("phone", ADA);
+        Path missing = dir.resolve("nosuch.bin");
+
+        CliRun peer = CliRun.of("peer", "import", missing.toString(), "--db", phone.toString());
+        CliRun pkg = CliRun.of("package", "import", missing.toString(), "--db", phone.toString());
+        CliRun verify = CliRun.of("verify", missing.toString());
+        CliRun restore = CliRun.of("restore", missing.toString(), "--url", phone.toString());
+
+        assertThat(peer.exitCode()).isEqualTo(ErrorCode.IO.exitCode());
+        assertThat(peer.err()).contains("There is no exchange file at " + missing).doesNotContain("Could not read");
+        assertThat(pkg.err()).contains("There is no package file at " + missing);
+        assertThat(verify.err()).contains("There is no backup file " + missing);
+        assertThat(restore.err()).contains("There is no backup file " + missing);
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
     void serveAndSyncExchangeBothWaysOverTheLanUntilTheServerIsInterrupted() throws Exception {
         Path phone = device("phone", ADA);
         Path tablet = device("tablet", ADA);

@@ -74,10 +74,7 @@ class SyncCliTest {
 
     @Test
     void aQueuedConflictIsListedAndResolvedWithMergedValues() throws Exception {
-        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
-                .withConflictPolicy(ConflictPolicy.MANUAL)));
-        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
-        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
+        queueAConflict();
 
         CliRun list = CliRun.of("conflicts", "list", "--url", url, "--config", config.toString(), "--json");
         assertThat(list.exitCode()).as(list.err()).isZero();
@@ -105,10 +102,69 @@ class SyncCliTest {
     }
 
     @Test
+    void tokensHealthAndTheConflictQueueNeedNoSyncConfiguration() throws Exception {
+        queueAConflict();
+
+        CliRun created = CliRun.of("token", "create", "--user", "alice", "--url", url, "--json");
+        CliRun health = CliRun.of("health", "--url", url);
+        CliRun list = CliRun.of("conflicts", "list", "--url", url, "--json");
+        long id = new ObjectMapper().readTree(list.out()).get(0).get("id").asLong();
+        CliRun merged = CliRun.of("conflicts", "resolve", Long.toString(id), "--take", "merged", "--values",
+                "{\"title\": \"both\"}", "--url", url);
+        CliRun kept = CliRun.of("conflicts", "resolve", Long.toString(id), "--take", "server", "--url", url);
+        String token = new ObjectMapper().readTree(created.out()).get("token").asText();
+        CliRun revoked = CliRun.of("token", "revoke", token, "--url", url);
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(health.exitCode()).as(health.err()).isZero();
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(merged.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(merged.err()).contains("--take merged").contains("--config sync.yaml");
+        assertThat(kept.exitCode()).as(kept.err()).isZero();
+        assertThat(kept.out()).contains("resolved: server");
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).contains("Revoked.");
+    }
+
+    @Test
+    void revokingATokenAndResolvingAConflictPrintJson() throws Exception {
+        queueAConflict();
+        long id = new ObjectMapper().readTree(CliRun.of("conflicts", "list", "--url", url, "--config",
+                config.toString(), "--json").out()).get(0).get("id").asLong();
+        String token = Tokens.create(pg.dataSource()).issue("alice", "phone").token();
+        Tokens.create(pg.dataSource()).issue("alice", "laptop");
+
+        CliRun resolved = CliRun.of("conflicts", "resolve", Long.toString(id), "--take", "client", "--url", url,
+                "--config", config.toString(), "--json");
+        CliRun one = CliRun.of("token", "revoke", token, "--url", url, "--json");
+        CliRun all = CliRun.of("token", "revoke", "--user", "alice", "--url", url, "--json");
+
+        assertThat(resolved.exitCode()).as(resolved.err()).isZero();
+        JsonNode conflict = new ObjectMapper().readTree(resolved.out());
+        assertThat(conflict.get("id").asLong()).isEqualTo(id);
+        assertThat(conflict.get("status").asText()).isEqualTo("resolved");
+        assertThat(conflict.get("result").asText()).isEqualTo("client");
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(new ObjectMapper().readTree(one.out()).get("revoked").asInt()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(all.out()).get("revoked").asInt()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(all.out()).get("user").asText()).isEqualTo("alice");
+        assertThat(one.out() + all.out()).doesNotContain(token).doesNotContain("Sup3rSecretPw");
+    }
+
+    @Test
     void aUrlWithoutASyncConfigurationIsAClearUsageError() {
-        CliRun r = CliRun.of("health", "--url", url);
+        // the server serves the tables the configuration declares; health, tokens and the conflict list need none
+        CliRun r = CliRun.of("server", "--url", url);
         assertThat(r.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
         assertThat(r.err()).contains("--config sync.yaml");
+    }
+
+    /** Two devices of alice set the title of one note 300 ms apart: a manual conflict waits for a person. */
+    void queueAConflict() {
+        SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")
+                .withConflictPolicy(ConflictPolicy.MANUAL)));
+        sync.push("alice", new PushRequest("phone", List.of(change("phone", T, "from the phone"))));
+        sync.push("alice", new PushRequest("laptop", List.of(change("laptop", T + 300, "from the laptop"))));
     }
 
     static RowChange change(String node, long ms, String title) {

@@ -49,7 +49,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * Starts a server whose data lives in {@code dataDirectory} and survives {@link #close()}; a directory
-     * already initialized by an earlier run is reused. {@code null} means a temporary directory.
+     * already initialized by an earlier run is reused, on the port it used last time when that is free, so its URLs
+     * stay the same. {@code null} means a temporary directory.
+     *
+     * @throws EmbeddedDatabaseInUseException when another process runs a server on {@code dataDirectory}
      */
     public static EmbeddedPostgresServer start(Path dataDirectory) {
         return start(dataDirectory, null);
@@ -68,13 +71,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             if (binariesJar != null) {
                 builder.setPgBinaryResolver((system, machine) -> binaries(binariesJar));
             }
-            if (dataDirectory != null) {
-                Path absolute = dataDirectory.toAbsolutePath();
-                Files.createDirectories(absolute);
-                builder.setDataDirectory(absolute).setCleanDataDirectory(false)
-                        .setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on");
+            if (dataDirectory == null) {
+                return new EmbeddedPostgresServer(builder.start(), null);
             }
-            return new EmbeddedPostgresServer(builder.start(), dataDirectory);
+            Path absolute = dataDirectory.toAbsolutePath();
+            Files.createDirectories(absolute);
+            DataDirectory data = new DataDirectory(absolute);
+            data.refuseIfInUse();
+            int port = data.choosePort();
+            builder.setDataDirectory(absolute).setCleanDataDirectory(false).setPort(port)
+                    .setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on");
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start(), dataDirectory);
+            data.remember(port);
+            return server;
+        } catch (EmbeddedDatabaseInUseException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new MooringException(ErrorCode.EMBEDDED_DATABASE,
                     "Could not start the embedded PostgreSQL: " + rootCause(e).getMessage(), e);

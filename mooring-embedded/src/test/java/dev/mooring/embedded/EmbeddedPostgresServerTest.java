@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedPostgresServerTest {
 
@@ -33,6 +34,23 @@ class EmbeddedPostgresServerTest {
              ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("survives");
+        }
+    }
+
+    @Test
+    void aRestartedServerListensOnItsFormerPortAndASecondOneOnTheSameDataIsRefused(@TempDir Path dir) {
+        Path data = dir.resolve("pg");
+        int port;
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data)) {
+            port = server.port();
+            assertThatThrownBy(() -> EmbeddedPostgresServer.start(data))
+                    .isInstanceOfSatisfying(EmbeddedDatabaseInUseException.class, e -> {
+                        assertThat(e.port()).hasValue(port);
+                        assertThat(e.getMessage()).contains("already running").contains(data.toString());
+                    });
+        }
+        try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(data)) {
+            assertThat(again.port()).isEqualTo(port);
         }
     }
 }

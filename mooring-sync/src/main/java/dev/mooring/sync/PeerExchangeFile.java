@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 
@@ -59,11 +60,14 @@ public final class PeerExchangeFile {
     /**
      * Reads and checks the exchange file {@code file}.
      *
-     * @throws MooringException {@code PEER_EXCHANGE_CORRUPT} naming what is wrong; {@code IO} when it cannot be read
+     * @throws MooringException {@code PEER_EXCHANGE_CORRUPT} naming what is wrong; {@code IO} when it does not exist
+     *                          or cannot be read
      */
     public static PeerChanges read(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new MooringException(ErrorCode.IO, "There is no exchange file at " + file + ".", e);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "Could not read " + file + ": " + e.getMessage(), e);
         }

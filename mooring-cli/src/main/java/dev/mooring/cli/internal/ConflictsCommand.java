@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.io.PrintWriter;
 
@@ -71,6 +72,9 @@ public final class ConflictsCommand {
         @Option(names = "--by", defaultValue = "cli", description = "Who resolved it, for the audit. Default: ${DEFAULT-VALUE}.")
         String by;
 
+        @Option(names = "--json", description = "Print the resolved conflict as JSON.")
+        boolean json;
+
         private Resolution resolution;
 
         @Override
@@ -78,16 +82,26 @@ public final class ConflictsCommand {
             resolution = resolution();
         }
 
+        /** Writing the client's or merged values checks them against the synced table's declaration. */
+        @Override
+        String configNeededBy() {
+            return resolution.choice() == Resolution.Choice.SERVER ? null : "--take " + take.toLowerCase(Locale.ROOT);
+        }
+
         @Override
         int run(SyncTarget db, PrintWriter out) {
             Conflict c = db.conflictQueue().resolve(id, null, resolution, by);
-            Output.text(out, "Conflict #" + c.id() + " on " + c.table() + " " + c.recordId() + " resolved: " + c.result()
-                    + ". Clients get the result on their next pull.");
+            if (json) {
+                Output.json(out, c);
+            } else {
+                Output.text(out, "Conflict #" + c.id() + " on " + c.table() + " " + c.recordId() + " resolved: "
+                        + c.result() + ". Clients get the result on their next pull.");
+            }
             return 0;
         }
 
         private Resolution resolution() {
-            switch (take.toLowerCase(java.util.Locale.ROOT)) {
+            switch (take.toLowerCase(Locale.ROOT)) {
                 case "server":
                     return Resolution.server();
                 case "client":

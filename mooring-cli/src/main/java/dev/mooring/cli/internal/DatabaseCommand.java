@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import javax.sql.DataSource;
 import java.util.concurrent.Callable;
 
 /** A command that works on one database with the shared options and {@code --json}. */
@@ -26,7 +27,16 @@ abstract class DatabaseCommand implements Callable<Integer> {
     public final Integer call() {
         DatabaseUrl url = db.databaseUrl(System.getenv());
         MigrationConfig config = configure(db.config());
-        return run(Migrator.create(url.toDataSource(), config), url, spec.commandLine().getOut());
+        DataSource dataSource = createsDatabase() ? url.toDataSource() : db.existingDatabase(url);
+        return run(Migrator.create(dataSource, config), url, spec.commandLine().getOut());
+    }
+
+    /**
+     * Whether this command may create the database it names: only then is a SQLite file that does not exist
+     * created; every other command reports it missing. No by default.
+     */
+    boolean createsDatabase() {
+        return false;
     }
 
     /** Adds command-specific settings to the shared configuration. */

@@ -54,7 +54,7 @@ public final class LintCommand implements Callable<Integer> {
             scope = "migration files (" + d + (since == null ? "" : ", newer than " + since) + ")";
         } else {
             DatabaseUrl url = db.databaseUrl(System.getenv());
-            findings = Migrator.create(url.toDataSource(), db.config()).lintPending();
+            findings = Migrator.create(db.existingDatabase(url), db.config()).lintPending();
             scope = "pending migrations of " + url.redacted();
         }
         boolean fail = findings.stream().anyMatch(f -> strict || f.severity() == LintFinding.Severity.ERROR);

@@ -24,6 +24,12 @@ public final class MigrateCommand extends DatabaseCommand {
     @Option(names = "--out-of-order", description = "Apply pending migrations older than the current version.")
     boolean outOfOrder;
 
+    /** A dry run changes nothing, so it does not create the file either. */
+    @Override
+    boolean createsDatabase() {
+        return !dryRun;
+    }
+
     @Override
     MigrationConfig configure(MigrationConfig config) {
         return config.withTarget(target).withOutOfOrder(outOfOrder);

@@ -9,7 +9,9 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code mooring new}: a timestamped migration file with an UP/DOWN template. */
@@ -22,13 +24,26 @@ public final class NewCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "db/migration", description = "Folder to write to. Default: ${DEFAULT-VALUE}.")
     Path dir;
 
+    @Option(names = "--json", description = "Print the created file, its version and description as JSON.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Path file = MigrationFiles.create(dir, String.join(" ", words), Instant.now());
-        Output.text(spec.commandLine().getOut(), "Created " + file);
+        String description = String.join(" ", words);
+        Path file = MigrationFiles.create(dir, description, Instant.now());
+        if (json) {
+            String name = file.getFileName().toString();
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("file", file.toString());
+            doc.put("version", name.substring(0, name.indexOf('_')));
+            doc.put("description", description.strip());
+            Output.json(spec.commandLine().getOut(), doc);
+        } else {
+            Output.text(spec.commandLine().getOut(), "Created " + file);
+        }
         return 0;
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Prints results as text or, with {@code --json}, as JSON documents, and turns exceptions into one message and an
- * exit code. Everything printed passes through {@link Redaction}, so passwords never reach the terminal.
+ * exit code. Everything printed passes through {@link Redaction}, so passwords never reach the terminal, and text
+ * through {@link VisibleText}, so control characters in the names it echoes never act on the terminal.
  */
 public final class Output {
     /** Loaded on first use: Jackson is a third of the classes a text-only run would otherwise load. */
@@ -58,9 +59,9 @@ public final class Output {
         return Map.of("error", error);
     }
 
-    /** Prints text, redacted. */
+    /** Prints text, redacted, its control characters escaped. */
     public static void text(PrintWriter out, String text) {
-        out.println(Redaction.redact(text));
+        out.println(VisibleText.escape(Redaction.redact(text)));
     }
 
     /** picocli's hook for exceptions thrown by a command. */
@@ -77,12 +78,27 @@ public final class Output {
         if (json) {
             json(cl.getOut(), error(code, message));
         } else {
-            err.println(Redaction.redact("error: " + message));
+            text(err, "error: " + message);
             if (code == ErrorCode.INTERNAL) {
                 e.printStackTrace(err);
             }
         }
         err.flush();
         return code.exitCode();
+    }
+
+    /**
+     * picocli's hook for a command line it cannot parse: as picocli's own handler (the message, then suggestions or
+     * the usage), but the message, which quotes the input, goes through {@link #text}.
+     */
+    public static int handleParseError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        text(err, e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            cl.usage(err);
+        }
+        err.flush();
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 }

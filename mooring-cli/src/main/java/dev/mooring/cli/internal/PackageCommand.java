@@ -70,6 +70,11 @@ public final class PackageCommand {
         boolean json;
 
         @Override
+        String configNeededBy() {
+            return "package create";
+        }
+
+        @Override
         void check() {
             if (shared == (user != null)) {
                 throw new MooringException(ErrorCode.USAGE, "say whose rows the package holds: --user <id> for one"

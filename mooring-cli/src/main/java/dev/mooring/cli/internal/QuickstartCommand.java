@@ -6,11 +6,15 @@ import dev.mooring.backup.Backups;
 import dev.mooring.backup.RetentionPolicy;
 import dev.mooring.backup.VerifyResult;
 import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.embedded.EmbeddedDatabaseInUseException;
 import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.InfoReport;
 import dev.mooring.migrate.MigrateResult;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
+import dev.mooring.server.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -39,8 +45,9 @@ import java.util.concurrent.Callable;
 public final class QuickstartCommand implements Callable<Integer> {
     static final String SERVER_MIGRATIONS = "classpath:mooring/examples/reminders/server";
     static final String CLIENT_MIGRATIONS = "classpath:mooring/examples/reminders/client";
+    static final String DEFAULT_DATA_DIR = "mooring-data";
 
-    @Option(names = "--data-dir", defaultValue = "mooring-data", description = "Where the embedded data lives. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--data-dir", defaultValue = DEFAULT_DATA_DIR, description = "Where the embedded data lives. Default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -58,7 +65,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             Output.text(out, "Starting embedded PostgreSQL (data in " + pgData + ") ...");
             out.flush();
         }
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData)) {
+        try (EmbeddedPostgresServer pg = start(pgData)) {
             pg.createDatabaseIfMissing("reminders");
             DatabaseUrl serverUrl = pg.url("reminders");
             Migrator server = Migrator.create(pg.dataSource("reminders"), MigrationConfig.of(SERVER_MIGRATIONS));
@@ -95,16 +102,44 @@ public final class QuickstartCommand implements Callable<Integer> {
                     + "== Client (SQLite) ==\n" + InfoCommand.render(clientInfo, clientUrl) + "\n"
                     + QuickstartDevices.render(sync.devices()) + "\n\n"
                     + "Next: inspect the client with\n"
-                    + "  ./mooring info --url " + clientFile + " --locations " + CLIENT_MIGRATIONS + "\n"
-                    + "and a device's sync state with ./mooring sync status --db " + sync.devices().laptop() + "\n"
-                    + "and restore the backup into an empty database with ./mooring restore --url <url> --dir " + dataDir.resolve("dumps") + "\n"
-                    + "Run the sync server yourself with ./mooring server, give the demo user a token with\n"
-                    + "  ./mooring token create --user " + QuickstartSync.DEMO_USER + " --url <the url it prints>\n"
+                    + "  " + PrintedCommand.of("info", "--url", clientFile.toString(), "--locations", CLIENT_MIGRATIONS)
+                    + "\na device's sync state with\n"
+                    + "  " + PrintedCommand.of("sync", "status", "--db", sync.devices().laptop().toString()) + "\n"
+                    + "and restore the backup into an empty database (its URL in place of <url>) with\n"
+                    + "  " + PrintedCommand.of("restore") + " --url <url> --dir "
+                    + PrintedCommand.quote(dataDir.resolve("dumps").toString()) + "\n"
+                    + "Run the sync server yourself with\n"
+                    + "  " + PrintedCommand.of(withDataDir("server")) + "\n"
+                    + "give the demo user a token with\n"
+                    + "  " + PrintedCommand.of(withDataDir("token", "create", "--user", QuickstartSync.DEMO_USER)) + "\n"
                     + "and sync a device with it (--token - reads it from standard input: paste it, then Enter):\n"
-                    + "  ./mooring sync --db " + sync.devices().phone() + " --server http://localhost:8630 --token -\n"
+                    + "  " + PrintedCommand.of("sync", "--db", sync.devices().phone().toString(), "--server",
+                    "http://localhost:" + ServerOptions.DEFAULT_PORT, "--token", "-") + "\n"
                     + "The embedded server stops now; its data stays in " + pgData + " for the next run.");
             return 0;
         }
+    }
+
+    /** The embedded server on {@code pgData}, or a clear error when a mooring server runs on it already. */
+    private EmbeddedPostgresServer start(Path pgData) {
+        try {
+            return EmbeddedPostgresServer.start(pgData);
+        } catch (EmbeddedDatabaseInUseException e) {
+            throw new MooringException(ErrorCode.EMBEDDED_DATABASE, "The embedded PostgreSQL in " + pgData + " is in"
+                    + " use by another process, a mooring server most likely" + (e.port().isPresent() ? " (PostgreSQL"
+                    + " on port " + e.port().getAsInt() + ")" : "") + ". Stop it (Ctrl+C where it runs) and run the"
+                    + " quickstart again, or run it in another folder:\n  "
+                    + PrintedCommand.of("quickstart", "--data-dir", dataDir + "-2"), e);
+        }
+    }
+
+    /** {@code args}, then {@code --data-dir} when this run used another folder than the default. */
+    private List<String> withDataDir(String... args) {
+        List<String> line = new ArrayList<>(List.of(args));
+        if (!dataDir.equals(Path.of(DEFAULT_DATA_DIR))) {
+            line.addAll(List.of("--data-dir", dataDir.toString()));
+        }
+        return line;
     }
 
     /** Backs up the server database, proves it restores on a scratch database, and keeps the three newest. */

@@ -54,6 +54,12 @@ public final class RestoreCommand extends DatabaseCommand {
             description = "Seconds to wait before a --clean restore starts; Ctrl+C aborts. Default: ${DEFAULT-VALUE}.")
     int countdown;
 
+    /** A restore fills an empty database, which for SQLite may be a new file. */
+    @Override
+    boolean createsDatabase() {
+        return true;
+    }
+
     @Override
     int run(Migrator migrator, DatabaseUrl url, PrintWriter out) {
         BackupConfig config = backup.config(db.table).withTrustForeignFiles(trustForeignFile);

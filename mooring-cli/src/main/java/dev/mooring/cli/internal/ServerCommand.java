@@ -13,7 +13,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.server.SyncedTable;
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -48,13 +58,18 @@ public final class ServerCommand implements Callable<Integer> {
             + " (POST /v1/packages). Default: none, clients download only packages cut with mooring package create.")
     java.nio.file.Path packagesDir;
 
+    @Option(names = "--json", description = "Print the start-up line (and later notes) as JSON, one document per"
+            + " line: where it listens, the database (password masked), the synced tables, and how to create a token.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        SyncTarget db = SyncTarget.open(target, System.getenv());
+        requireListenable(host, port); // before the database starts: a busy port is the likelier mistake
+        SyncTarget db = SyncTarget.openForServer(target, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         HikariDataSource pool = null;
         try {
@@ -64,11 +79,7 @@ public final class ServerCommand implements Callable<Integer> {
             SyncServer server = SyncServer.start(pool, db.config, ServerOptions.defaults().withHost(host)
                     .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion)
                     .withPackagesDir(packagesDir));
-            Output.text(out, "Sync installed on " + db.url.redacted() + ": " + describe(installed) + "\n"
-                    + "Serving " + db.config.tables().size() + " synced tables at " + server.uri() + "/v1"
-                    + " (Ctrl+C stops). Create a client token with: mooring token create --user <id>"
-                    + " --url " + db.commandLineUrl);
-            out.flush();
+            announce(out, db, installed, server);
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "mooring-sync-maintenance");
                 t.setDaemon(true);
@@ -93,19 +104,90 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fails, naming the port and the fix, when the server could not listen there: Javalin would report it too, but
+     * only after logging an error line of its own, and after the database started.
+     */
+    private static void requireListenable(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "Cannot listen on " + host + ": port " + port + " is in"
+                    + " use, perhaps by another mooring server. Stop that, or choose another port with --port"
+                    + freePortNear(host, port) + ".");
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "Cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + "); check --host and --port.");
+        }
+    }
+
+    /** " (N is free)" for the first free port after {@code port}, or nothing. */
+    private static String freePortNear(String host, int port) {
+        for (int candidate = port + 1; candidate <= Math.min(port + 20, 65535); candidate++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(host, candidate));
+                return " (" + candidate + " is free)";
+            } catch (IOException e) {
+                // taken too: try the next
+            }
+        }
+        return "";
+    }
+
+    private void announce(PrintWriter out, SyncTarget db, InstallReport installed, SyncServer server) {
+        String createToken = tokenCommand(db);
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("listening", server.uri() + "/v1");
+            doc.put("host", host);
+            doc.put("port", server.port());
+            doc.put("database", db.url.redacted());
+            doc.put("tables", db.config.tables().stream().map(SyncedTable::name).toList());
+            doc.put("installed", installed);
+            doc.put("createToken", createToken);
+            Output.jsonLine(out, doc);
+        } else {
+            Output.text(out, "Sync installed on " + db.url.redacted() + ": " + describe(installed) + "\n"
+                    + "Serving " + db.config.tables().size() + " synced tables at " + server.uri() + "/v1"
+                    + " (Ctrl+C stops). Create a token " + (db.example ? "for the demo user" : "for a user")
+                    + " with: " + createToken);
+        }
+        out.flush();
+    }
+
+    /**
+     * The command that creates a token on this server's database, as a person runs it: for the example app, a
+     * token of the quickstart's demo user, whose devices sync with it; for another database, one of a user to name.
+     */
+    static String tokenCommand(SyncTarget db) {
+        if (db.example) {
+            return PrintedCommand.of("token", "create", "--user", QuickstartSync.DEMO_USER, "--url", db.commandLineUrl);
+        }
+        return PrintedCommand.of("token", "create", "--url", db.commandLineUrl) + " --user <user id>"
+                + (db.passwordOnlyInUrl ? " (set $MOORING_PASSWORD to the database password first)" : "");
+    }
+
+    /** A line about the running server: with --json, {@code {"note": "..."}}. */
+    private void note(PrintWriter out, String text) {
+        if (json) {
+            Output.jsonLine(out, Map.of("note", text));
+        } else {
+            Output.text(out, text);
+        }
+        out.flush();
+    }
+
     /** Removes history older than the tombstone retention; a failure is reported and retried in an hour. */
-    private static void prune(HikariDataSource connections, SyncTarget db, PrintWriter out) {
+    private void prune(HikariDataSource connections, SyncTarget db, PrintWriter out) {
         try {
             SyncMaintenance.PruneReport report = SyncMaintenance.prune(connections, db.config);
             long purged = report.tombstonesPurged().values().stream().mapToLong(Long::longValue).sum();
             if (report.changesPruned() > 0 || purged > 0) {
-                Output.text(out, "Pruned sync history older than " + db.config.tombstoneRetention().toDays() + " days: "
+                note(out, "Pruned sync history older than " + db.config.tombstoneRetention().toDays() + " days: "
                         + report.changesPruned() + " change(s), " + purged + " tombstoned row(s).");
-                out.flush();
             }
         } catch (RuntimeException e) {
-            Output.text(out, "warning: could not prune the sync history (retrying in an hour): " + e.getMessage());
-            out.flush();
+            note(out, "warning: could not prune the sync history (retrying in an hour): " + e.getMessage());
         }
     }
 

@@ -22,9 +22,21 @@ abstract class SyncCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         check();
-        try (SyncTarget db = SyncTarget.open(target, System.getenv())) {
+        try (SyncTarget db = SyncTarget.open(target, System.getenv(), configNeededBy())) {
+            if (db.note != null) {
+                Output.text(spec.commandLine().getErr(), db.note);
+            }
             return run(db, spec.commandLine().getOut());
         }
+    }
+
+    /**
+     * What in this command needs the sync configuration, for the message when {@code --url} comes without
+     * {@code --config} ("package create"); {@code null}, the default, when it works without one. Called after
+     * {@link #check()}.
+     */
+    String configNeededBy() {
+        return null;
     }
 
     /** Validates the options; throws {@code MooringException} with {@code USAGE}. Nothing by default. */

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code mooring token create | revoke}: bearer tokens for sync clients. Only a hash of each token is stored. */
@@ -49,6 +50,9 @@ public final class TokenCommand {
         @Option(names = "--user", paramLabel = "ID", description = "Revoke every token of this user instead.")
         String user;
 
+        @Option(names = "--json", description = "Print the result as JSON: how many tokens were revoked.")
+        boolean json;
+
         @Override
         void check() {
             if ((token == null) == (user == null)) {
@@ -62,9 +66,19 @@ public final class TokenCommand {
         @Override
         int run(SyncTarget db, PrintWriter out) {
             Tokens tokens = Tokens.create(db.dataSource);
-            Output.text(out, token != null
-                    ? (tokens.revoke(token) ? "Revoked." : "No active token matches; nothing was revoked.")
-                    : "Revoked " + tokens.revokeAll(user) + " token(s) of user " + user + ".");
+            int revoked = token != null ? (tokens.revoke(token) ? 1 : 0) : tokens.revokeAll(user);
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("revoked", revoked);
+                if (user != null) {
+                    doc.put("user", user);
+                }
+                Output.json(out, doc);
+            } else {
+                Output.text(out, token != null
+                        ? (revoked == 1 ? "Revoked." : "No active token matches; nothing was revoked.")
+                        : "Revoked " + revoked + " token(s) of user " + user + ".");
+            }
             return 0;
         }
     }

@@ -137,8 +137,12 @@ public final class PackageImporter {
         }
         CursorPosition watermark = CursorPosition.parse(manifest.watermark()).orElseThrow(() -> new MooringException(
                 ErrorCode.PACKAGE_CORRUPT, "package " + manifest.id() + " has no watermark a sync can continue from"));
-        if (!watermark.follows(ClientState.cursor(c))) {
-            return "this client has synced past the package's watermark already";
+        String cursor = ClientState.cursor(c);
+        if (!watermark.follows(cursor)) {
+            // at it exactly: this package (or one cut at the same point) was imported, or a sync stopped there
+            return CursorPosition.parse(cursor).filter(watermark::equals).isPresent()
+                    ? "this client is already at the package's watermark"
+                    : "this client has synced past the package's watermark already";
         }
         return null;
     }
