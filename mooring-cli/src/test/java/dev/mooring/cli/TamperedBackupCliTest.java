@@ -132,12 +132,16 @@ class TamperedBackupCliTest {
         pg.server().createDatabaseIfMissing(target);
         try {
             CliRun refused = CliRun.of("restore", file.toString(), "--url", urlOf(target));
-            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ErrorCode.RESTORE_FAILED.exitCode());
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ErrorCode.CONFIRMATION_REQUIRED.exitCode());
             assertThat(refused.err()).contains("written by pg_dump").contains("Nothing was run")
                     .contains("--trust-foreign-file");
+            // not trusting a file is no verdict on it: nothing is recorded, so prune does not count it as failed
+            Path manifest = Path.of(file + ".manifest.json");
+            String before = Files.readString(manifest);
             CliRun verify = CliRun.of("verify", file.toString(), "--restore");
-            assertThat(verify.exitCode()).isEqualTo(ErrorCode.BACKUP_CORRUPT.exitCode());
-            assertThat(verify.out()).contains("--trust-foreign-file");
+            assertThat(verify.exitCode()).as(verify.err()).isEqualTo(ErrorCode.VERIFY_NOT_RUN.exitCode());
+            assertThat(verify.err()).contains("--trust-foreign-file");
+            assertThat(Files.readString(manifest)).isEqualTo(before);
 
             CliRun trusted = CliRun.of("restore", file.toString(), "--url", urlOf(target), "--trust-foreign-file");
             assertThat(trusted.exitCode()).as(trusted.err()).isZero();

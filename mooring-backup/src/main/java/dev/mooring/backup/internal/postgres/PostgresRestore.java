@@ -100,7 +100,8 @@ public final class PostgresRestore {
             return null;
         }
         if (!ownFormat(manifest)) {
-            throw new MooringException(ErrorCode.RESTORE_FAILED, file.getFileName() + " was written by "
+            // not proof against the file (a verification records nothing): a confirmation that was not given
+            throw new MooringException(ErrorCode.CONFIRMATION_REQUIRED, file.getFileName() + " was written by "
                     + manifest.get().engine() + ", not by Mooring's dump engine, so it may hold any SQL, and Mooring"
                     + " cannot check it. Nothing was run. If you made this backup and trust its content, restore"
                     + " it with --trust-foreign-file.");
