@@ -259,23 +259,8 @@ public final class SyncBench {
         int changes = option("--pull-changes", 200_000);
         pg.createDatabaseIfMissing("pull");
         try (HikariDataSource ds = pool(pg, "pull", 10)) {
-            execute(ds, String.format(TABLE_SQL, "notes"));
-            SyncConfig config = SyncConfig.of(SyncedTable.owned("notes"));
-            SyncSchema.install(ds, config);
-            long start = xmin(ds);
-            execute(ds, "INSERT INTO notes (id, user_id, c1, c2, c3, c4) SELECT 'n' || g, 'reader', 'title ' || g,"
-                    + " 'body of change ' || g, 'tag-' || g % 7, g % 1000 FROM generate_series(1, " + changes + ") g");
-            execute(ds, "VACUUM (ANALYZE) mooring.change_log", "VACUUM (ANALYZE) notes", "CHECKPOINT");
-            String token = Tokens.create(ds).issue("reader", "bench").token();
-            String cursor = "c1." + start + ".0";
-            Map<String, Double> rates = new LinkedHashMap<>();
-            try (SyncServer server = SyncServer.start(ds, config, ServerOptions.defaults().withPort(0))) {
-                String url = server.uri() + "/v1/changes?limit=1000";
-                for (int clients : new int[]{1, 4}) {
-                    rates.put("mooring pull over HTTP, " + clients + " client(s)", median(3, () ->
-                            parallel(clients, i -> httpPullAll(url + "&node=reader-" + i, token, cursor, changes)) * changes));
-                }
-            }
+            long start = loadBacklog(ds, changes, 0);
+            Map<String, Double> rates = new LinkedHashMap<>(httpPulls(ds, start, changes, changes, ""));
             for (int clients : new int[]{1, 4}) {
                 rates.put("JDBC read of the same change log rows, " + clients + " connection(s)", median(3, () ->
                         parallel(clients, i -> jdbcReadAll(ds, start, changes)) * changes));
@@ -294,36 +279,52 @@ public final class SyncBench {
      * that each update one column of every row. Rates count the log entries a pull walked through per second.
      */
     private Map<String, Double> rewrittenPull(EmbeddedPostgresServer pg, int changes) throws Exception {
-        int rows = changes / 5;
         pg.createDatabaseIfMissing("pull_rewritten");
-        Map<String, Double> rates = new LinkedHashMap<>();
         try (HikariDataSource ds = pool(pg, "pull_rewritten", 10)) {
-            execute(ds, String.format(TABLE_SQL, "notes"));
-            SyncConfig config = SyncConfig.of(SyncedTable.owned("notes"));
-            SyncSchema.install(ds, config);
-            long start = xmin(ds);
-            execute(ds, "INSERT INTO notes (id, user_id, c1, c2, c3, c4) SELECT 'n' || g, 'reader', 'title ' || g,"
-                    + " 'body of change ' || g, 'tag-' || g % 7, g % 1000 FROM generate_series(1, " + rows + ") g");
-            for (int i = 1; i <= 4; i++) {
-                execute(ds, "UPDATE notes SET c1 = 'title ' || id || ' edit " + i + "'");
-            }
-            execute(ds, "VACUUM (ANALYZE) mooring.change_log", "VACUUM (ANALYZE) mooring.column_versions",
-                    "VACUUM (ANALYZE) notes", "CHECKPOINT");
-            String token = Tokens.create(ds).issue("reader", "bench").token();
-            String cursor = "c1." + start + ".0";
-            try (SyncServer server = SyncServer.start(ds, config, ServerOptions.defaults().withPort(0))) {
-                String url = server.uri() + "/v1/changes?limit=1000";
-                AtomicLong sent = new AtomicLong();
-                for (int clients : new int[]{1, 4}) {
-                    rates.put("mooring pull over HTTP, rows written 5 times, " + clients + " client(s)", median(3, () ->
-                            parallel(clients, i -> sent.set(httpPullAll(url + "&node=reader-" + i, token, cursor,
-                                    -1))) * changes));
-                }
-                System.err.println("rows written 5 times: a pull sent " + sent.get() + " of " + changes
-                        + " log entries");
-            }
+            return httpPulls(ds, loadBacklog(ds, changes / 5, 4), changes, -1, "rows written 5 times, ");
+        } finally {
+            pg.dropDatabase("pull_rewritten");
         }
-        pg.dropDatabase("pull_rewritten");
+    }
+
+    /**
+     * A synced table of {@code rows} new rows of one user, each then updated {@code updates} times by statements over
+     * the whole table, vacuumed; returns the xmin before the first write, where a pull of the backlog starts.
+     */
+    private static long loadBacklog(HikariDataSource ds, int rows, int updates) throws Exception {
+        execute(ds, String.format(TABLE_SQL, "notes"));
+        SyncSchema.install(ds, SyncConfig.of(SyncedTable.owned("notes")));
+        long start = xmin(ds);
+        execute(ds, "INSERT INTO notes (id, user_id, c1, c2, c3, c4) SELECT 'n' || g, 'reader', 'title ' || g,"
+                + " 'body of change ' || g, 'tag-' || g % 7, g % 1000 FROM generate_series(1, " + rows + ") g");
+        for (int i = 1; i <= updates; i++) {
+            execute(ds, "UPDATE notes SET c1 = 'title ' || id || ' edit " + i + "'");
+        }
+        execute(ds, "VACUUM (ANALYZE) mooring.change_log", "VACUUM (ANALYZE) mooring.column_versions",
+                "VACUUM (ANALYZE) notes", "CHECKPOINT");
+        return start;
+    }
+
+    /**
+     * Pulls the backlog after {@code start} over HTTP with 1 and 4 clients; rates in log entries ({@code changes})
+     * per second. Each pull must get {@code expected} changes ({@code -1}: any number, which is printed).
+     */
+    private Map<String, Double> httpPulls(HikariDataSource ds, long start, int changes, int expected, String label)
+            throws Exception {
+        String token = Tokens.create(ds).issue("reader", "bench").token();
+        String cursor = "c1." + start + ".0";
+        Map<String, Double> rates = new LinkedHashMap<>();
+        try (SyncServer server = SyncServer.start(ds, SyncConfig.of(SyncedTable.owned("notes")),
+                ServerOptions.defaults().withPort(0))) {
+            String url = server.uri() + "/v1/changes?limit=1000";
+            AtomicLong sent = new AtomicLong();
+            for (int clients : new int[]{1, 4}) {
+                rates.put("mooring pull over HTTP, " + label + clients + " client(s)", median(3, () ->
+                        parallel(clients, i -> sent.set(httpPullAll(url + "&node=reader-" + i, token, cursor,
+                                expected))) * changes));
+            }
+            System.err.println(label + "a pull sent " + sent.get() + " of " + changes + " log entries");
+        }
         return rates;
     }
 
