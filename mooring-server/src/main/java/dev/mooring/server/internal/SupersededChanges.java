@@ -27,9 +27,10 @@ import java.util.Map;
  *   <li>a delete is sent only if the row is gone, and nothing is sent for a row that is gone or is no longer the
  *       user's.</li>
  * </ul>
- * Sending a row's current value early is harmless: the change that wrote it comes later with the same value. One
- * query per table of a page finds the superseded changes and does the comparison, so a page whose changes are their
- * rows' last (the common case) costs one index probe per change and no JSON work in Java. Static helpers only.
+ * Sending a row's current value early is harmless: the change that wrote it comes later with the same value. Per
+ * table of a page, one query reads the rows' {@code last_seq}, and one more, only when some change is superseded,
+ * compares those with their rows in PostgreSQL: a page whose changes are their rows' last (the common case) costs
+ * one index scan and no JSON work. Static helpers only.
  */
 final class SupersededChanges {
     /** One change as the feed read it: the row to send, the change log entry it comes from, that entry's operation. */
@@ -89,28 +90,50 @@ final class SupersededChanges {
      */
     private static void check(Connection c, TableCatalog.Table table, String userId, Map<Long, String> changes,
                               Map<Long, Now> into) throws SQLException {
+        Map<String, Long> last = new HashMap<>();
+        // one index scan for the page's rows of the table; a row without versions (gone) has no entry
+        try (PreparedStatement ps = c.prepareStatement("SELECT record_id, last_seq FROM mooring.column_versions"
+                + " WHERE table_name = ? AND record_id = ANY(?)")) {
+            ps.setString(1, table.sync().name());
+            ps.setArray(2, c.createArrayOf("text", changes.values().stream().distinct().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(2);
+                    last.put(rs.getString(1), rs.wasNull() ? null : seq);
+                }
+            }
+        }
+        List<Long> seqs = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        changes.forEach((seq, id) -> {
+            if (!seq.equals(last.get(id))) {
+                seqs.add(seq);
+                ids.add(id);
+            }
+        });
+        if (seqs.isEmpty()) {
+            return;
+        }
         String owner = table.sync().ownerColumn();
-        // The row as to_jsonb writes it, the form the change log holds, so values compare equal; the joins past
-        // column_versions run only for the superseded changes the WHERE keeps.
+        // The row as to_jsonb writes it, the form the change log holds, so values compare equal. OFFSET 0 keeps each
+        // lateral a lookup by key per change rather than a join the planner may answer by reading whole tables.
         String sql = """
                 SELECT s.seq, cur.j::text,
                        CASE WHEN l.operation = 'update' THEN
                             (SELECT jsonb_object_agg(k, l.new_row -> k) FROM unnest(l.changed_columns) AS k
                               WHERE cur.j -> k = l.new_row -> k)::text END
                   FROM unnest(?::bigint[], ?::text[]) AS s(seq, id)
-                  LEFT JOIN mooring.column_versions v ON v.table_name = ? AND v.record_id = s.id
-                  JOIN mooring.change_log l ON l.seq = s.seq
+                  JOIN LATERAL (SELECT operation, new_row, changed_columns FROM mooring.change_log
+                                 WHERE seq = s.seq OFFSET 0) l ON true
                   LEFT JOIN LATERAL (SELECT to_jsonb(r) AS j FROM %s r
-                                      WHERE r.id = CAST(s.id AS %s)%s) cur ON true
-                 WHERE v.last_seq IS DISTINCT FROM s.seq
+                                      WHERE r.id = CAST(s.id AS %s)%s OFFSET 0) cur ON true
                 """.formatted(table.sqlName(), table.columns().get("id"),
                 owner == null ? "" : " AND r." + TableCatalog.quote(owner) + "::text = ?");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("bigint", changes.keySet().toArray()));
-            ps.setArray(2, c.createArrayOf("text", changes.values().toArray()));
-            ps.setString(3, table.sync().name());
+            ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
             if (owner != null) {
-                ps.setString(4, userId);
+                ps.setString(3, userId);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
