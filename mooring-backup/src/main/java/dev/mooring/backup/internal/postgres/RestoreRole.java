@@ -108,10 +108,10 @@ final class RestoreRole {
             ps.setString(4, STEP_BODY);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new MooringException(ErrorCode.BACKUP_CORRUPT, "The backup's code changed the function"
-                            + " Mooring restores it through, to run with more rights: Mooring's dumps hold no such"
-                            + " code, so the backup was altered. The restore was rolled back; the target is unchanged."
-                            + " Use another backup.");
+                    throw new MooringException(ErrorCode.RESTORE_FAILED, "The backup's code changed the function"
+                            + " through which a superuser's restore runs it without superuser rights, to get more:"
+                            + " Mooring's dumps hold no such code, so the backup was altered. The restore was rolled"
+                            + " back; the target is unchanged. Use another backup.");
                 }
                 return rs.getLong(1);
             }
@@ -137,9 +137,10 @@ final class RestoreRole {
         run("SET CONSTRAINTS ALL IMMEDIATE");
         if (userFunctionCalls() != before) {
             throw new MooringException(ErrorCode.RESTORE_FAILED, "Code from the backup queued a deferred trigger that"
-                    + " calls its functions at the end of the restore, where they would run with the superuser's rights"
-                    + " instead of without superuser rights as the rest of the backup's code: Mooring's dumps hold no"
-                    + " such code, so the backup was altered. The restore was rolled back; the target is unchanged.");
+                    + " calls its functions when the restore commits, where they could run with the superuser's rights,"
+                    + " not without superuser rights as the rest of the backup's code: Mooring's dumps hold no such"
+                    + " code, so the backup was altered. The restore was rolled back; the target is unchanged. Use"
+                    + " another backup.");
         }
         try (Statement s = conn.createStatement()) {
             s.execute("RESET ROLE");
