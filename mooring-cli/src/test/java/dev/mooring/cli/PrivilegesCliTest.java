@@ -110,6 +110,51 @@ class PrivilegesCliTest {
     }
 
     @Test
+    void aCleanRestoreAsASuperuserGivesTheRestoredObjectsToTheDatabasesOwner() throws Exception {
+        // The application owns its database and its tables, so the backup holds no grant to it.
+        execute(pg.dataSource(), "ALTER DATABASE " + pg.databaseName() + " OWNER TO " + app);
+        execute(pg.dataSource(), "ALTER TABLE public.notes OWNER TO " + app);
+        execute(pg.dataSource(), "ALTER TABLE public.schema_version OWNER TO " + app);
+        try {
+            restoreAndUseAsTheOwner(backup());
+        } finally {
+            execute(pg.dataSource(), "ALTER DATABASE " + pg.databaseName() + " OWNER TO postgres");
+        }
+    }
+
+    void restoreAndUseAsTheOwner(Path file) throws Exception {
+
+        CliRun restore = CliRun.of("restore", file.toString(), "--url", url(pg.databaseName(), "postgres"), "--clean",
+                "--yes", "--countdown", "0", "--locations", migrations.toString());
+
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(query(pg.dataSource(), "SELECT string_agg(DISTINCT relowner::regrole::text, ',') FROM pg_class"
+                + " WHERE relnamespace = 'public'::regnamespace")).isEqualTo(app);
+        DataSource asApp = pg.server().url(pg.databaseName()).withCredentials(app, null).toDataSource();
+        execute(asApp, "INSERT INTO public.notes (body) VALUES ('written by the application')");
+        assertThat(query(asApp, "SELECT count(*) FROM public.notes")).isEqualTo("1");
+        assertThat(CliRun.of("info", "--url", url(pg.databaseName(), app), "--locations", migrations.toString()).out())
+                .contains("applied 1, pending 0");
+        assertThat(query(pg.dataSource(), "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'mooring\\_restore\\_%'"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void aRoleThatMaySignalOtherSessionsButIsNoSuperuserIsRefusedBeforeAnythingRuns() throws Exception {
+        Path file = backup();
+        execute(pg.dataSource(), "INSERT INTO public.notes (body) VALUES ('written after the backup')");
+        execute(pg.dataSource(), "GRANT pg_signal_backend TO " + app);
+
+        CliRun restore = CliRun.of("restore", file.toString(), "--url", url(pg.databaseName(), app), "--clean", "--yes",
+                "--countdown", "0");
+
+        assertThat(restore.exitCode()).as(restore.err()).isEqualTo(ErrorCode.RESTORE_FAILED.exitCode());
+        assertThat(restore.err()).contains("is a member of pg_signal_backend")
+                .contains("Restore as a role without those rights").contains("Nothing was restored");
+        assertThat(query(pg.dataSource(), "SELECT count(*) FROM public.notes")).isEqualTo("1");
+    }
+
+    @Test
     void aRoleTheTargetLacksIsNamedAndOnlyItsGrantsAreSkipped() throws Exception {
         grantTheApplicationItsTables();
         execute(pg.dataSource(), "CREATE ROLE " + gone);

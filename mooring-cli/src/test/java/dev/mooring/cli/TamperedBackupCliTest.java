@@ -124,6 +124,105 @@ class TamperedBackupCliTest {
         assertThat(stolen).doesNotExist();
     }
 
+    /**
+     * Statements the engine writes that make the restore itself call the backup's code, each with the refusal expected.
+     * {@code payload()} runs a program and creates a superuser; {@code spy(n)} calls it, IMMUTABLE as an index or a
+     * generated column needs.
+     */
+    static Stream<Arguments> codeTheRestoreRuns() {
+        String table = "CREATE TABLE public.bait (n integer);\n";
+        String rows = "COPY public.bait (n) FROM stdin;\n1\n2\n\\.\n";
+        String checked = "CREATE TABLE public.bait (n integer CHECK (public.spy(n) > 0));\n";
+        // Each row loaded into bait2 makes its CHECK queue a deferred trigger on bait, calling later() at the end.
+        String queued = """
+                CREATE OR REPLACE FUNCTION public.queue(integer) RETURNS boolean LANGUAGE plpgsql AS $f$
+                BEGIN
+                    EXECUTE 'CREATE CONSTRAINT TRIGGER later AFTER INSERT ON public.bait DEFERRABLE INITIALLY'
+                        || ' DEFERRED FOR EACH ROW EXECUTE FUNCTION public.later()';
+                    EXECUTE 'INSERT INTO public.bait VALUES (0)';
+                    RETURN true;
+                END $f$;
+                """ + table + "CREATE TABLE public.bait2 (n integer CHECK (public.queue(n)));\n";
+        return Stream.of(
+                Arguments.of("a CHECK constraint on a table with rows", "permission denied", "", checked + rows, ""),
+                Arguments.of("an expression index", "permission denied", "", table + rows,
+                        "CREATE INDEX bait_spy ON public.bait USING btree (public.spy(n));\n"),
+                Arguments.of("a CHECK whose function first resets the role", "cannot set parameter \"role\"",
+                        "EXECUTE 'RESET ROLE';", checked + rows, ""),
+                Arguments.of("a CHECK that resets the role itself", "cannot set parameter \"role\"", "",
+                        "CREATE TABLE public.bait (n integer CHECK (pg_catalog.set_config('role', 'none', true) IS NOT NULL"
+                                + " AND public.spy(n) > 0));\n" + rows, ""),
+                Arguments.of("a generated column", "permission denied", "",
+                        "CREATE TABLE public.bait (n integer, m integer GENERATED ALWAYS AS (public.spy(n)) STORED);\n"
+                                + rows, ""),
+                Arguments.of("a domain's CHECK", "permission denied", "",
+                        "CREATE DOMAIN public.checked AS integer CHECK (public.spy(VALUE) > 0);\n"
+                                + "CREATE TABLE public.bait (n public.checked);\n" + rows, ""),
+                Arguments.of("a trigger the code defers to the end of the restore", "permission denied", "", """
+                        CREATE OR REPLACE FUNCTION public.later() RETURNS trigger LANGUAGE plpgsql AS $f$
+                        BEGIN PERFORM public.payload(); RETURN NULL; END $f$;
+                        """ + queued + "COPY public.bait2 (n) FROM stdin;\n1\n\\.\n", ""),
+                // Run at the end inside the role, it queues itself again, to run once the restore is the superuser's.
+                Arguments.of("a deferred trigger that defers itself again", "queued a deferred trigger", "", """
+                        CREATE OR REPLACE FUNCTION public.later() RETURNS trigger LANGUAGE plpgsql AS $f$
+                        BEGIN
+                            IF (SELECT count(*) FROM public.bait) < 4 THEN
+                                SET CONSTRAINTS ALL DEFERRED;
+                                INSERT INTO public.bait VALUES (0);
+                            ELSE
+                                PERFORM public.payload();
+                            END IF;
+                            RETURN NULL;
+                        END $f$;
+                        """ + queued + rows + "COPY public.bait2 (n) FROM stdin;\n1\n\\.\n", ""),
+                // The first table's CHECK makes the function the restore runs statements through an ordinary one.
+                Arguments.of("code that unconfines the restore's next statements", "changed the function",
+                        "EXECUTE 'RESET ROLE';", """
+                        CREATE OR REPLACE FUNCTION public.unconfine(integer) RETURNS boolean LANGUAGE plpgsql AS $f$
+                        BEGIN
+                            EXECUTE 'ALTER FUNCTION pg_temp.mooring_restore_step(pg_catalog.text) SECURITY INVOKER';
+                            RETURN true;
+                        END $f$;
+                        CREATE TABLE public.bait (n integer CHECK (public.unconfine(n)));
+                        CREATE TABLE public.bait2 (n integer CHECK (public.spy(n) > 0));
+                        """ + rows + "COPY public.bait2 (n) FROM stdin;\n1\n\\.\n", ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codeTheRestoreRuns")
+    void aCleanRestoreAsASuperuserRunsNoneOfTheBackupsCodeWithItsRights(String name, String refusal,
+            String firstInPayload, String beforeData, String afterData) throws Exception {
+        Path file = backupFile();
+        String functions = """
+                CREATE OR REPLACE FUNCTION public.payload() RETURNS integer LANGUAGE plpgsql AS $f$
+                BEGIN
+                    %s
+                    EXECUTE 'COPY (SELECT 1) TO PROGRAM ''id > %s''';
+                    EXECUTE 'CREATE ROLE evil SUPERUSER LOGIN';
+                    RETURN 1;
+                END $f$;
+                CREATE OR REPLACE FUNCTION public.spy(integer) RETURNS integer LANGUAGE plpgsql IMMUTABLE AS $f$
+                BEGIN RETURN public.payload(); END $f$;
+                """.formatted(firstInPayload, stolen);
+        TamperedBackup.edit(file, s -> {
+            String edited = TamperedBackup.insertBefore(s, "COPY ", functions + beforeData);
+            return afterData.isEmpty() ? edited : TamperedBackup.insertBefore(edited, "-- constraint ", afterData);
+        });
+        CliRun verify = CliRun.of("verify", file.toString());
+        assertThat(verify.exitCode()).as("only statements the engine writes: " + verify.out()).isZero();
+        execute(pg.dataSource(), "DELETE FROM notes WHERE body = 'two'");
+
+        CliRun restore = CliRun.of("restore", file.toString(), "--url", url, "--clean", "--yes", "--countdown", "0");
+
+        assertThat(restore.exitCode()).as(restore.out() + restore.err()).isEqualTo(ErrorCode.RESTORE_FAILED.exitCode());
+        assertThat(restore.err()).contains(refusal).contains("without superuser rights");
+        assertThat(stolen).doesNotExist();
+        assertThat(roleExists("evil")).isFalse();
+        assertThat(query(pg.dataSource(), "SELECT string_agg(body, ',' ORDER BY id) FROM notes")).isEqualTo("one,three");
+        assertThat(query(pg.dataSource(), "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'mooring\\_restore\\_%'"))
+                .isEqualTo("0");
+    }
+
     @Test
     void aBackupPgDumpWroteIsRestoredOnlyWithTrustForeignFile() throws Exception {
         Path file = backupFile();

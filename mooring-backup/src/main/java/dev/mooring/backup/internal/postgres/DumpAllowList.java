@@ -7,6 +7,7 @@ import dev.mooring.backup.internal.postgres.StatementShapes.TableShape;
 import dev.mooring.core.sql.internal.SqlLexer.TokenType;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -86,9 +87,14 @@ final class DumpAllowList implements PsqlScriptRunner.StatementFilter {
         return new DumpAllowList(false, Set.copyOf(schemas), Set.copyOf(existingRoles), Set.copyOf(actingRoles));
     }
 
-    /** The extensions the script installs, by name, with the schema each goes into. */
+    /** The extensions the script installs, by name, with the schema each goes into, in the script's order. */
     Map<String, String> extensions() {
-        return Map.copyOf(extensions);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+    }
+
+    /** The section of the script the last statement or marker was in. */
+    Section section() {
+        return section;
     }
 
     /** The schemas the script recreates, as far as it has been read. */

@@ -69,7 +69,8 @@ public final class PostgresRestore {
      * Restores {@code file}, checked as {@link #restore} does, into the target — a scratch database, since its owner
      * changes — as a throw-away role without superuser rights that owns it ({@link UnprivilegedRole}), so that no code
      * the backup holds can run as a superuser. The data source must connect as a superuser; when the server does not
-     * let the new role connect without a password, the restore runs as the data source's role instead. A trusted
+     * let the new role connect without a password, the restore runs on the data source's connection, as a superuser's
+     * {@link #restore} does: the backup's code still runs without superuser rights ({@link ConfinedRun}). A trusted
      * foreign file runs as the data source's role.
      */
     public Outcome restoreUnprivileged(Path file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
@@ -174,8 +175,8 @@ public final class PostgresRestore {
         DumpAllowList allowList = checked == null ? null : allowListForRun(c, checked);
         ScriptResult result;
         try (InputStream in = BackupFiles.open(file, environment)) {
-            result = PsqlScriptRunner.run(c, in, clean, ScriptProgress.NONE,
-                    allowList == null ? PsqlScriptRunner.StatementFilter.NONE : allowList);
+            result = allowList == null ? PsqlScriptRunner.run(c, in, clean)
+                    : runChecked(c, in, clean, checked, allowList);
         }
         if (!result.complete()) {
             throw new MooringException(ErrorCode.BACKUP_CORRUPT, file.getFileName() + " ends before its completion"
@@ -187,6 +188,22 @@ public final class PostgresRestore {
         }
         String schemaVersion = Migrator.appliedVersion(c, historyTable).orElse(null);
         return new Outcome(tables, schemaVersion, allowList == null ? Set.of() : allowList.missingRoles());
+    }
+
+    /**
+     * Runs {@code script}, which the scan {@code checked}, held to {@code allowList}, on {@code c} (autocommit off; the
+     * caller commits). When the session is a superuser, the backup's code runs as a throw-away role without superuser
+     * rights ({@link ConfinedRun}), and the objects it creates belong to the database's owner.
+     */
+    static ScriptResult runChecked(Connection c, InputStream script, boolean clean, DumpAllowList checked,
+            DumpAllowList allowList) throws SQLException {
+        ConfinedRun confined = ConfinedRun.ifNeeded(c, checked, allowList);
+        if (confined == null) {
+            return PsqlScriptRunner.run(c, script, clean, ScriptProgress.NONE, allowList);
+        }
+        ScriptResult result = PsqlScriptRunner.run(c, script, clean, ScriptProgress.NONE, confined, confined);
+        confined.finish();
+        return result;
     }
 
     /** The run's list: the schemas the scan found, the roles of the target and those the restoring role acts for. */

@@ -89,6 +89,45 @@ public final class PsqlScriptRunner {
         boolean admit(String sql, long line);
     }
 
+    /**
+     * How admitted statements and COPY data reach the server: {@link #DIRECT}ly, as psql sends them, or by another
+     * way that keeps the script's code from running with the session's rights ({@link ConfinedRun}). Called on the
+     * running thread, in script order.
+     */
+    public interface Execution {
+        /** Sends each statement as it is. */
+        Execution DIRECT = new Execution() {
+            @Override
+            public void execute(Statement statement, String sql) throws SQLException {
+                statement.execute(sql);
+            }
+
+            @Override
+            public String copyStatement(Connection conn, String sql, String target) {
+                return sql;
+            }
+
+            @Override
+            public long copied(Connection conn, String target, long rows) {
+                return rows;
+            }
+        };
+
+        /** Runs {@code sql}, any statement but a {@code COPY … FROM stdin}, on {@code statement}'s connection. */
+        void execute(Statement statement, String sql) throws SQLException;
+
+        /** The {@code COPY … FROM stdin} to send for the script's {@code sql}, which fills {@code target}. */
+        String copyStatement(Connection conn, String sql, String target) throws SQLException;
+
+        /** Called once that COPY took its {@code rows}; returns the rows {@code target} got. */
+        long copied(Connection conn, String target, long rows) throws SQLException;
+
+        /** Words to add to the message of a statement the server refused with {@code e}; empty by default. */
+        default String failureHint(SQLException e) {
+            return "";
+        }
+    }
+
     static final String CLEAN_BEGIN = "-- mooring:clean-begin";
     static final String CLEAN_END = "-- mooring:clean-end";
     static final String MOORING_COMPLETE = "-- mooring:dump-complete";
@@ -100,6 +139,7 @@ public final class PsqlScriptRunner {
     private final boolean clean;
     private final ScriptProgress progress;
     private final StatementFilter filter;
+    private final Execution execution;
     private final StringBuilder pending = new StringBuilder();
     private final Map<String, Long> rowsByTable = new LinkedHashMap<>();
     private long pendingLine;
@@ -110,12 +150,13 @@ public final class PsqlScriptRunner {
     private CopyManager copyManager;
 
     private PsqlScriptRunner(Connection conn, InputStream script, boolean clean, ScriptProgress progress,
-            StatementFilter filter) {
+            StatementFilter filter, Execution execution) {
         this.conn = conn;
         this.reader = new ScriptLineReader(script, ScriptLineReader.DEFAULT_BUFFER);
         this.clean = clean;
         this.progress = progress;
         this.filter = filter;
+        this.execution = execution;
     }
 
     /**
@@ -137,12 +178,19 @@ public final class PsqlScriptRunner {
     /** As {@link #run(Connection, InputStream, boolean, ScriptProgress)}, asking {@code filter} before each step. */
     public static ScriptResult run(Connection conn, InputStream script, boolean clean, ScriptProgress progress,
             StatementFilter filter) {
+        return run(conn, script, clean, progress, filter, Execution.DIRECT);
+    }
+
+    /** As {@link #run(Connection, InputStream, boolean, ScriptProgress, StatementFilter)}, sending through {@code execution}. */
+    public static ScriptResult run(Connection conn, InputStream script, boolean clean, ScriptProgress progress,
+            StatementFilter filter, Execution execution) {
         Objects.requireNonNull(conn, "conn");
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(execution, "execution");
         requireManualCommit(conn);
-        return new PsqlScriptRunner(conn, script, clean, progress, filter).runToEnd();
+        return new PsqlScriptRunner(conn, script, clean, progress, filter, execution).runToEnd();
     }
 
     /**
@@ -161,7 +209,8 @@ public final class PsqlScriptRunner {
     public static ScriptResult scan(InputStream script, StatementFilter filter) {
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(filter, "filter");
-        return new PsqlScriptRunner(null, script, filter != StatementFilter.NONE, ScriptProgress.NONE, filter).runToEnd();
+        return new PsqlScriptRunner(null, script, filter != StatementFilter.NONE, ScriptProgress.NONE, filter,
+                Execution.DIRECT).runToEnd();
     }
 
     private ScriptResult runToEnd() {
@@ -319,9 +368,9 @@ public final class PsqlScriptRunner {
             if (statement == null) {
                 statement = conn.createStatement();
             }
-            statement.execute(sql);
+            execution.execute(statement, sql);
         } catch (SQLException e) {
-            throw ScriptFailure.statement(line, sql, e, clean);
+            throw ScriptFailure.statement(line, sql, e, clean, execution.failureHint(e));
         }
     }
 
@@ -335,18 +384,17 @@ public final class PsqlScriptRunner {
             if (copyManager == null) {
                 copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
             }
-            copyIn = copyManager.copyIn(sql);
+            copyIn = copyManager.copyIn(execution.copyStatement(conn, sql, target));
         } catch (SQLException e) {
-            throw ScriptFailure.statement(line, sql, e, clean);
+            throw ScriptFailure.statement(line, sql, e, clean, execution.failureHint(e));
         }
         long firstDataLine = reader.line() + 1;
+        long n;
         try {
             long lines = reader.pumpCopyData(copyIn::writeToCopy, progress, rows);
             long copied = copyIn.endCopy();
             // The server's count is the truth; lines equal rows in text format, the only one dumps use.
-            long n = copied >= 0 ? copied : lines;
-            rowsByTable.merge(target, n, Long::sum);
-            rows += n;
+            n = copied >= 0 ? copied : lines;
         } catch (EOFException e) {
             throw cancelled(copyIn, ScriptFailure.truncatedCopy(reader.line(), target, line));
         } catch (SQLException e) {
@@ -355,6 +403,13 @@ public final class PsqlScriptRunner {
             cancelled(copyIn, e);
             throw e;
         }
+        try {
+            n = execution.copied(conn, target, n);
+        } catch (SQLException e) {
+            throw ScriptFailure.statement(line, "COPY data for " + target, e, clean, execution.failureHint(e));
+        }
+        rowsByTable.merge(target, n, Long::sum);
+        rows += n;
     }
 
     private void scanCopy(String target, long line) throws IOException {

@@ -35,7 +35,11 @@ final class ScriptFailure {
 
     /** A statement the server rejected. */
     static MooringException statement(long line, String sql, SQLException e, boolean clean) {
-        String hint = "";
+        return statement(line, sql, e, clean, "");
+    }
+
+    /** A statement the server rejected, with {@code hint} (may be empty) after the server's words. */
+    static MooringException statement(long line, String sql, SQLException e, boolean clean, String hint) {
         if (ALREADY_EXISTS.contains(e.getSQLState())) {
             hint = clean
                     ? " — the target database is not empty, and the script's clean section did not remove this"

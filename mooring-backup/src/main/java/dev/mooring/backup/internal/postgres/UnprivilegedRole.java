@@ -1,10 +1,8 @@
 package dev.mooring.backup.internal.postgres;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -29,17 +27,13 @@ final class UnprivilegedRole implements AutoCloseable {
      * mode), gives it the database, and installs {@code extensions} (name to schema) for it.
      */
     static UnprivilegedRole create(Connection admin, Map<String, String> extensions) throws SQLException {
-        String name = "mooring_restore_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        String name = RestoreRole.newName();
         UnprivilegedRole role = new UnprivilegedRole(admin, name);
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE ROLE " + name + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+            s.execute("CREATE ROLE " + name + " LOGIN " + RestoreRole.ATTRIBUTES);
             try {
-                s.execute("ALTER DATABASE " + PostgresRestore.quote(catalogDatabase(s)) + " OWNER TO " + name);
-                for (Map.Entry<String, String> e : extensions.entrySet()) {
-                    String schema = PostgresRestore.quote(e.getValue());
-                    s.execute("CREATE SCHEMA IF NOT EXISTS " + schema + " AUTHORIZATION " + name);
-                    s.execute("CREATE EXTENSION IF NOT EXISTS " + PostgresRestore.quote(e.getKey()) + " WITH SCHEMA " + schema);
-                }
+                s.execute("ALTER DATABASE " + PostgresRestore.quote(RestoreRole.currentDatabase(s)) + " OWNER TO " + name);
+                RestoreRole.installExtensions(s, extensions, name);
             } catch (SQLException e) {
                 role.close();
                 throw e;
@@ -60,18 +54,8 @@ final class UnprivilegedRole implements AutoCloseable {
             admin.setAutoCommit(true); // a restore on this connection ended its transaction either way
         }
         try (Statement s = admin.createStatement()) {
-            s.execute("ALTER DATABASE " + PostgresRestore.quote(catalogDatabase(s)) + " OWNER TO CURRENT_USER");
-            s.execute("REASSIGN OWNED BY " + name + " TO CURRENT_USER");
-            s.execute("DROP OWNED BY " + name);
-            s.execute("DROP ROLE " + name);
+            s.execute("ALTER DATABASE " + PostgresRestore.quote(RestoreRole.currentDatabase(s)) + " OWNER TO CURRENT_USER");
+            RestoreRole.dropRole(s, name, "CURRENT_USER");
         }
     }
-
-    private static String catalogDatabase(Statement s) throws SQLException {
-        try (var rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
 }

@@ -71,7 +71,7 @@ final class DumpRoundTrip {
 
     /**
      * Restores {@code script} into database {@code name} of {@code server} in one transaction, as Mooring does: checked
-     * whole against the allow-list first, then run with it.
+     * whole against the allow-list first, then run with it, the backup's code as a role without superuser rights.
      */
     static ScriptResult restore(EmbeddedPostgresServer server, String name, String script) throws SQLException {
         byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
@@ -80,8 +80,8 @@ final class DumpRoundTrip {
         checked.finish();
         try (Connection conn = server.dataSource(name).getConnection()) {
             conn.setAutoCommit(false);
-            ScriptResult result = PsqlScriptRunner.run(conn, new java.io.ByteArrayInputStream(bytes), false,
-                    ScriptProgress.NONE, PostgresRestore.allowListForRun(conn, checked));
+            ScriptResult result = PostgresRestore.runChecked(conn, new java.io.ByteArrayInputStream(bytes), false,
+                    checked, PostgresRestore.allowListForRun(conn, checked));
             conn.commit();
             return result;
         }
