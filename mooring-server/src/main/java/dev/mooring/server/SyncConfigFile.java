@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +37,13 @@ import java.util.Set;
  *     public-read: true
  *   - name: reports
  *     direction: server-to-client
+ *   - name: groups              # besides the owner, who sees and changes rows (see Sharing)
+ *     read: id IN (SELECT group_id FROM shares WHERE shared_with_user_id = :user)
+ *     update:
+ *       where: id IN (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND permission = 'edit')
+ *       columns: [name, color]
+ *     delete-rule: …            # who else may delete (default: only the owner)
+ *     open-references: [shared_with_user_id]   # may name a row the writer cannot see
  * tombstone-retention: 90d      # s, m, h, d, ms, or ISO-8601 (PT5M)
  * max-clock-skew: 5m
  * }</pre>
@@ -45,7 +53,8 @@ import java.util.Set;
 public final class SyncConfigFile {
     private static final Set<String> TOP_KEYS = Set.of("tables", "tombstone-retention", "max-clock-skew");
     private static final Set<String> TABLE_KEYS = Set.of("name", "owner", "public-read", "direction", "conflict",
-            "delete", "manual-window");
+            "delete", "manual-window", "read", "update", "delete-rule", "open-references");
+    private static final Set<String> RULE_KEYS = Set.of("where", "columns");
 
     private SyncConfigFile() {
     }
@@ -118,7 +127,74 @@ public final class SyncConfigFile {
         if (t.has("delete")) {
             table = table.withDeletePolicy(DeletePolicy.parse(t.get("delete").asText()));
         }
-        return table.withManualWindow(duration(t.get("manual-window"), table.manualWindow(), "manual-window", origin));
+        table = table.withManualWindow(duration(t.get("manual-window"), table.manualWindow(), "manual-window", origin));
+        String where = origin + ", table " + name;
+        Sharing sharing = Sharing.NONE;
+        if (t.has("read")) {
+            sharing = sharing.withRead(ruleText(t.get("read"), "read", where), ruleColumns(t.get("read"), "read", where));
+        }
+        if (t.has("update")) {
+            sharing = sharing.withUpdate(ruleText(t.get("update"), "update", where),
+                    ruleColumns(t.get("update"), "update", where));
+        }
+        if (t.has("delete-rule")) {
+            JsonNode rule = t.get("delete-rule");
+            if (rule.isObject() && rule.has("columns")) {
+                throw new MooringException(ErrorCode.CONFIGURATION, where + ": delete-rule takes no columns; a delete"
+                        + " removes the whole row.");
+            }
+            sharing = sharing.withDelete(ruleText(rule, "delete-rule", where));
+        }
+        if (t.has("open-references")) {
+            sharing = sharing.withOpenReferences(ruleColumns(Map.of("columns", t.get("open-references")),
+                    "open-references", where));
+        }
+        try {
+            return table.withSharing(sharing);
+        } catch (MooringException e) {
+            throw new MooringException(e.code(), where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A rule given as its text, or as {@code {where: text, columns: [...]}}. */
+    private static String ruleText(JsonNode node, String key, String where) {
+        JsonNode text = node.isObject() ? node.get("where") : node;
+        if (node.isObject()) {
+            checkKeys(node, RULE_KEYS, where + ", " + key);
+        }
+        if (text == null || !text.isTextual() || text.asText().isBlank()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, where + ": '" + key + "' must be a condition such as"
+                    + " \"id IN (SELECT event_id FROM shares WHERE shared_with_user_id = :user)\", or a mapping"
+                    + " with 'where' (that condition) and 'columns' (a list); got " + node + ".");
+        }
+        return text.asText();
+    }
+
+    private static List<String> ruleColumns(Map<String, JsonNode> node, String key, String where) {
+        return columnList(node.get("columns"), key, where);
+    }
+
+    private static List<String> ruleColumns(JsonNode node, String key, String where) {
+        return columnList(node.isObject() ? node.get("columns") : null, key, where);
+    }
+
+    private static List<String> columnList(JsonNode columns, String key, String where) {
+        if (columns == null || columns.isNull()) {
+            return List.of();
+        }
+        if (!columns.isArray() || columns.isEmpty()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, where + ", " + key + ": 'columns' must be a list of"
+                    + " column names, e.g. [id, display_name]; got " + columns + ".");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode column : columns) {
+            if (!column.isTextual()) {
+                throw new MooringException(ErrorCode.CONFIGURATION, where + ", " + key + ": column " + column
+                        + " is not a name.");
+            }
+            names.add(column.asText());
+        }
+        return names;
     }
 
     private static void checkKeys(JsonNode node, Set<String> accepted, String where) {

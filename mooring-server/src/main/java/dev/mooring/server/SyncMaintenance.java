@@ -71,6 +71,12 @@ public final class SyncMaintenance {
                         }
                     }
                 }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM mooring.shared_feed"
+                        + " WHERE changed_at < now() - CAST(? AS interval)")) {
+                    // pruned with the change log: a cursor older than the kept history bootstraps again either way
+                    ps.setString(1, retention);
+                    pruned += ps.executeUpdate();
+                }
                 c.commit();
                 return new PruneReport(purged, pruned);
             } catch (SQLException | RuntimeException e) {

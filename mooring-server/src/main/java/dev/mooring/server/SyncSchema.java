@@ -6,6 +6,7 @@ import dev.mooring.migrate.AppliedMigration;
 import dev.mooring.migrate.MigrateResult;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
+import dev.mooring.server.internal.AccessTriggers;
 import dev.mooring.server.internal.CaptureTriggers;
 import dev.mooring.server.internal.TableCatalog;
 import dev.mooring.server.internal.Transactions;
@@ -48,7 +49,12 @@ public final class SyncSchema {
         MigrateResult migrated = Migrator.create(dataSource, MigrationConfig.of(LOCATION).withTable(HISTORY_TABLE)
                 .withClassLoader(SyncSchema.class.getClassLoader())).migrate();
         CaptureTriggers.Outcome triggers = Transactions.run(dataSource, "Could not install the capture triggers",
-                c -> CaptureTriggers.apply(c, TableCatalog.read(c, config)));
+                c -> {
+                    TableCatalog catalog = TableCatalog.read(c, config);
+                    CaptureTriggers.Outcome outcome = CaptureTriggers.apply(c, catalog);
+                    AccessTriggers.apply(c, catalog);
+                    return outcome;
+                });
         return new InstallReport(migrated.toVersion(), migrated.applied().stream().map(AppliedMigration::version).toList(),
                 triggers.created(), triggers.upToDate(), triggers.removed());
     }

@@ -22,9 +22,11 @@ import java.util.Objects;
  * @param conflictPolicy how concurrent edits are settled
  * @param deletePolicy   how a delete meets a concurrent edit
  * @param manualWindow   for {@link ConflictPolicy#MANUAL}: edits from two nodes this close in time conflict
+ * @param sharing        who besides the owner sees and changes rows ({@link Sharing#NONE}: nobody)
  */
 public record SyncedTable(String name, String ownerColumn, boolean publicRead, Direction direction,
-                          ConflictPolicy conflictPolicy, DeletePolicy deletePolicy, Duration manualWindow) {
+                          ConflictPolicy conflictPolicy, DeletePolicy deletePolicy, Duration manualWindow,
+                          Sharing sharing) {
     public static final String DEFAULT_OWNER_COLUMN = "user_id";
     public static final Duration DEFAULT_MANUAL_WINDOW = Duration.ofSeconds(1);
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
@@ -50,6 +52,18 @@ public record SyncedTable(String name, String ownerColumn, boolean publicRead, D
             throw new MooringException(ErrorCode.CONFIGURATION, "synced table " + name
                     + ": the manual conflict window must be positive, was " + manualWindow);
         }
+        Objects.requireNonNull(sharing, "sharing");
+        if (publicRead && sharing.shared()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "synced table " + name + " is public-read: everyone"
+                    + " sees it and nobody pushes, so read, update and delete rules mean nothing; remove them or"
+                    + " 'public-read'.");
+        }
+    }
+
+    /** A table without sharing rules. */
+    public SyncedTable(String name, String ownerColumn, boolean publicRead, Direction direction,
+                       ConflictPolicy conflictPolicy, DeletePolicy deletePolicy, Duration manualWindow) {
+        this(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, manualWindow, Sharing.NONE);
     }
 
     /** A two-way table owned through {@code user_id}, last writer wins per column, update wins over delete. */
@@ -65,23 +79,28 @@ public record SyncedTable(String name, String ownerColumn, boolean publicRead, D
     }
 
     public SyncedTable withOwnerColumn(String column) {
-        return new SyncedTable(name, column, false, direction, conflictPolicy, deletePolicy, manualWindow);
+        return new SyncedTable(name, column, false, direction, conflictPolicy, deletePolicy, manualWindow, sharing);
     }
 
     public SyncedTable withDirection(Direction direction) {
-        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, manualWindow);
+        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, manualWindow, sharing);
     }
 
     public SyncedTable withConflictPolicy(ConflictPolicy policy) {
-        return new SyncedTable(name, ownerColumn, publicRead, direction, policy, deletePolicy, manualWindow);
+        return new SyncedTable(name, ownerColumn, publicRead, direction, policy, deletePolicy, manualWindow, sharing);
     }
 
     public SyncedTable withDeletePolicy(DeletePolicy policy) {
-        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, policy, manualWindow);
+        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, policy, manualWindow, sharing);
     }
 
     public SyncedTable withManualWindow(Duration window) {
-        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, window);
+        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, window, sharing);
+    }
+
+    /** The same table with these sharing rules. */
+    public SyncedTable withSharing(Sharing rules) {
+        return new SyncedTable(name, ownerColumn, publicRead, direction, conflictPolicy, deletePolicy, manualWindow, rules);
     }
 
     /** The table's conflict rules as clients receive them in the handshake. */

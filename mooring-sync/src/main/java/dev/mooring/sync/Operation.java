@@ -3,12 +3,17 @@ package dev.mooring.sync;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** What a change does to its row. JSON: {@code "upsert"} or {@code "delete"}. */
+/** What a change does to its row. JSON: {@code "upsert"}, {@code "delete"} or {@code "remove"}. */
 public enum Operation {
     /** Inserts the row, or sets the given columns of the existing row. */
     UPSERT,
     /** Deletes the row. */
-    DELETE;
+    DELETE,
+    /**
+     * The row left what the user may see (it was unshared, left a shared group, its share was deleted): it is removed
+     * from the device, not deleted; only pulls carry it.
+     */
+    REMOVE;
 
     /** The JSON form: the name in lower case. */
     @JsonValue

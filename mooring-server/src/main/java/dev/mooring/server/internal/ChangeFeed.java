@@ -53,6 +53,10 @@ public final class ChangeFeed {
 
     // The outer ORDER BY names c.xid: an unqualified xid would be the output column xid::text, and text order puts
     // transaction 1000 before 999.
+    private static final String COLUMNS = "seq, xid, table_name, record_id, operation, new_row, changed_columns, hlc,"
+            + " origin_node, relayed_by";
+    private static final String BRANCH = "(SELECT %s FROM %s WHERE audience = %s AND (xid, seq) > (?::xid8, ?)"
+            + " AND xid < ?::xid8 ORDER BY xid, seq LIMIT ?)";
     private static final String FEED_SQL = """
             SELECT seq, xid::text, table_name, record_id, operation,
                    CASE operation WHEN 'delete' THEN '{}'
@@ -62,21 +66,27 @@ public final class ChangeFeed {
                    CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
                              AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END,
                    relayed_by
-              FROM ((SELECT * FROM mooring.change_log
-                      WHERE audience = ? AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
-                      ORDER BY xid, seq LIMIT ?)
-                    UNION ALL
-                    (SELECT * FROM mooring.change_log
-                      WHERE audience = '*' AND (xid, seq) > (?::xid8, ?) AND xid < ?::xid8
-                      ORDER BY xid, seq LIMIT ?)) c
+              FROM (%s) c
              ORDER BY c.xid, c.seq
              LIMIT ?
             """;
+    /** The entries of the shared feed (rows of other users), shaped as change log rows of operation 'access'. */
+    private static final String SHARED_COLUMNS = "seq, xid, table_name, record_id, 'access'::text, NULL::jsonb,"
+            + " '{}'::text[], ''::text, NULL::text, NULL::text";
 
     private final TableCatalog catalog;
+    private final String feedSql;
+    private final int branches;
 
     public ChangeFeed(TableCatalog catalog) {
         this.catalog = catalog;
+        List<String> parts = new ArrayList<>(List.of(String.format(BRANCH, COLUMNS, "mooring.change_log", "?"),
+                String.format(BRANCH, COLUMNS, "mooring.change_log", "'*'")));
+        if (catalog.sharing()) {
+            parts.add(String.format(BRANCH, SHARED_COLUMNS, "mooring.shared_feed", "?"));
+        }
+        this.branches = parts.size();
+        this.feedSql = String.format(FEED_SQL, String.join(" UNION ALL ", parts));
     }
 
     /**
@@ -106,13 +116,14 @@ public final class ChangeFeed {
     private Page changes(Connection c, String userId, String nodeId, FeedPosition from, long xmin, int limit)
             throws SQLException {
         List<SupersededChanges.Read> changes = new ArrayList<>();
+        Map<String, Map<String, Long>> access = new LinkedHashMap<>();
         FeedPosition next = from;
         int scanned = 0;
-        try (PreparedStatement ps = c.prepareStatement(FEED_SQL)) {
+        try (PreparedStatement ps = c.prepareStatement(feedSql)) {
             int i = 1;
-            for (String audience : new String[]{userId, null}) {
-                if (audience != null) {
-                    ps.setString(i++, audience);
+            for (int branch = 0; branch < branches; branch++) {
+                if (branch != 1) {
+                    ps.setString(i++, userId);
                 }
                 ps.setString(i++, Long.toString(from.xid()));
                 ps.setLong(i++, from.seq());
@@ -135,6 +146,10 @@ public final class ChangeFeed {
                     String revived = rs.getString(9);
                     String operation = rs.getString(5);
                     long seq = rs.getLong(1);
+                    if (operation.equals("access")) {
+                        access.computeIfAbsent(table, t -> new LinkedHashMap<>()).put(rs.getString(4), seq);
+                        continue;
+                    }
                     if (revived != null) {
                         // An edit brought a deleted row back, and its change carries only the columns it set. A device
                         // may not hold the row (its bootstrap passed over the tombstone), or hold it with values of its
@@ -151,7 +166,9 @@ public final class ChangeFeed {
                 }
             }
         }
-        return new Page(SupersededChanges.resolve(c, catalog, userId, changes), next, scanned > limit, false);
+        List<FeedRow> rows = SharedRows.resolve(c, catalog, userId, access);
+        rows.addAll(SupersededChanges.resolve(c, catalog, userId, changes));
+        return new Page(rows, next, scanned > limit, false);
     }
 
     private Page bootstrap(Connection c, String userId, FeedPosition from, int limit) throws SQLException {
@@ -185,12 +202,15 @@ public final class ChangeFeed {
         // row_to_json, not to_jsonb as the change log: the same values (clients read both into the same maps), but
         // written straight to text rather than built as jsonb and printed, which made a 10,000-row bootstrap page's
         // query cost about half again as much (ClientSyncBench)
-        StringBuilder sql = new StringBuilder("SELECT row_to_json(r)::text, v.row_hlc, r.id::text FROM " + t.sqlName() + " r"
+        TableAccess access = catalog.access(t.sync().name()).orElse(null);
+        TableAccess.Binds binds = new TableAccess.Binds();
+        StringBuilder sql = new StringBuilder("SELECT " + (access == null ? "row_to_json(r)::text"
+                : access.rowJson("r", userId, binds)) + ", v.row_hlc, r.id::text FROM " + t.sqlName() + " r"
                 + " LEFT JOIN mooring.column_versions v ON v.table_name = ? AND v.record_id = r.id::text"
                 + " WHERE r.deleted_at IS NULL");
-        String owner = t.sync().ownerColumn();
-        if (owner != null) {
-            sql.append(" AND r.").append(TableCatalog.quote(owner)).append("::text = ?");
+        TableAccess.Binds filter = new TableAccess.Binds();
+        if (access != null) {
+            sql.append(" AND ").append(access.visible("r", TableAccess.Kind.READ, userId, filter, false));
         }
         if (afterId != null) {
             sql.append(" AND r.id > CAST(? AS ").append(idType).append(")");
@@ -198,11 +218,9 @@ public final class ChangeFeed {
         sql.append(" ORDER BY r.id LIMIT ?");
         List<FeedRow> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
+            int i = binds.bind(ps, 1);
             ps.setString(i++, t.sync().name());
-            if (owner != null) {
-                ps.setString(i++, userId);
-            }
+            i = filter.bind(ps, i);
             if (afterId != null) {
                 ps.setString(i++, afterId);
             }

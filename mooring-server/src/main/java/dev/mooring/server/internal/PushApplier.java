@@ -131,7 +131,11 @@ public final class PushApplier {
             }
             run.add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
         }
+        rejectUnseenReferences(c, userId, runs, results);
         for (List<Candidate> run : runs) {
+            if (run.isEmpty()) {
+                continue;
+            }
             String node = run.get(0).change().nodeId();
             // the capture trigger records the origin node, so the origin is not sent its own change in a pull
             RowWriter.stampSession(c, node, userId, "sync");
@@ -170,6 +174,40 @@ public final class PushApplier {
             }
         }
         return new PushResponse(Arrays.asList(results), clock.now());
+    }
+
+    /** Rejects, and takes out of their runs, the changes that refer to rows their writer may not see. */
+    private void rejectUnseenReferences(Connection c, String userId, List<List<Candidate>> runs, ChangeResult[] results)
+            throws SQLException {
+        Map<Integer, RowChange> changes = new LinkedHashMap<>();
+        runs.forEach(run -> run.forEach(k -> changes.put(k.index(), k.change())));
+        Map<Integer, String> problems = Permissions.references(c, catalog, userId, changes);
+        if (problems.isEmpty()) {
+            return;
+        }
+        for (List<Candidate> run : runs) {
+            run.removeIf(k -> {
+                String problem = problems.get(k.index());
+                if (problem != null) {
+                    results[k.index()] = rejected(k.change(), problem);
+                }
+                return problem != null;
+            });
+        }
+    }
+
+    /** The rights of the user on the rows among {@code rows} that exist and are another user's. */
+    private Map<String, Permissions.Rights> rights(Connection c, String userId, TableCatalog.Table table,
+                                                   Map<String, ServerRow> rows) throws SQLException {
+        String owner = table.sync().ownerColumn();
+        List<String> others = new ArrayList<>();
+        rows.forEach((id, row) -> {
+            if (row.state().exists() && !userId.equals(row.state().row().getOrDefault(owner, json.nullNode()).asText())) {
+                others.add(id);
+            }
+        });
+        TableAccess access = catalog.access(table.sync().name()).orElse(null);
+        return access == null || others.isEmpty() ? Map.of() : Permissions.of(c, access, userId, others);
     }
 
     /**
@@ -263,8 +301,9 @@ public final class PushApplier {
                 Map<String, FeedPosition> seen = new LinkedHashMap<>();
                 group.forEach(k -> seen.put(k.change().id(), k.seen()));
                 Map<String, ServerRow> rows = ServerRow.readAll(c, table, seen, node, json);
+                Map<String, Permissions.Rights> rights = rights(c, userId, table, rows);
                 for (Candidate k : group) {
-                    Plan plan = plan(userId, k, rows.get(k.change().id()));
+                    Plan plan = plan(userId, k, rows.get(k.change().id()), rights.get(k.change().id()));
                     results[k.index()] = plan.result();
                     plans.add(Map.entry(k, plan));
                     if (plan.write() != null) {
@@ -289,7 +328,9 @@ public final class PushApplier {
     private ChangeResult applyAlone(Connection c, String userId, String node, Candidate k) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         try {
-            Plan plan = plan(userId, k, ServerRow.read(c, k.table(), k.change().id(), node, k.seen(), json));
+            ServerRow row = ServerRow.read(c, k.table(), k.change().id(), node, k.seen(), json);
+            Plan plan = plan(userId, k, row, rights(c, userId, k.table(), Map.of(k.change().id(), row))
+                    .get(k.change().id()));
             if (plan.write() != null) {
                 RowWriter.Batch write = new RowWriter.Batch();
                 plan.write().accept(write);
@@ -315,14 +356,22 @@ public final class PushApplier {
         }
     }
 
-    /** Decides one change against the row as the server has it. */
-    private Plan plan(String userId, Candidate k, ServerRow current) {
+    /**
+     * Decides one change against the row as the server has it; {@code rights} are the user's on a row that exists and
+     * is another user's ({@code null} otherwise).
+     */
+    private Plan plan(String userId, Candidate k, ServerRow current, Permissions.Rights rights) {
         RowChange change = k.change();
         TableCatalog.Table table = k.table();
         String owner = table.sync().ownerColumn();
-        if (current.state().exists() && !userId.equals(current.state().row().getOrDefault(owner, json.nullNode()).asText())) {
-            return new Plan(rejected(change, "row " + change.id() + " of " + change.table() + " belongs to another user"),
-                    null, null, current);
+        if (current.state().exists()) {
+            String problem = writeProblem(userId, change, table, current, rights);
+            if (problem != null) {
+                // a row they may still see comes back as the server has it, so their device undoes the refused edit
+                boolean readable = rights != null && rights.read();
+                return new Plan(new ChangeResult(change.clientSeq(), ChangeStatus.REJECTED, problem,
+                        readable ? current.state().row() : null), null, null, current);
+            }
         }
         ConflictRules.Decision decision = ConflictRules.decide(table.sync().rules(), change.op(), change.values(), k.stamp(),
                 current.state());
@@ -419,11 +468,56 @@ public final class PushApplier {
                 Map<String, JsonNode> row = new LinkedHashMap<>();
                 json.readTree(rs.getString(1)).fields().forEachRemaining(e -> row.put(e.getKey(), e.getValue()));
                 String owner = table.sync().ownerColumn();
-                return owner == null || userId.equals(row.getOrDefault(owner, json.nullNode()).asText()) ? row : null;
+                if (owner == null || userId.equals(row.getOrDefault(owner, json.nullNode()).asText())) {
+                    return row;
+                }
+                TableAccess access = catalog.access(table.sync().name()).orElse(null);
+                if (access == null || !access.shared()
+                        || !Permissions.of(c, access, userId, List.of(id)).getOrDefault(id, Permissions.Rights.NONE).read()) {
+                    return null;
+                }
+                if (!access.readColumns().isEmpty()) {
+                    row.keySet().retainAll(access.readColumns());
+                }
+                return row;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new SQLException("PostgreSQL returned a row that is not JSON: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Why {@code userId} may not make {@code change} to an existing row, or {@code null}: its owner may do anything but
+     * give it away; another user needs the table's update rule (and only its update columns) or its delete rule.
+     */
+    private String writeProblem(String userId, RowChange change, TableCatalog.Table table, ServerRow current,
+                                Permissions.Rights rights) {
+        String owner = table.sync().ownerColumn();
+        String rowOwner = current.state().row().getOrDefault(owner, json.nullNode()).asText();
+        JsonNode newOwner = change.values().get(owner);
+        if (newOwner != null && !rowOwner.equals(newOwner.asText())) {
+            return "column " + owner + " cannot change: rows cannot be given to another user";
+        }
+        if (userId.equals(rowOwner)) {
+            return null;
+        }
+        Permissions.Rights may = rights == null ? Permissions.Rights.NONE : rights;
+        String row = "row " + change.id() + " of " + change.table();
+        if (!may.read()) {
+            return row + " belongs to another user" + (table.sync().sharing().read() == null ? ""
+                    : " and is not shared with you");
+        }
+        if (change.op() == dev.mooring.sync.Operation.DELETE) {
+            return may.delete() ? null : row + " is shared with you, but only its owner may delete it";
+        }
+        if (!may.update()) {
+            return row + " is shared with you for viewing only; you cannot change it";
+        }
+        Set<String> allowed = catalog.access(table.sync().name()).map(TableAccess::updateColumns).orElse(Set.of());
+        List<String> refused = change.values().keySet().stream()
+                .filter(col -> !col.equals("id") && !col.equals(owner) && !allowed.contains(col)).sorted().toList();
+        return refused.isEmpty() ? null : row + " is shared with you, but you may not change " + String.join(", ", refused)
+                + " (you may change " + String.join(", ", allowed.stream().sorted().toList()) + ")";
     }
 
     /** The checks that need no database: a synced, pushable table; real columns; no row given to another user. */
@@ -441,7 +535,9 @@ public final class PushApplier {
                 return values == change.values() ? problem : "in its fill: " + problem;
             }
             JsonNode owner = values.get(table.sync().ownerColumn());
-            if (owner != null && !userId.equals(owner.asText())) {
+            // the owner of a shared row keeps it through another user's edit: checked against the row (writeProblem)
+            boolean sharedTable = values == change.values() && table.sync().sharing().update() != null;
+            if (owner != null && !userId.equals(owner.asText()) && !sharedTable) {
                 return "column " + table.sync().ownerColumn() + " must be your own user id; rows cannot be given to"
                         + " another user";
             }

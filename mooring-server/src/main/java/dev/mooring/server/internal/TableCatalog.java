@@ -29,9 +29,26 @@ public final class TableCatalog {
     }
 
     private final Map<String, Table> tables;
+    private final Map<String, TableAccess> access;
 
-    private TableCatalog(Map<String, Table> tables) {
+    private TableCatalog(Map<String, Table> tables, Map<String, TableAccess> access) {
         this.tables = tables;
+        this.access = access;
+    }
+
+    /** The compiled sharing rules of an owned synced table (empty for public-read tables). */
+    public Optional<TableAccess> access(String name) {
+        return Optional.ofNullable(access.get(name));
+    }
+
+    /** Every owned table's compiled rules, in configuration order. */
+    public List<TableAccess> accessRules() {
+        return List.copyOf(access.values());
+    }
+
+    /** Whether any table is seen by users other than its owners. */
+    public boolean sharing() {
+        return access.values().stream().anyMatch(TableAccess::shared);
     }
 
     /**
@@ -54,11 +71,27 @@ public final class TableCatalog {
             check(sync, columns, sqlName, problems);
             tables.put(sync.name(), new Table(sync, sqlName, java.util.Collections.unmodifiableMap(columns)));
         }
+        Map<String, TableAccess> access = new LinkedHashMap<>();
+        if (problems.isEmpty()) {
+            int order = 0;
+            for (Table table : tables.values()) {
+                if (table.sync().ownerColumn() != null) {
+                    TableAccess compiled = TableAccess.compile(c, table, order, name -> {
+                        String schema = name.contains(".") ? name.substring(0, name.indexOf('.')) : null;
+                        return columns(c, schema, name.substring(name.indexOf('.') + 1));
+                    }, tables, problems);
+                    if (compiled != null) {
+                        access.put(table.sync().name(), compiled);
+                    }
+                }
+                order++;
+            }
+        }
         if (!problems.isEmpty()) {
             throw new MooringException(ErrorCode.CONFIGURATION, "These synced tables cannot sync yet:\n  - "
                     + String.join("\n  - ", problems));
         }
-        return new TableCatalog(java.util.Collections.unmodifiableMap(tables));
+        return new TableCatalog(java.util.Collections.unmodifiableMap(tables), java.util.Collections.unmodifiableMap(access));
     }
 
     private static void check(SyncedTable sync, Map<String, String> columns, String sqlName, List<String> problems) {

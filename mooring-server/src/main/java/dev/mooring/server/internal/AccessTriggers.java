@@ -1,0 +1,141 @@
+package dev.mooring.server.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sharing triggers: statement-level AFTER triggers, generated from the compiled rules ({@link TableAccess}), that
+ * write {@code mooring.shared_feed}. On a shared table they name, for every row written, each user besides the owner
+ * who sees it (before or after the write); on a table a rule passes through (shares, group memberships) they name
+ * every user and row the write may have opened or closed. A pull turns each entry into the row as that user may see
+ * it then, or a removal, so entries only need to be complete, not exact.
+ *
+ * <p>Why the locks: a write that makes a row visible to a user and a concurrent write of that row each compute their
+ * users in their own snapshot, and neither sees the other; the row could then reach the user without the concurrent
+ * edit and never get it. Both lock the values they join on (transaction-level advisory locks, hashed into 1,024
+ * keys): writes of rows take them shared, writes along a rule's path exclusive, and the statement that computes the
+ * users runs after the lock, in a snapshot that sees the other transaction committed. This assumes the default READ
+ * COMMITTED isolation for writes to these tables. Stateless.
+ */
+public final class AccessTriggers {
+    private static final int LOCK_CLASS = 1836019570;
+    private static final Map<String, String> EVENTS = Map.of(
+            "insert", "AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows",
+            "update", "AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "delete", "AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows");
+
+    private AccessTriggers() {
+    }
+
+    /** Drops the sharing triggers there are and creates those {@code catalog}'s rules need. */
+    public static void apply(Connection c, TableCatalog catalog) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(hashtext('mooring.capture_triggers'))");
+        }
+        dropAll(c);
+        Map<String, List<TableAccess>> fanOut = new LinkedHashMap<>();
+        Set<String> triggered = new LinkedHashSet<>();
+        for (TableAccess access : catalog.accessRules()) {
+            if (access.shared()) {
+                fanOut.computeIfAbsent(access.table().sqlName(), k -> new ArrayList<>()).add(access);
+                triggered.add(access.table().sqlName());
+                triggered.addAll(access.pathTables());
+            }
+        }
+        for (String table : triggered) {
+            long oid;
+            try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid::bigint")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    oid = rs.getLong(1);
+                }
+            }
+            for (Map.Entry<String, String> event : EVENTS.entrySet()) {
+                String function = "mooring.access_" + oid + "_" + event.getKey();
+                String body = body(event.getKey(), table, fanOut.getOrDefault(table, List.of()), catalog.accessRules());
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $mooring$\nBEGIN\n"
+                            + body + "    RETURN NULL;\nEND;\n$mooring$");
+                    s.execute("CREATE TRIGGER mooring_share_" + event.getKey() + " " + String.format(event.getValue(), table)
+                            + " FOR EACH STATEMENT EXECUTE FUNCTION " + function + "()");
+                }
+            }
+        }
+    }
+
+    private static String body(String event, String table, List<TableAccess> shared, List<TableAccess> all) {
+        List<String> relations = event.equals("update") ? List.of("new_rows", "old_rows")
+                : List.of(event.equals("insert") ? "new_rows" : "old_rows");
+        StringBuilder sql = new StringBuilder();
+        List<String> readerKeys = new ArrayList<>();
+        List<String> readers = new ArrayList<>();
+        for (TableAccess access : shared) {
+            for (String relation : relations) {
+                access.readerKeys().forEach(key -> readerKeys.add("SELECT " + key + "::text AS v FROM " + relation + " x"));
+                readers.add(access.readers(relation));
+            }
+        }
+        List<String> moveKeys = new ArrayList<>();
+        Map<String, List<String>> moves = new LinkedHashMap<>();
+        for (TableAccess access : all) {
+            for (String relation : relations) {
+                access.moveKeys(table).forEach(key -> moveKeys.add("SELECT " + key + "::text AS v FROM " + relation + " y"));
+                moves.computeIfAbsent(relation, r -> new ArrayList<>()).addAll(access.moves(table, relation));
+            }
+        }
+        lock(sql, readerKeys, "pg_advisory_xact_lock_shared");
+        lock(sql, moveKeys, "pg_advisory_xact_lock");
+        List<String> entries = new ArrayList<>(readers);
+        if (relations.size() == 2) {
+            String after = String.join(" UNION ", moves.getOrDefault("new_rows", List.of()));
+            String before = String.join(" UNION ", moves.getOrDefault("old_rows", List.of()));
+            if (!after.isEmpty()) {
+                // only pairs a write opened or closed: a write that changed nothing a rule reads moves nothing
+                entries.add("(" + after + " EXCEPT " + before + ")");
+                entries.add("(" + before + " EXCEPT " + after + ")");
+            }
+        } else {
+            entries.addAll(moves.getOrDefault(relations.get(0), List.of()));
+        }
+        if (!entries.isEmpty()) {
+            sql.append("    INSERT INTO mooring.shared_feed (audience, table_name, record_id)\n    SELECT reader, tbl, rid FROM (\n        ")
+                    .append(String.join("\n        UNION ", entries))
+                    .append(") e WHERE reader IS NOT NULL GROUP BY reader, tbl, rid ORDER BY min(ord), rid;\n");
+        }
+        return sql.toString();
+    }
+
+    private static void lock(StringBuilder sql, List<String> keys, String function) {
+        if (!keys.isEmpty()) {
+            sql.append("    PERFORM ").append(function).append('(').append(LOCK_CLASS)
+                    .append(", k) FROM (SELECT DISTINCT hashtext(v) & 1023 AS k FROM (")
+                    .append(String.join(" UNION ", keys)).append(") s WHERE v IS NOT NULL ORDER BY 1) q;\n");
+        }
+    }
+
+    private static void dropAll(Connection c) throws SQLException {
+        List<String> functions = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n"
+                     + " ON n.oid = p.pronamespace WHERE n.nspname = 'mooring' AND p.proname LIKE 'access\\_%'")) {
+            while (rs.next()) {
+                functions.add(rs.getString(1));
+            }
+        }
+        for (String function : functions) {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP FUNCTION " + function + " CASCADE"); // and its triggers
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.mooring.server;
+
+import dev.mooring.core.MooringException;
+import dev.mooring.sync.ChangeStatus;
+import dev.mooring.sync.Operation;
+import dev.mooring.sync.PulledChange;
+import dev.mooring.sync.PushRequest;
+import dev.mooring.sync.PushResponse;
+import dev.mooring.sync.RowChange;
+import dev.mooring.testing.PostgresDatabaseExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static dev.mooring.server.SyncTestSupport.execute;
+import static dev.mooring.server.SyncTestSupport.pullAll;
+import static dev.mooring.server.SyncTestSupport.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Sharing rules through the service API: who sees which rows, who may change them, rows moving in and out. */
+class SharingTest {
+    static final String SCHEMA = """
+            CREATE TABLE users (id uuid PRIMARY KEY, email text NOT NULL, display_name text NOT NULL DEFAULT '',
+                                deleted_at timestamptz);
+            CREATE TABLE events (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id), title text NOT NULL,
+                                 notes text, deleted_at timestamptz);
+            CREATE TABLE groups (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id), name text NOT NULL,
+                                 deleted_at timestamptz);
+            CREATE TABLE event_groups (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id),
+                                       event_id uuid NOT NULL REFERENCES events (id),
+                                       group_id uuid NOT NULL REFERENCES groups (id), deleted_at timestamptz);
+            CREATE INDEX ON event_groups (group_id);
+            CREATE INDEX ON event_groups (event_id);
+            CREATE TABLE shares (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id),
+                                 shared_with_user_id uuid NOT NULL REFERENCES users (id),
+                                 event_id uuid REFERENCES events (id), group_id uuid REFERENCES groups (id),
+                                 permission text NOT NULL DEFAULT 'view', accepted_at timestamptz,
+                                 deleted_at timestamptz);
+            CREATE INDEX ON shares (event_id);
+            CREATE INDEX ON shares (group_id);
+            CREATE INDEX ON shares (shared_with_user_id);
+            """;
+    static final String RULES = """
+            tables:
+              - name: users
+                owner: id
+                read:
+                  where: id IN (SELECT user_id FROM shares WHERE shared_with_user_id = :user)
+                         OR id IN (SELECT shared_with_user_id FROM shares WHERE user_id = :user)
+                  columns: [display_name]
+              - name: events
+                read: >-
+                  id IN (SELECT event_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL)
+                  OR id IN (SELECT event_id FROM event_groups WHERE group_id IN
+                     (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL))
+                update: >-
+                  id IN (SELECT event_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL
+                         AND permission = 'edit')
+                  OR id IN (SELECT event_id FROM event_groups WHERE group_id IN
+                     (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL
+                      AND permission = 'edit'))
+              - name: groups
+                read: id IN (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL)
+              - name: event_groups
+                read: group_id IN (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL)
+              - name: shares
+                read: shared_with_user_id = :user
+                update:
+                  where: shared_with_user_id = :user
+                  columns: [accepted_at]
+                open-references: [shared_with_user_id]
+            """;
+
+    @RegisterExtension
+    static final PostgresDatabaseExtension PG = PostgresDatabaseExtension.perMethod();
+
+    static final String ALICE = "a0000000-0000-0000-0000-00000000000a";
+    static final String BOB = "b0000000-0000-0000-0000-00000000000b";
+    static final String CAROL = "c0000000-0000-0000-0000-00000000000c";
+
+    SyncService sync;
+    long clock = 1_000;
+    long aliceSeq;
+    long bobSeq;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        DataSource ds = PG.dataSource();
+        execute(ds, SCHEMA);
+        execute(ds, "INSERT INTO users VALUES ('" + ALICE + "', 'alice@example.com', 'Alice'), ('" + BOB
+                + "', 'bob@example.com', 'Bob'), ('" + CAROL + "', 'carol@example.com', 'Carol')");
+        SyncConfig config = SyncConfigFile.parse(RULES, "test rules");
+        SyncSchema.install(ds, config);
+        sync = SyncService.create(ds, config);
+    }
+
+    PushResponse alice(RowChange... changes) {
+        return sync.push(ALICE, new PushRequest("alice-phone", List.of(changes)));
+    }
+
+    PushResponse bob(RowChange... changes) {
+        return sync.push(BOB, new PushRequest("bob-phone", List.of(changes)));
+    }
+
+    RowChange a(String table, String id, String... pairs) {
+        return seen(upsert("alice-phone", ++aliceSeq, ++clock, table, id, pairs));
+    }
+
+    RowChange b(String table, String id, String... pairs) {
+        return seen(upsert("bob-phone", ++bobSeq, ++clock, table, id, pairs));
+    }
+
+    /** The change as a device makes it: having seen everything its user may see so far (its basis). */
+    RowChange seen(RowChange change) {
+        String user = change.nodeId().startsWith("alice") ? ALICE : BOB;
+        String[] cursor = {null};
+        pullAll(sync, user, change.nodeId(), cursor);
+        return new RowChange(change.table(), change.id(), change.op(), change.values(), change.hlc(), change.nodeId(),
+                change.clientSeq(), cursor[0], Map.of());
+    }
+
+    static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** What a device of {@code user} holds after applying every pull since {@code cursor}. */
+    static Map<String, PulledChange> last(List<PulledChange> changes) {
+        return changes.stream().collect(Collectors.toMap(ch -> ch.table() + "/" + ch.id(), ch -> ch, (x, y) -> y,
+                java.util.LinkedHashMap::new));
+    }
+
+    @Test
+    void aRecipientSeesASharedEventOnlyOnceAcceptedAndLosesItWhenUnshared() {
+        String event = id();
+        String share = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet")));
+        String[] bobCursor = {null};
+        assertThat(pullAll(sync, BOB, "bob-phone", bobCursor)).noneMatch(ch -> ch.table().equals("events"));
+
+        assertApplied(alice(a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
+                "permission", "view")));
+        Map<String, PulledChange> seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen).containsKey("shares/" + share).doesNotContainKey("events/" + event);
+        // the owner's users row, only the declared column (and id): never the e-mail
+        assertThat(seen.get("users/" + ALICE).values()).containsOnlyKeys("id", "display_name");
+
+        assertApplied(bob(b("shares", share, "accepted_at", "2026-12-06T10:00:00Z")));
+        seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen.get("events/" + event).op()).isEqualTo(Operation.UPSERT);
+        assertThat(seen.get("events/" + event).values().get("title").asText()).isEqualTo("Tet");
+
+        assertApplied(alice(a("events", event, "title", "Tet 2027")));
+        seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen.get("events/" + event).values().get("title").asText()).isEqualTo("Tet 2027");
+
+        assertApplied(alice(seen(SyncTestSupport.delete("alice-phone", ++aliceSeq, ++clock, "shares", share))));
+        seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen.get("events/" + event).op()).isEqualTo(Operation.REMOVE);
+        assertThat(seen.get("shares/" + share).op()).isEqualTo(Operation.REMOVE);
+
+        // a fresh device of Bob's gets nothing of Alice's now
+        assertThat(pullAll(sync, BOB, "bob-laptop", new String[]{null}))
+                .noneMatch(ch -> ch.table().equals("events") || ch.table().equals("shares"));
+    }
+
+    @Test
+    void viewersCannotEditEditorsCanButNotGiveAwayOrDelete() {
+        String event = id();
+        String share = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
+                        "permission", "view", "accepted_at", "2026-12-06T10:00:00Z")));
+        PushResponse refused = bob(b("events", event, "title", "Bob's"));
+        assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(refused.results().get(0).reason()).contains("viewing only");
+        assertThat(refused.results().get(0).current().get("title").asText()).isEqualTo("Tet");
+
+        assertApplied(alice(a("shares", share, "permission", "edit")));
+        assertApplied(bob(b("events", event, "title", "Bob's")));
+        String[] aliceCursor = {null};
+        assertThat(last(pullAll(sync, ALICE, "alice-laptop", aliceCursor)).get("events/" + event).values()
+                .get("title").asText()).isEqualTo("Bob's");
+
+        assertThat(bob(b("events", event, "user_id", BOB)).results().get(0).reason()).contains("cannot change");
+        assertThat(bob(seen(SyncTestSupport.delete("bob-phone", ++bobSeq, ++clock, "events", event))).results().get(0)
+                .reason()).contains("only its owner may delete");
+        // the recipient may accept, nothing else of the share
+        assertThat(bob(b("shares", share, "permission", "edit")).results().get(0).reason())
+                .contains("may not change permission");
+    }
+
+    @Test
+    void aReferenceToAnUnseenRowIsRefusedLikeOneToAMissingRow() {
+        String event = id();
+        String group = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "private")));
+        assertApplied(bob(b("groups", group, "user_id", BOB, "name", "mine")));
+        PushResponse unseen = bob(b("event_groups", id(), "user_id", BOB, "event_id", event, "group_id", group));
+        PushResponse missing = bob(b("event_groups", id(), "user_id", BOB, "event_id", id(), "group_id", group));
+        assertThat(unseen.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(missing.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(unseen.results().get(0).reason().replace(event, "X"))
+                .isEqualTo(missing.results().get(0).reason().replaceAll("[0-9a-f-]{36}", "X"));
+    }
+
+    @Test
+    void aGroupShareMovesItsEventsInAndOut() {
+        String group = id();
+        String inGroup = id();
+        String outside = id();
+        String link = id();
+        String share = id();
+        assertApplied(alice(a("groups", group, "user_id", ALICE, "name", "Family"),
+                a("events", inGroup, "user_id", ALICE, "title", "Birthday"),
+                a("events", outside, "user_id", ALICE, "title", "Dentist"),
+                a("event_groups", link, "user_id", ALICE, "event_id", inGroup, "group_id", group)));
+        String[] bobCursor = {null};
+        pullAll(sync, BOB, "bob-phone", bobCursor);
+        assertApplied(alice(a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "group_id", group,
+                "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z")));
+        Map<String, PulledChange> seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen).containsKeys("groups/" + group, "events/" + inGroup, "event_groups/" + link)
+                .doesNotContainKey("events/" + outside);
+
+        // adding an event to the shared group moves it in without the event changing
+        String link2 = id();
+        assertApplied(alice(a("event_groups", link2, "user_id", ALICE, "event_id", outside, "group_id", group)));
+        seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen.get("events/" + outside).op()).isEqualTo(Operation.UPSERT);
+
+        // taking it out moves it out
+        assertApplied(alice(a("event_groups", link2, "deleted_at", "2026-12-06T11:00:00Z")));
+        seen = last(pullAll(sync, BOB, "bob-phone", bobCursor));
+        assertThat(seen.get("events/" + outside).op()).isEqualTo(Operation.REMOVE);
+        assertThat(seen.get("event_groups/" + link2).op()).isEqualTo(Operation.REMOVE);
+        assertThat(seen).doesNotContainKey("events/" + inGroup);
+
+        // Carol sees none of it, ever
+        assertThat(pullAll(sync, CAROL, "carol-phone", new String[]{null}))
+                .allSatisfy(ch -> assertThat(ch.table() + "/" + ch.id()).isEqualTo("users/" + CAROL));
+    }
+
+    @Test
+    void rulesAreCheckedAgainstTheSchemaAtStartUp() {
+        DataSource ds = PG.dataSource();
+        assertThatThrownBy(() -> SyncService.create(ds, SyncConfigFile.parse("""
+                tables:
+                  - name: events
+                    read: id IN (SELECT event_id FROM sharez WHERE shared_with_user_id = :user)
+                  - name: groups
+                    read: id IN (SELECT group_id FROM shares WHERE recipient = :user)
+                  - name: shares
+                    read: shared_with_user_id IN (SELECT id FROM users WHERE permission = 'edit')
+                """, "bad rules"))).isInstanceOf(MooringException.class)
+                .hasMessageContaining("table sharez does not exist")
+                .hasMessageContaining("table shares has no column recipient")
+                .hasMessageContaining("does not lead to :user");
+        assertThatThrownBy(() -> SyncService.create(ds, SyncConfigFile.parse("""
+                tables:
+                  - name: events
+                    read: "id IN (SELECT event_id FROM shares WHERE shared_with_user_id = :user); DROP TABLE users"
+                """, "hostile"))).isInstanceOf(MooringException.class).hasMessageContaining("';' is not allowed");
+    }
+
+    static void assertApplied(PushResponse response) {
+        assertThat(response.results()).allSatisfy(r -> assertThat(r.status()).as(String.valueOf(r.reason()))
+                .isIn(ChangeStatus.APPLIED));
+    }
+}
