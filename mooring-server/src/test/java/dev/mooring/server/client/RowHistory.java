@@ -56,6 +56,7 @@ final class RowHistory implements LossyTransport.Witness {
 
     @Override
     public void calling(String nodeId, String call) {
+        next.calling(nodeId, call);
         lastCall.put(nodeId, call);
         lastRows.remove(nodeId);
     }
