@@ -298,6 +298,36 @@ class SharingTest {
     }
 
     @Test
+    void aUsersPackageHoldsWhatTheirPullWouldHold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String shared = id();
+        String notShared = id();
+        assertApplied(alice(a("events", shared, "user_id", ALICE, "title", "Tet"),
+                a("events", notShared, "user_id", ALICE, "title", "private"),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "event_id", shared,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        PackageGeneration cut = Packages.create(PG.dataSource(), sync.config())
+                .cut(PackageRequest.forUser("bob", BOB, "users", "events", "shares"), dir.resolve("bob.mpkg"));
+        try (dev.mooring.sync.PackageFile.Verified file = dev.mooring.sync.PackageFile.verify(cut.file(), dir);
+             java.sql.Connection c = file.open(); java.sql.Statement s = c.createStatement()) {
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT id FROM events")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(shared);
+                assertThat(rs.next()).isFalse();
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT id, email, display_name FROM users ORDER BY id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(ALICE);
+                assertThat(rs.getString(2)).isNull(); // never the e-mail of another user
+                assertThat(rs.getString(3)).isEqualTo("Alice");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualTo("bob@example.com");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void rulesAreCheckedAgainstTheSchemaAtStartUp() {
         DataSource ds = PG.dataSource();
         assertThatThrownBy(() -> SyncService.create(ds, SyncConfigFile.parse("""
