@@ -1,0 +1,109 @@
+package dev.mooring.sync.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mooring.sync.Hlc;
+import dev.mooring.sync.Operation;
+import dev.mooring.sync.PulledChange;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A client database in a real SQLite file with sync installed (bookkeeping, capture triggers), and one
+ * {@link RemoteApply} over it, as a sync holds one: for tests of what the engine does with what the server sends,
+ * without a server. {@code groups} and {@code events} are synced; an event references its group without cascade, a
+ * note its event with {@code ON DELETE CASCADE}. Foreign keys are enforced on this connection.
+ */
+final class ClientDatabase implements AutoCloseable {
+    static final String NODE = "node-a";
+    private static final String[] DDL = {
+            "CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+            "CREATE TABLE events (id TEXT PRIMARY KEY, title TEXT NOT NULL, group_id TEXT REFERENCES groups (id))",
+            "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT,"
+                    + " event_id TEXT REFERENCES events (id) ON DELETE CASCADE)"};
+
+    final Connection c;
+    final Map<String, LocalTable> tables;
+    final RemoteApply apply;
+    private long serverTime = 1_763_745_600_000L;
+    private long seq;
+
+    ClientDatabase(Path dir) throws SQLException {
+        c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("client.db"));
+        exec(DDL);
+        exec("PRAGMA foreign_keys = ON");
+        tables = LocalSchema.install(c, List.of("groups", "events", "notes"), NODE);
+        apply = new RemoteApply(c, tables, Map.of());
+    }
+
+    /** A row as the server sends it in a change page: every column given, {@code column, value, …}. */
+    PulledChange upsert(String table, String id, String... columnsAndValues) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        for (int i = 0; i < columnsAndValues.length; i += 2) {
+            values.put(columnsAndValues[i], TextNode.valueOf(columnsAndValues[i + 1]));
+        }
+        return new PulledChange(++seq, table, id, Operation.UPSERT, values, next(), "server");
+    }
+
+    /** The server's word that the row moved out of the user's view. */
+    PulledChange remove(String table, String id) {
+        return new PulledChange(++seq, table, id, Operation.REMOVE, Map.of(), next(), "server");
+    }
+
+    private Hlc next() {
+        return Hlc.of(++serverTime, 0, "server");
+    }
+
+    /**
+     * Applies one page as a sync does: in one transaction, capture off. Returns the rows it took off the device
+     * ({@link RemoteApply#takeRemoved}).
+     */
+    Map<String, Set<String>> pull(PulledChange... page) throws SQLException {
+        return Transactions.immediate(c, () -> {
+            ClientState.applying(c, true);
+            apply.applyPage(List.of(page), false);
+            ClientState.applying(c, false);
+            return apply.takeRemoved();
+        });
+    }
+
+    /** Runs statements as the application would, capture on. */
+    void exec(String... sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String one : sql) {
+                s.execute(one);
+            }
+        }
+    }
+
+    /** The rows of a query, each as its columns joined with {@code |}. */
+    List<String> rows(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        apply.close();
+        c.close();
+    }
+}
