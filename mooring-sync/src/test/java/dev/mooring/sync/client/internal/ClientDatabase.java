@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.mooring.sync.Hlc;
 import dev.mooring.sync.Operation;
 import dev.mooring.sync.PulledChange;
+import dev.mooring.sync.client.SqlRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,27 +76,12 @@ final class ClientDatabase implements AutoCloseable {
 
     /** Runs statements as the application would, capture on. */
     void exec(String... sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String one : sql) {
-                s.execute(one);
-            }
-        }
+        SqlRows.exec(c, sql);
     }
 
     /** The rows of a query, each as its columns joined with {@code |}. */
     List<String> rows(String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return SqlRows.rows(c, sql);
     }
 
     @Override
