@@ -1,10 +1,13 @@
 package dev.mooring.sync.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.Hlc;
 import dev.mooring.sync.Operation;
 import dev.mooring.sync.PulledChange;
+import dev.mooring.sync.RowChange;
 import dev.mooring.sync.client.SqlRows;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A client database in a real SQLite file with sync installed (bookkeeping, capture triggers), and one
@@ -43,13 +47,19 @@ final class ClientDatabase implements AutoCloseable {
         apply = new RemoteApply(c, tables, Map.of());
     }
 
-    /** A row as the server sends it in a change page: every column given, {@code column, value, …}. */
-    PulledChange upsert(String table, String id, String... columnsAndValues) {
+    /** Column values, {@code column, value, …}; a null value is SQL NULL. */
+    static Map<String, JsonNode> values(String... columnsAndValues) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
         for (int i = 0; i < columnsAndValues.length; i += 2) {
-            values.put(columnsAndValues[i], TextNode.valueOf(columnsAndValues[i + 1]));
+            String value = columnsAndValues[i + 1];
+            values.put(columnsAndValues[i], value == null ? NullNode.getInstance() : TextNode.valueOf(value));
         }
-        return new PulledChange(++seq, table, id, Operation.UPSERT, values, next(), "server");
+        return values;
+    }
+
+    /** A row as the server sends it in a change page: the columns given, {@code column, value, …}. */
+    PulledChange upsert(String table, String id, String... columnsAndValues) {
+        return new PulledChange(++seq, table, id, Operation.UPSERT, values(columnsAndValues), next(), "server");
     }
 
     /** The server's word that the row moved out of the user's view. */
@@ -71,6 +81,22 @@ final class ClientDatabase implements AutoCloseable {
             apply.applyPage(List.of(page), false);
             ClientState.applying(c, false);
             return apply.takeRemoved();
+        });
+    }
+
+    /**
+     * Freezes the pending changes into a batch, as a push does, and records {@code answer}'s results for it in one
+     * transaction, capture off.
+     */
+    Outbox.Ack push(Function<List<RowChange>, List<ChangeResult>> answer) throws SQLException {
+        Transactions.immediate(c, () -> Outbox.prepare(c, 100, tables));
+        List<RowChange> sent = Outbox.batch(c, NODE, 100, Set.of());
+        List<ChangeResult> results = answer.apply(sent);
+        return Transactions.immediate(c, () -> {
+            ClientState.applying(c, true);
+            Outbox.Ack ack = Outbox.acknowledge(c, NODE, sent, results, apply);
+            ClientState.applying(c, false);
+            return ack;
         });
     }
 
