@@ -9,6 +9,7 @@ import dev.mooring.sync.Operation;
 import dev.mooring.sync.PulledChange;
 import dev.mooring.sync.RowChange;
 import dev.mooring.sync.client.SqlRows;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,14 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A client database in a real SQLite file with sync installed (bookkeeping, capture triggers), and one
  * {@link RemoteApply} over it, as a sync holds one: for tests of what the engine does with what the server sends,
- * without a server. {@code groups} and {@code events} are synced; an event references its group without cascade, a
- * note its event with {@code ON DELETE CASCADE}. Foreign keys are enforced on this connection.
+ * without a server. A JUnit extension: register it with {@code @RegisterExtension}; each test gets a fresh database,
+ * removed afterwards. {@code groups}, {@code events} and {@code notes} are synced; an event references its group
+ * without cascade, a note its event with {@code ON DELETE CASCADE}. Foreign keys are enforced on this connection.
  */
-final class ClientDatabase implements AutoCloseable {
+final class ClientDatabase implements BeforeEachCallback, AfterEachCallback {
     static final String NODE = "node-a";
     private static final String[] DDL = {
             "CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
@@ -33,18 +38,30 @@ final class ClientDatabase implements AutoCloseable {
             "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT,"
                     + " event_id TEXT REFERENCES events (id) ON DELETE CASCADE)"};
 
-    final Connection c;
-    final Map<String, LocalTable> tables;
-    final RemoteApply apply;
+    Connection c;
+    Map<String, LocalTable> tables;
+    RemoteApply apply;
+    private Path file;
     private long serverTime = 1_763_745_600_000L;
     private long seq;
 
-    ClientDatabase(Path dir) throws SQLException {
-        c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("client.db"));
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        file = Files.createTempFile("mooring-client", ".db");
+        c = DriverManager.getConnection("jdbc:sqlite:" + file);
         exec(DDL);
         exec("PRAGMA foreign_keys = ON");
         tables = LocalSchema.install(c, List.of("groups", "events", "notes"), NODE);
         apply = new RemoteApply(c, tables, Map.of());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try (Connection closing = c) {
+            apply.close();
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** Column values, {@code column, value, …}; a null value is SQL NULL. */
@@ -110,9 +127,4 @@ final class ClientDatabase implements AutoCloseable {
         return SqlRows.rows(c, sql);
     }
 
-    @Override
-    public void close() throws SQLException {
-        apply.close();
-        c.close();
-    }
 }

@@ -3,34 +3,24 @@ package dev.mooring.sync.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mooring.sync.client.OutboxEntry;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a client does with a pulled remove: a row that moved out of the user's view leaves the device. */
 class MovedOutRowsTest {
-    @TempDir
-    Path dir;
-
-    ClientDatabase db;
+    @RegisterExtension
+    final ClientDatabase db = new ClientDatabase();
 
     @BeforeEach
-    void open() throws SQLException {
-        db = new ClientDatabase(dir);
+    void synced() throws SQLException {
         db.pull(db.upsert("groups", "g1", "name", "Family"),
                 db.upsert("events", "e1", "title", "Dentist", "group_id", "g1"),
                 db.upsert("events", "e2", "title", "Picnic", "group_id", "g1"));
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        db.close();
     }
 
     @Test

@@ -5,36 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
 import dev.mooring.sync.client.OutboxEntry;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the client does with the server's refusal of a pushed change, with and without the server's row. */
 class RejectedAnswerTest {
     private static final String VIEW_ONLY = "events e1 is shared with you to view, not to edit";
 
-    @TempDir
-    Path dir;
-
-    ClientDatabase db;
+    @RegisterExtension
+    final ClientDatabase db = new ClientDatabase();
 
     @BeforeEach
-    void open() throws SQLException {
-        db = new ClientDatabase(dir);
+    void synced() throws SQLException {
         db.pull(db.upsert("groups", "g1", "name", "Family"),
                 db.upsert("events", "e1", "title", "Dentist", "group_id", "g1"));
         db.exec("UPDATE events SET title = 'Dentist at 9' WHERE id = 'e1'");
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        db.close();
     }
 
     @Test
