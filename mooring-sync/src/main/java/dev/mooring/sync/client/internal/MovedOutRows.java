@@ -31,6 +31,7 @@ final class MovedOutRows implements AutoCloseable {
     private final Connection c;
     private final RowReader rows;
     private final Map<String, PreparedStatement> deletes = new HashMap<>();
+    private PreparedStatement reject;
     /** Removes a foreign key refused, by row ({@link NetChange#key}), in the order they came. */
     private final Map<String, Blocked> blocked = new LinkedHashMap<>();
 
@@ -102,8 +103,27 @@ final class MovedOutRows implements AutoCloseable {
             return Attempt.REFUSED;
         }
         // a row already gone (removed with a parent by a cascade) may still have changes waiting: refused all the same
-        Outbox.rejectWaiting(c, table.name(), id, row == null ? null : Values.text(row), reason(table.name(), id));
+        rejectWaiting(table.name(), id, row == null ? null : Values.text(row));
         return row == null ? Attempt.ABSENT : Attempt.REMOVED;
+    }
+
+    /**
+     * Rejects the row's changes still waiting for the server (this node's and relays) without sending them, in the
+     * state a server's rejection leaves ({@link Outbox#acknowledge}): kept until discarded or retried. A pending change
+     * holds no values (see {@link NetChange}); it first takes them from {@code row}, the row as it was (JSON; null
+     * when it is not here), so it still shows what it would have sent, and a retry sends that.
+     */
+    private void rejectWaiting(String table, String id, String row) throws SQLException {
+        if (reject == null) {
+            reject = c.prepareStatement("UPDATE sync_queue SET state = 'rejected', last_error = ?, payload = CASE"
+                    + " WHEN payload IS NULL AND operation <> 'delete' THEN ? ELSE payload END"
+                    + " WHERE table_name = ? AND record_id = ? AND state <> 'rejected'");
+        }
+        reject.setString(1, reason(table, id));
+        reject.setString(2, row);
+        reject.setString(3, table);
+        reject.setString(4, id);
+        reject.executeUpdate();
     }
 
     /** Deletes the row; {@code false} when a constraint (a foreign key) refuses it, which leaves the row as it was. */
@@ -131,5 +151,9 @@ final class MovedOutRows implements AutoCloseable {
             ps.close();
         }
         deletes.clear();
+        if (reject != null) {
+            reject.close();
+            reject = null;
+        }
     }
 }

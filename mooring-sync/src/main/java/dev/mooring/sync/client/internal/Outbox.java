@@ -439,25 +439,6 @@ public final class Outbox {
         return entries;
     }
 
-    /**
-     * Rejects, without sending them, a row's changes still waiting for the server (this node's and relays), with
-     * {@code reason}, in the state a server's rejection leaves: kept until discarded or retried. For a row the server
-     * would refuse them for anyway (it moved out of what the user may read). A pending change holds no values (see
-     * {@link NetChange}); it first takes them from {@code row}, the row as it was (JSON; null when it is not here),
-     * so it still shows what it would have sent, and a retry sends that. Returns how many were rejected.
-     */
-    static int rejectWaiting(Connection c, String table, String id, String row, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE sync_queue SET state = 'rejected', last_error = ?,"
-                + " payload = CASE WHEN payload IS NULL AND operation <> 'delete' THEN ? ELSE payload END"
-                + " WHERE table_name = ? AND record_id = ? AND state <> 'rejected'")) {
-            ps.setString(1, reason);
-            ps.setString(2, row);
-            ps.setString(3, table);
-            ps.setString(4, id);
-            return ps.executeUpdate();
-        }
-    }
-
     private static Entry entry(ResultSet rs) throws SQLException {
         return new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
