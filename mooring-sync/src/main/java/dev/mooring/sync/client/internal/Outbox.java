@@ -327,7 +327,7 @@ public final class Outbox {
                     reject.executeUpdate();
                     rejected++;
                     // a row the user may still see but not change this way (a view-only share): the answer carries
-                    // the server's row, and the device takes it back; the entry stays rejected, to show what was refused
+                    // the server's row, and the device takes it back; the entry stays rejected, to show the refusal
                     if (result.current() != null && apply.correct(change.table(), change.id(), result.current())) {
                         corrected.computeIfAbsent(change.table(), t -> new HashSet<>()).add(change.id());
                     }
