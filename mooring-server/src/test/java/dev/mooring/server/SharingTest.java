@@ -199,6 +199,20 @@ class SharingTest {
     }
 
     @Test
+    void anEditorCannotDeleteASharedEventBySettingItsDeletedAt() throws Exception {
+        String event = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
+                        "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z")));
+        // a delete sent as an edit of deleted_at, which is what an app's UPDATE ... SET deleted_at pushes
+        PushResponse refused = bob(b("events", event, "deleted_at", "2026-12-06T11:00:00Z"));
+        assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(refused.results().get(0).reason()).contains("only its owner may delete");
+        assertThat(SyncTestSupport.scalar(PG.dataSource(), "SELECT deleted_at IS NULL FROM events WHERE id = '" + event
+                + "'")).isEqualTo("t");
+    }
+
+    @Test
     void aReferenceToAnUnseenRowIsRefusedLikeOneToAMissingRow() {
         String event = id();
         String group = id();

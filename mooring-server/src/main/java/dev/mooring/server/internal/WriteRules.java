@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
+import dev.mooring.sync.ConflictRules;
 import dev.mooring.sync.Operation;
 import dev.mooring.sync.RowChange;
 
@@ -80,7 +81,9 @@ final class WriteRules {
             return row + " belongs to another user" + (table.sync().sharing().read() == null ? ""
                     : " and is not shared with you");
         }
-        if (change.op() == Operation.DELETE) {
+        JsonNode tombstone = change.values().get(ConflictRules.TOMBSTONE_COLUMN);
+        if (change.op() == Operation.DELETE || (tombstone != null && !tombstone.isNull())) {
+            // setting deleted_at is a delete too, whatever columns the update rule grants
             return may.delete() ? null : row + " is shared with you, but only its owner may delete it";
         }
         if (!may.update()) {
