@@ -40,7 +40,8 @@ class SharedSyncClientTest {
                                  deleted_at TEXT);
             CREATE TABLE shares (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, shared_with_user_id TEXT NOT NULL,
                                  event_id TEXT, group_id TEXT, permission TEXT NOT NULL DEFAULT 'view',
-                                 accepted_at TEXT, deleted_at TEXT)
+                                 accepted_at TEXT, deleted_at TEXT);
+            CREATE TABLE groups (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, deleted_at TEXT)
             """;
 
     @RegisterExtension
@@ -63,14 +64,21 @@ class SharedSyncClientTest {
     }
 
     SyncClient device(String name) throws SQLException {
+        return device(name, java.util.Map.of());
+    }
+
+    SyncClient device(String name, java.util.Map<String, java.util.Map<String, List<String>>> subscription)
+            throws SQLException {
         Path file = dir.resolve(name + ".db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            for (String ddl : CLIENT_SCHEMA.split(";")) {
-                s.execute(ddl);
+        if (!java.nio.file.Files.exists(file)) {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+                for (String ddl : CLIENT_SCHEMA.split(";")) {
+                    s.execute(ddl);
+                }
             }
         }
-        return SyncClient.open(file, ClientConfig.of("users", "events", "shares").withPullPageSize(2)
-                .withRetry(RetryPolicy.none()));
+        return SyncClient.open(file, ClientConfig.of("users", "events", "shares", "groups").withPullPageSize(2)
+                .withRetry(RetryPolicy.none()).withSubscription(subscription));
     }
 
     SyncReport sync(SyncClient device, String user) {
@@ -142,6 +150,30 @@ class SharedSyncClientTest {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("bring tea");
             }
+        }
+    }
+
+    @Test
+    void aDeviceSubscribedToSomeGroupsGetsOnlyThoseAndAChangedSubscriptionMovesRows() throws Exception {
+        String family = UUID.randomUUID().toString();
+        String work = UUID.randomUUID().toString();
+        try (SyncClient phone = device("alice-phone")) {
+            exec(phone, "INSERT INTO groups (id, user_id, name) VALUES ('" + family + "', '" + SharingTest.ALICE
+                    + "', 'Family'), ('" + work + "', '" + SharingTest.ALICE + "', 'Work')");
+            sync(phone, SharingTest.ALICE);
+        }
+        try (SyncClient watch = device("alice-watch", java.util.Map.of("groups", java.util.Map.of("id", List.of(work))))) {
+            sync(watch, SharingTest.ALICE);
+            assertThat(scalar(watch, "SELECT group_concat(name) FROM groups")).isEqualTo("Work");
+        }
+        try (SyncClient watch = device("alice-watch", java.util.Map.of("groups", java.util.Map.of("id", List.of(family))))) {
+            SyncReport moved = sync(watch, SharingTest.ALICE);
+            assertThat(scalar(watch, "SELECT group_concat(name) FROM groups")).isEqualTo("Family");
+            assertThat(moved.removed()).isEqualTo(1);
+        }
+        try (SyncClient watch = device("alice-watch")) {
+            sync(watch, SharingTest.ALICE);
+            assertThat(scalar(watch, "SELECT count(*) FROM groups")).isEqualTo("2");
         }
     }
 }
