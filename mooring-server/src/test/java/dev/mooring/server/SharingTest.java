@@ -133,7 +133,7 @@ public class SharingTest {
     }
 
     /** What a device of {@code user} holds after applying every pull since {@code cursor}. */
-    static Map<String, PulledChange> last(List<PulledChange> changes) {
+    public static Map<String, PulledChange> last(List<PulledChange> changes) {
         return changes.stream().collect(Collectors.toMap(ch -> ch.table() + "/" + ch.id(), ch -> ch, (x, y) -> y,
                 java.util.LinkedHashMap::new));
     }
