@@ -92,7 +92,7 @@ public final class SyncService {
     }
 
     /**
-     * The next page of what {@code userId} may see after {@code cursor}: their own rows and public-read rows. A
+     * The next page of what {@code userId} may see after {@code cursor}: their own rows, public-read rows and rows shared with them. A
      * {@code null} cursor starts with a bootstrap of the current rows. Changes are delivered only once their
      * transaction is older than every running one, so a late commit is delivered late and never skipped.
      *

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Sharing rules through the service API: who sees which rows, who may change them, rows moving in and out. */
-class SharingTest {
-    static final String SCHEMA = """
+public class SharingTest {
+    public static final String SCHEMA = """
             CREATE TABLE users (id uuid PRIMARY KEY, email text NOT NULL, display_name text NOT NULL DEFAULT '',
                                 deleted_at timestamptz);
             CREATE TABLE events (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id), title text NOT NULL,
@@ -47,7 +47,7 @@ class SharingTest {
             CREATE INDEX ON shares (group_id);
             CREATE INDEX ON shares (shared_with_user_id);
             """;
-    static final String RULES = """
+    public static final String RULES = """
             tables:
               - name: users
                 owner: id
@@ -83,9 +83,9 @@ class SharingTest {
     @RegisterExtension
     static final PostgresDatabaseExtension PG = PostgresDatabaseExtension.perMethod();
 
-    static final String ALICE = "a0000000-0000-0000-0000-00000000000a";
-    static final String BOB = "b0000000-0000-0000-0000-00000000000b";
-    static final String CAROL = "c0000000-0000-0000-0000-00000000000c";
+    public static final String ALICE = "a0000000-0000-0000-0000-00000000000a";
+    public static final String BOB = "b0000000-0000-0000-0000-00000000000b";
+    public static final String CAROL = "c0000000-0000-0000-0000-00000000000c";
 
     SyncService sync;
     long clock = 1_000;
@@ -133,7 +133,7 @@ class SharingTest {
     }
 
     /** What a device of {@code user} holds after applying every pull since {@code cursor}. */
-    static Map<String, PulledChange> last(List<PulledChange> changes) {
+    public static Map<String, PulledChange> last(List<PulledChange> changes) {
         return changes.stream().collect(Collectors.toMap(ch -> ch.table() + "/" + ch.id(), ch -> ch, (x, y) -> y,
                 java.util.LinkedHashMap::new));
     }
