@@ -213,6 +213,23 @@ public class SharingTest {
     }
 
     @Test
+    void anAcceptMadeBeforeAnUnshareDoesNotBringTheShareBack() {
+        String event = id();
+        String share = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
+                        "permission", "edit")));
+        RowChange accept = b("shares", share, "accepted_at", "2026-12-06T10:00:00Z"); // made before the unshare
+        assertApplied(alice(seen(SyncTestSupport.delete("alice-phone", ++aliceSeq, ++clock, "shares", share))));
+
+        PushResponse refused = bob(accept);
+        assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(refused.results().get(0).reason()).contains("deleted by its owner");
+        assertThat(pullAll(sync, BOB, "bob-laptop", new String[]{null}))
+                .noneMatch(ch -> ch.table().equals("events") || ch.table().equals("shares"));
+    }
+
+    @Test
     void aReferenceToAnUnseenRowIsRefusedLikeOneToAMissingRow() {
         String event = id();
         String group = id();

@@ -90,6 +90,11 @@ final class WriteRules {
             return row + " is shared with you for viewing only; you cannot change it";
         }
         Set<String> allowed = catalog.access(table.sync().name()).map(TableAccess::updateColumns).orElse(Set.of());
+        if (current.state().tombstoned() && !allowed.contains(ConflictRules.TOMBSTONE_COLUMN)) {
+            // an edit of a deleted row brings it back (the delete policy), and so changes deleted_at: an accept that
+            // crossed an unshare would undo the unshare
+            return row + " was deleted by its owner; you may not bring it back";
+        }
         List<String> refused = change.values().keySet().stream()
                 .filter(col -> !col.equals("id") && !col.equals(owner) && !allowed.contains(col)).sorted().toList();
         return refused.isEmpty() ? null : row + " is shared with you, but you may not change " + String.join(", ", refused)
