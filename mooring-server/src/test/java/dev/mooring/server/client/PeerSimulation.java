@@ -52,7 +52,7 @@ final class PeerSimulation {
     /** What a run did, for the log line of a seed. */
     record Outcome(long seed, int operations, int writes, int syncs, int exchanges, int lostAnswers,
                    Map<ChangeStatus, Integer> statuses, int relayed, Duration took, List<String> violations,
-                   String histories) {
+                   String histories) implements SimulationSeeds.Outcome {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
@@ -175,10 +175,7 @@ final class PeerSimulation {
                     answers.relayed, Duration.ofNanos(System.nanoTime() - started), violations,
                     history.of(violations, 4));
         } finally {
-            for (SimulatedDevice device : devices) {
-                device.transport.close();
-                device.close();
-            }
+            SimulatedDevice.closeAll(devices);
             server.close();
             pool.close();
         }

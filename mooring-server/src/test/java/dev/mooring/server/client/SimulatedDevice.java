@@ -203,6 +203,19 @@ final class SimulatedDevice {
         client.close();
     }
 
+    /** The sum of a count over the devices. */
+    static int sum(List<SimulatedDevice> devices, java.util.function.ToIntFunction<SimulatedDevice> count) {
+        return devices.stream().mapToInt(count).sum();
+    }
+
+    /** Closes every device and its transport. */
+    static void closeAll(List<SimulatedDevice> devices) throws SQLException {
+        for (SimulatedDevice device : devices) {
+            device.transport.close();
+            device.close();
+        }
+    }
+
     /** Skews the device's clock: its writes and clock merges read the wall clock plus {@code offsetMs}. */
     void skewClock(long offsetMs) throws SQLException {
         clockOffsetMs = offsetMs;

@@ -43,7 +43,7 @@ final class Simulation {
     /** What a run did, for the log line of a seed; {@code histories} tells the story of rows the violations name. */
     record Outcome(long seed, int operations, int writes, int syncs, int crashes, int failedSyncs, int lostAnswers,
                    int restarts, int lateCommits, Map<String, Integer> decisions, Duration took,
-                   List<String> violations, String histories) {
+                   List<String> violations, String histories) implements SimulationSeeds.Outcome {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
@@ -143,20 +143,16 @@ final class Simulation {
                 violations.addAll(quietPeriod());
             }
             violations.addAll(0, model.violations());
-            int lost = devices.stream().mapToInt(d -> d.transport.lost()).sum() + lostBefore;
-            return new Outcome(seed, operations, ledger.count(), devices.stream().mapToInt(d -> d.syncs).sum(),
-                    devices.stream().mapToInt(d -> d.crashes).sum(), devices.stream().mapToInt(d -> d.failedSyncs).sum(),
-                    lost, restarts,
-                    lateCommits, model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
+            int lost = SimulatedDevice.sum(devices, d -> d.transport.lost()) + lostBefore;
+            return new Outcome(seed, operations, ledger.count(), SimulatedDevice.sum(devices, d -> d.syncs),
+                    SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs), lost,
+                    restarts, lateCommits, model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
                     history.of(violations, 4));
         } finally {
             for (Connection writer : lateWriters) {
                 writer.close();
             }
-            for (SimulatedDevice device : devices) {
-                device.transport.close();
-                device.close();
-            }
+            SimulatedDevice.closeAll(devices);
             server.close();
             serverPool.close();
             ds.close();
@@ -169,7 +165,8 @@ final class Simulation {
         server = SyncServer.start(serverPool, config, ServerOptions.defaults().withPort(0));
     }
 
-    private static HikariDataSource pool(DataSource database, int size, String name) {
+    /** A pool of {@code size} connections to the database. */
+    static HikariDataSource pool(DataSource database, int size, String name) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(database);
         config.setMaximumPoolSize(size);
