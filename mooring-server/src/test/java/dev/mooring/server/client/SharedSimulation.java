@@ -34,8 +34,9 @@ import javax.sql.DataSource;
  * for viewing or editing, accepted by their recipient) on real SQLite files through the real client and a real
  * {@link SyncServer} over HTTP. Owners share, reshare, change permissions and unshare while recipients accept, leave,
  * edit and try what they may not ({@link SharedApps}); devices sync in random order, go offline, lose answers and
- * crash in the middle of syncs. Twice during the run, and at the end, every device syncs until nothing moves and the
- * checks run.
+ * crash in the middle of syncs; another device's sync may run between a device's pull and its push; another
+ * application's long transactions hold back what pulls deliver ({@link LateWriters}). Twice during the run, and at
+ * the end, every open transaction commits, every device syncs until nothing moves and the checks run.
  *
  * <p>The invariants: (a) after each quiet period every device holds exactly the live rows its user may see, with the
  * server's values ({@link SharedViews#converged}); (b) after every pulled page no device holds a row its user may not
@@ -48,13 +49,13 @@ import javax.sql.DataSource;
 final class SharedSimulation {
     /** What a run did, for the log line of a seed; {@code histories} tells the story of rows the violations name. */
     record Outcome(long seed, int operations, int writes, int syncs, int crashes, int failedSyncs, int lostAnswers,
-                   int removes, String checks, Map<String, Integer> apps, Map<String, Integer> attempts,
+                   int lateCommits, int removes, String checks, Map<String, Integer> apps, Map<String, Integer> attempts,
                    Duration took, List<String> violations, String histories) implements SimulationSeeds.Outcome {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
                     + crashes + " crashes mid-sync, " + failedSyncs + " syncs failed after retries, " + lostAnswers
-                    + " answers lost, " + removes + " removes pulled; " + checks + "; apps did " + apps
+                    + " answers lost, " + lateCommits + " late commits, " + removes + " removes pulled; " + checks + "; apps did " + apps
                     + "; changes to others' rows " + attempts + "; " + took.toMillis() + " ms; " + violations.size()
                     + " violations";
         }
@@ -86,6 +87,7 @@ final class SharedSimulation {
     private final RowHistory history;
     private final SharedViews views;
     private final SharedApps apps;
+    private final LateWriters lateWriters;
     private final List<SimulatedDevice> devices = new ArrayList<>();
     /** Whether a sync runs inside another's (see {@link #interleave}). */
     private boolean interleaving;
@@ -105,6 +107,7 @@ final class SharedSimulation {
         this.history = new RowHistory(witness);
         this.views = new SharedViews(visibility, ledger, names);
         this.apps = new SharedApps(random, ledger, List.copyOf(USERS.values()));
+        this.lateWriters = new LateWriters(database, random, history);
     }
 
     /** Runs the seed and returns what it did and every violation found (see the class comment). */
@@ -113,6 +116,7 @@ final class SharedSimulation {
         SyncConfig config = SyncConfigFile.parse(SharingTest.RULES, "the sharing rules of SharingTest");
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(SharingTest.SCHEMA);
+            s.execute(LateWriters.TABLE);
             // PostgreSQL itself never crashes here: commits need not wait for the disk (the test's choice, for speed)
             s.execute("ALTER DATABASE " + c.getCatalog() + " SET synchronous_commit = off");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (id, email, display_name)"
@@ -138,6 +142,7 @@ final class SharedSimulation {
                 if (quietAt.contains(step)) {
                     quietPeriod("after the quiet period at step " + step + ": ");
                 }
+                lateWriters.step(step);
                 act(step, devices.get(random.nextInt(devices.size())));
             }
             if (violations().isEmpty()) {
@@ -146,10 +151,11 @@ final class SharedSimulation {
             List<String> violations = violations();
             return new Outcome(seed, operations, ledger.count(), SimulatedDevice.sum(devices, d -> d.syncs),
                     SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs),
-                    SimulatedDevice.sum(devices, d -> d.transport.lost()), witness.removes(), views.counts(),
+                    SimulatedDevice.sum(devices, d -> d.transport.lost()), lateWriters.commits(), witness.removes(), views.counts(),
                     apps.done(), witness.attempts(), Duration.ofNanos(System.nanoTime() - started), violations,
                     history.of(violations, 4));
         } finally {
+            lateWriters.close();
             SimulatedDevice.closeAll(devices);
             server.close();
             serverPool.close();
@@ -231,10 +237,11 @@ final class SharedSimulation {
     }
 
     /**
-     * Every device comes online and syncs until nothing moves, and the checks run, their findings prefixed with
-     * {@code when}; then answers are lost again.
+     * Every open transaction commits, every device comes online and syncs until nothing moves, and the checks run,
+     * their findings prefixed with {@code when}; then answers are lost again.
      */
     private void quietPeriod(String when) throws SQLException {
+        lateWriters.commitAll();
         List<String> problems = new ArrayList<>();
         String stuck = SimulatedDevice.quiesce(devices, device -> sync(device, false));
         if (stuck != null) {

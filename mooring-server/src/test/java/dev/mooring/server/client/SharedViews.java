@@ -58,9 +58,10 @@ final class SharedViews {
      * row holds nothing but {@code display_name}. The one exception is a row whose remove the pull has not reached
      * yet: in the middle of a pull (a later page still to come, or a sync that stops here: a crash, answers lost until
      * the retries ran out) the shared feed holds an entry for that row beyond the device's cursor, and a later page
-     * or the next pull removes it. Such rows are counted, never excused without that entry. After a whole pull there
-     * should be none, the simulation being single-threaded; but a pull delivers nothing from transactions that were
-     * still open when it began (the server records sessions in the background), so one is counted apart, not failed.
+     * or the next pull removes it. Such rows are counted, never excused without that entry. A whole pull leaves such
+     * rows too, counted apart: it delivers nothing from transactions after the oldest one still open when it began
+     * (another application's long transaction, the server recording sessions in the background), so an unshare
+     * committed after that one waits for it to end, as the feed's never-skip rule has it.
      */
     void afterPull(SimulatedDevice device, boolean whole) {
         try {

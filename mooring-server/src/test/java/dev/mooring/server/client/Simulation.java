@@ -79,9 +79,7 @@ final class Simulation {
     private int counter;
     private int restarts;
     private int lostBefore;
-    /** Open transactions of another application on the server database, oldest first. */
-    private final List<Connection> lateWriters = new ArrayList<>();
-    private int lateCommits;
+    private final LateWriters lateWriters;
 
     Simulation(long seed, DataSource database, Path dir, int operations) {
         this.seed = seed;
@@ -92,6 +90,7 @@ final class Simulation {
         this.operations = operations;
         this.model = new ExpectedServer(ds, config.maxClockSkew().toMillis(), ledger);
         this.history = new RowHistory(model);
+        this.lateWriters = new LateWriters(database, random, history);
     }
 
     /**
@@ -110,7 +109,7 @@ final class Simulation {
         long started = System.nanoTime();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(ClientFixture.SERVER_SCHEMA);
-            s.execute("CREATE TABLE report_runs (id bigserial PRIMARY KEY, step int NOT NULL)");
+            s.execute(LateWriters.TABLE);
             // PostgreSQL itself never crashes here: commits need not wait for the disk (the test's choice, for speed)
             s.execute("ALTER DATABASE " + c.getCatalog() + " SET synchronous_commit = off");
         }
@@ -136,7 +135,7 @@ final class Simulation {
                         break; // what went wrong is in the histories; later steps would only blur it
                     }
                 }
-                lateWriter(step);
+                lateWriters.step(step);
                 act(step, devices.get(random.nextInt(devices.size())));
             }
             if (violations.isEmpty()) {
@@ -146,12 +145,10 @@ final class Simulation {
             int lost = SimulatedDevice.sum(devices, d -> d.transport.lost()) + lostBefore;
             return new Outcome(seed, operations, ledger.count(), SimulatedDevice.sum(devices, d -> d.syncs),
                     SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs), lost,
-                    restarts, lateCommits, model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
-                    history.of(violations, 4));
+                    restarts, lateWriters.commits(), model.counts(), Duration.ofNanos(System.nanoTime() - started),
+                    violations, history.of(violations, 4));
         } finally {
-            for (Connection writer : lateWriters) {
-                writer.close();
-            }
+            lateWriters.close();
             SimulatedDevice.closeAll(devices);
             server.close();
             serverPool.close();
@@ -256,41 +253,11 @@ final class Simulation {
     }
 
     /**
-     * Another application's transaction on the server database: now and then one begins (it writes, so it has a
-     * transaction id, and pulls deliver nothing from transactions after it until it ends), and later the oldest one
-     * commits. Up to two are open at a time; they stay open across syncs of any device.
-     */
-    private void lateWriter(int step) throws SQLException {
-        int roll = random.nextInt(100);
-        if (roll < 4 && lateWriters.size() < 2) {
-            Connection c = database.getConnection();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO report_runs (step) VALUES (" + step + ")");
-            }
-            lateWriters.add(c);
-            history.server("another application's transaction begins at step " + step);
-        } else if (roll < 12 && !lateWriters.isEmpty()) {
-            commitLateWriter();
-        }
-    }
-
-    private void commitLateWriter() throws SQLException {
-        try (Connection c = lateWriters.remove(0)) {
-            c.commit();
-        }
-        lateCommits++;
-        history.server("another application's oldest open transaction commits");
-    }
-
-    /**
      * Every open transaction commits, every device comes online and syncs until nothing moves, and the state checks
      * run (see {@link #run()}); then lost answers resume.
      */
     private List<String> quietPeriod() throws SQLException {
-        while (!lateWriters.isEmpty()) {
-            commitLateWriter();
-        }
+        lateWriters.commitAll();
         List<String> violations = new ArrayList<>();
         String stuck = SimulatedDevice.quiesce(devices, device -> device.sync(random, false));
         if (stuck != null) {
