@@ -72,7 +72,7 @@ final class AccessWitness implements LossyTransport.Witness {
     private final Map<String, Long> lastSeq = new HashMap<>();
     private long logRead;
     private int removes;
-    /** The server as the push under way found it: every row, what the pusher could update, what they could see. */
+    /** The server as the push under way found it: its rows, what the pusher could update, what they could see. */
     private Map<String, Map<String, JsonNode>> rowsBefore = Map.of();
     private Set<String> updatableBefore = Set.of();
     private Set<String> visibleBefore = Set.of();
@@ -101,17 +101,16 @@ final class AccessWitness implements LossyTransport.Witness {
     }
 
     @Override
-    public void calling(String nodeId, String call) {
-        if (!call.equals("push")) {
-            return;
-        }
+    public void pushing(PushRequest request) {
         try {
-            String user = users.get(nodeId);
-            rowsBefore = visibility.all();
+            String user = users.get(request.nodeId());
+            rowsBefore = visibility.rows(request.changes().stream().map(c -> c.table() + '\u0000' + c.id()).toList());
             updatableBefore = visibility.updatable(user);
-            visibleBefore = visibility.visible(user).keySet();
+            // what the user sees matters only to a membership's reference to an event (checkOwn)
+            visibleBefore = request.changes().stream().anyMatch(c -> c.table().equals("event_groups"))
+                    ? visibility.visible(user).keySet() : Set.of();
         } catch (SQLException e) {
-            violations.add("could not read the server before a push from " + nodeId + ": " + e);
+            violations.add("could not read the server before a push from " + request.nodeId() + ": " + e);
         }
     }
 
@@ -265,7 +264,7 @@ final class AccessWitness implements LossyTransport.Witness {
     public void pulled(String nodeId, String cursor, PullResponse response) {
         try {
             String user = users.get(nodeId);
-            Map<String, Map<String, JsonNode>> visible = visibility.visible(user);
+            Map<String, Map<String, JsonNode>> visible = null;
             Map<String, Map<String, JsonNode>> all = null;
             for (PulledChange change : response.changes()) {
                 String key = change.table() + '\u0000' + change.id();
@@ -282,6 +281,7 @@ final class AccessWitness implements LossyTransport.Witness {
                     continue;
                 }
                 String what = change.op() + " of " + change.table() + " " + change.id() + " of " + names.get(owner);
+                visible = visible == null ? visibility.visible(user) : visible;
                 if (change.op() == Operation.DELETE) {
                     violations.add("(b) a pull sent " + nodeId + " the " + what + ": a delete of another user's row");
                 } else if (!visible.containsKey(key)) {

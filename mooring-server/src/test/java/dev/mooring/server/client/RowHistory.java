@@ -62,6 +62,11 @@ final class RowHistory implements LossyTransport.Witness {
     }
 
     @Override
+    public void pushing(PushRequest request) {
+        next.pushing(request);
+    }
+
+    @Override
     public void pushed(PushRequest request, PushResponse response, long wallBefore, long wallAfter) {
         next.pushed(request, response, wallBefore, wallAfter);
         lastRows.put(request.nodeId(), request.changes().stream().map(RowChange::id).toList());

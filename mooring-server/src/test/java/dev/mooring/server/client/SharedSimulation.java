@@ -178,12 +178,17 @@ final class SharedSimulation {
                 device.transport = new LossyTransport(HttpTransport.create(server.uri(), device.token), random, 0.1,
                         history);
                 device.listen(new SyncListener() {
+                    int pages;
+
                     @Override
                     public void stepCompleted(SyncStep step) {
-                        if (step == SyncStep.PAGE_APPLIED || step == SyncStep.PULLED) {
-                            views.afterPull(device, step == SyncStep.PULLED);
-                        }
-                        if (step == SyncStep.PULLED) {
+                        if (step == SyncStep.HANDSHAKE) {
+                            pages = 0;
+                        } else if (step == SyncStep.PAGE_APPLIED) {
+                            pages++;
+                            views.afterPage(device);
+                        } else if (step == SyncStep.PULLED) {
+                            views.afterPull(device, pages > 0);
                             interleave(device);
                         }
                     }

@@ -31,6 +31,8 @@ final class SharedViews {
     private int pullsChecked;
     private int awaitingRemove;
     private int awaitingAfterPull;
+    /** Rows awaiting their remove at the last check. */
+    private int lastAwaiting;
     private int givenUp;
     private int keptAfterRejection;
 
@@ -53,17 +55,34 @@ final class SharedViews {
     }
 
     /**
-     * (b) Right after a pulled page was applied ({@code whole}: and once the pull reached the end of the feed): every
-     * row of another user on the device is one its user may see on the server now, and another user's {@code users}
-     * row holds nothing but {@code display_name}. The one exception is a row whose remove the pull has not reached
-     * yet: in the middle of a pull (a later page still to come, or a sync that stops here: a crash, answers lost until
-     * the retries ran out) the shared feed holds an entry for that row beyond the device's cursor, and a later page
-     * or the next pull removes it. Such rows are counted, never excused without that entry. A whole pull leaves such
-     * rows too, counted apart: it delivers nothing from transactions after the oldest one still open when it began
-     * (another application's long transaction, the server recording sessions in the background), so an unshare
-     * committed after that one waits for it to end, as the feed's never-skip rule has it.
+     * (b) Right after a pulled page was applied: every row of another user on the device is one its user may see on
+     * the server now, and another user's {@code users} row holds nothing but {@code display_name}. The one exception
+     * is a row whose remove the pull has not reached yet: in the middle of a pull (a later page still to come, or a
+     * sync that stops here: a crash, answers lost until the retries ran out) the shared feed holds an entry for that
+     * row beyond the device's cursor, and a later page or the next pull removes it. Such rows are counted, never
+     * excused without that entry.
      */
-    void afterPull(SimulatedDevice device, boolean whole) {
+    void afterPage(SimulatedDevice device) {
+        check(device);
+    }
+
+    /**
+     * (b) Once a pull reached the end of the feed, as {@link #afterPage}: the device is as its last page left it
+     * ({@code pagesApplied}), or, when the pull applied none, checked now, since the server may have changed since.
+     * A whole pull too may leave rows whose remove is still to come, counted apart: it delivers nothing from
+     * transactions after the oldest one still open when it began (another application's long transaction, the server
+     * recording sessions in the background), so an unshare committed after that one waits for it to end, as the
+     * feed's never-skip rule has it.
+     */
+    void afterPull(SimulatedDevice device, boolean pagesApplied) {
+        if (!pagesApplied) {
+            check(device);
+        }
+        awaitingAfterPull += lastAwaiting;
+    }
+
+    private void check(SimulatedDevice device) {
+        lastAwaiting = 0;
         try {
             pullsChecked++;
             Set<String> visible = null;
@@ -82,7 +101,7 @@ final class SharedViews {
                 pending = pending == null ? visibility.feedAfter(device.user, cursor(device)) : pending;
                 if (pending.contains(key)) {
                     awaitingRemove++;
-                    awaitingAfterPull += whole ? 1 : 0;
+                    lastAwaiting++;
                 } else {
                     violations.add("(b) after a pulled page " + device + " holds " + describe(key, row.getValue())
                             + " of " + names.get(owner) + ", which " + names.get(device.user) + " may not see now,"

@@ -11,8 +11,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -106,6 +109,31 @@ final class Visibility {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The rows among {@code keys} ("table\0id") the server has, tombstones included, to their columns. */
+    Map<String, Map<String, JsonNode>> rows(Collection<String> keys) throws SQLException {
+        Map<String, List<String>> ids = new TreeMap<>();
+        keys.forEach(key -> ids.computeIfAbsent(key.substring(0, key.indexOf('\u0000')), t -> new ArrayList<>())
+                .add(key.substring(key.indexOf('\u0000') + 1)));
+        Map<String, Map<String, JsonNode>> rows = new TreeMap<>();
+        try (Connection c = ds.getConnection()) {
+            for (Map.Entry<String, List<String>> table : ids.entrySet()) {
+                if (!OWNER.containsKey(table.getKey())) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT id::text, row_to_json(r)::text FROM "
+                        + table.getKey() + " r WHERE r.id::text = ANY(?)")) {
+                    ps.setArray(1, c.createArrayOf("text", table.getValue().toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.put(table.getKey() + '\u0000' + rs.getString(1), object(rs.getString(2)));
+                        }
+                    }
                 }
             }
         }
