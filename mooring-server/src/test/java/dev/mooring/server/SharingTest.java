@@ -176,9 +176,7 @@ public class SharingTest {
     void viewersCannotEditEditorsCanButNotGiveAwayOrDelete() {
         String event = id();
         String share = id();
-        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
-                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
-                        "permission", "view", "accepted_at", "2026-12-06T10:00:00Z")));
+        aliceSharesTetWithBob(event, share, "permission", "view", "accepted_at", "2026-12-06T10:00:00Z");
         PushResponse refused = bob(b("events", event, "title", "Bob's"));
         assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
         assertThat(refused.results().get(0).reason()).contains("viewing only");
@@ -201,9 +199,7 @@ public class SharingTest {
     @Test
     void anEditorCannotDeleteASharedEventBySettingItsDeletedAt() throws Exception {
         String event = id();
-        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
-                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
-                        "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z")));
+        aliceSharesTetWithBob(event, id(), "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z");
         // a delete sent as an edit of deleted_at, which is what an app's UPDATE ... SET deleted_at pushes
         PushResponse refused = bob(b("events", event, "deleted_at", "2026-12-06T11:00:00Z"));
         assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
@@ -216,9 +212,7 @@ public class SharingTest {
     void anAcceptMadeBeforeAnUnshareDoesNotBringTheShareBack() {
         String event = id();
         String share = id();
-        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
-                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
-                        "permission", "edit")));
+        aliceSharesTetWithBob(event, share, "permission", "edit");
         RowChange accept = b("shares", share, "accepted_at", "2026-12-06T10:00:00Z"); // made before the unshare
         assertApplied(alice(seen(SyncTestSupport.delete("alice-phone", ++aliceSeq, ++clock, "shares", share))));
 
@@ -378,6 +372,15 @@ public class SharingTest {
                   - name: events
                     read: "id IN (SELECT event_id FROM shares WHERE shared_with_user_id = :user); DROP TABLE users"
                 """, "hostile"))).isInstanceOf(MooringException.class).hasMessageContaining("';' is not allowed");
+    }
+
+    /** Alice's event "Tet" and her share of it with Bob, which has these further columns. */
+    void aliceSharesTetWithBob(String event, String share, String... shareColumns) {
+        List<String> columns = new java.util.ArrayList<>(List.of("user_id", ALICE, "shared_with_user_id", BOB,
+                "event_id", event));
+        columns.addAll(List.of(shareColumns));
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", share, columns.toArray(String[]::new))));
     }
 
     static void assertApplied(PushResponse response) {
