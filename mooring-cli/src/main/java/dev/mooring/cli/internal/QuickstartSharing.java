@@ -1,0 +1,262 @@
+package dev.mooring.cli.internal;
+
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+import dev.mooring.sync.client.HttpTransport;
+import dev.mooring.sync.client.OutboxEntry;
+import dev.mooring.sync.client.PushedChange;
+import dev.mooring.sync.client.SyncClient;
+import dev.mooring.sync.client.SyncReport;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import static dev.mooring.cli.internal.QuickstartDevices.exec;
+
+/**
+ * The sharing part of {@code mooring quickstart}: the demo user, Alice (her {@code phone.db} and {@code laptop.db}),
+ * shares one new event with a second demo user, Bob ({@code bob.db}), under the example's sharing rules, every device
+ * a real {@link SyncClient} talking HTTP to the quickstart's sync server. Bob accepts, is refused an edit while he
+ * may only view, edits once Alice lets him, and loses the event when she unshares. Each step is checked on the
+ * devices' files and the server's database; the first that does not hold stops the quickstart with
+ * {@link ErrorCode#INTERNAL} and the steps so far.
+ *
+ * <p>Bob's file is kept between runs like the others; every run shares a new event through a new share.
+ */
+final class QuickstartSharing {
+    /** The second demo user, whom the demo user shares with. */
+    static final String BOB = "00000000-0000-4000-8000-000000000b0b";
+    static final String TITLE = "Family dinner";
+
+    /** One step: what was done, and what was checked to hold afterwards. */
+    record Step(String action, String checked) {
+    }
+
+    /** The walk-through: Bob's device file, the event shared, the steps. */
+    record Outcome(String bob, String event, List<Step> steps, long durationMs) {
+    }
+
+    private final String event = UUID.randomUUID().toString();
+    private final String share = UUID.randomUUID().toString();
+    private final List<Step> steps = new ArrayList<>();
+    private String action;
+    private DataSource serverDb;
+
+    Outcome run(Path dataDir, URI server, String aliceToken, String bobToken, DataSource serverDb) {
+        this.serverDb = serverDb;
+        long started = System.nanoTime();
+        Path bobFile = dataDir.resolve("bob.db");
+        try (SyncClient phone = SyncClient.open(dataDir.resolve("phone.db"), QuickstartDevices.clientConfig());
+             SyncClient laptop = SyncClient.open(dataDir.resolve("laptop.db"), QuickstartDevices.clientConfig());
+             SyncClient bob = SyncClient.open(bobFile, QuickstartDevices.clientConfig());
+             HttpTransport alice = HttpTransport.create(server, aliceToken);
+             HttpTransport bobs = HttpTransport.create(server, bobToken)) {
+            exec(bob, "INSERT INTO users (id, email, display_name) VALUES (?, 'bob@example.com', 'Bob')"
+                    + " ON CONFLICT (id) DO NOTHING", BOB);
+            bob.sync(bobs);
+
+            step("Alice's phone shares '" + TITLE + "' with Bob, view only, and syncs");
+            exec(phone, "INSERT INTO events (id, user_id, title, solar_date) VALUES (?, ?, ?, '2026-12-24')", event,
+                    QuickstartSync.DEMO_USER, TITLE);
+            exec(phone, "INSERT INTO shares (id, user_id, shared_with_user_id, event_id, permission)"
+                    + " VALUES (?, ?, ?, ?, 'view')", share, QuickstartSync.DEMO_USER, BOB, event);
+            SyncReport synced = phone.sync(alice);
+            applied(synced, "events", event);
+            applied(synced, "shares", share);
+            Map<String, String> onServer = serverRow("shares", share);
+            check(onServer != null && onServer.get("accepted_at") == null, "the server holds the share, not accepted",
+                    onServer);
+            done("the server holds the share, not accepted yet");
+
+            step("Bob's device syncs");
+            bob.sync(bobs);
+            Map<String, String> invitation = row(bob, "shares", share);
+            check(invitation != null && invitation.get("accepted_at") == null, "the share, not accepted", invitation);
+            Map<String, String> sharer = row(bob, "users", QuickstartSync.DEMO_USER);
+            check(sharer != null && "Alice".equals(sharer.get("display_name")) && sharer.get("email") == null,
+                    "Alice's users row with her display name and no e-mail", sharer);
+            check(row(bob, "events", event) == null, "no event before Bob accepts", row(bob, "events", event));
+            keysHold(bob);
+            done("it holds the invitation and Alice's display name (never her e-mail), not the event yet; its"
+                    + " foreign keys hold");
+
+            step("Bob accepts: his device sets accepted_at and syncs, then syncs again");
+            exec(bob, "UPDATE shares SET accepted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", share);
+            applied(bob.sync(bobs), "shares", share);
+            bob.sync(bobs);
+            Map<String, String> received = row(bob, "events", event);
+            check(received != null && TITLE.equals(received.get("title")), "the event", received);
+            keysHold(bob);
+            done("the first sync sent the acceptance, the second brought the event");
+
+            step("Bob changes the title to 'Christmas dinner' although he may only view the event, and syncs");
+            exec(bob, "UPDATE events SET title = 'Christmas dinner' WHERE id = ?", event);
+            PushedChange refused = answer(bob.sync(bobs), "events", event);
+            check(refused.status() == PushedChange.Status.REJECTED, "the server rejects the edit", refused);
+            Map<String, String> restored = row(bob, "events", event);
+            check(restored != null && TITLE.equals(restored.get("title")), "the server's title back on Bob's device",
+                    restored);
+            List<OutboxEntry> rejected = bob.rejected().stream().filter(e -> e.id().equals(event)).toList();
+            check(rejected.size() == 1, "the rejected change in Bob's sync status", rejected);
+            rejected.forEach(e -> bob.discardRejected(e.seq()));
+            done("rejected, and his device took the server's row back (title '" + TITLE + "'); his sync status listed"
+                    + " the change until he discarded it:\n" + ClientReports.rejectedTable(rejected).stripTrailing());
+
+            step("Alice's phone syncs, raises the share to edit, and syncs; Bob's device syncs");
+            phone.sync(alice);
+            exec(phone, "UPDATE shares SET permission = 'edit' WHERE id = ?", share);
+            applied(phone.sync(alice), "shares", share);
+            bob.sync(bobs);
+            Map<String, String> raised = row(bob, "shares", share);
+            check(raised != null && "edit".equals(raised.get("permission")), "the share with permission edit", raised);
+            done("Bob's copy of the share says edit");
+
+            step("Bob adds notes to the event and syncs");
+            exec(bob, "UPDATE events SET notes = 'Bob brings dessert' WHERE id = ?", event);
+            applied(bob.sync(bobs), "events", event);
+            onServer = serverRow("events", event);
+            check(onServer != null && "Bob brings dessert".equals(onServer.get("notes")), "Bob's notes on the server",
+                    onServer);
+            done("applied: the server holds his notes");
+
+            step("Alice's phone and laptop sync");
+            for (SyncClient device : List.of(phone, laptop)) {
+                device.sync(alice);
+                Map<String, String> edited = row(device, "events", event);
+                check(edited != null && "Bob brings dessert".equals(edited.get("notes")), "Bob's notes on "
+                        + device.path().getFileName(), edited);
+                Map<String, String> recipient = row(device, "users", BOB);
+                check(recipient != null && "Bob".equals(recipient.get("display_name"))
+                        && recipient.get("email") == null, "Bob's display name (no e-mail) on "
+                        + device.path().getFileName(), recipient);
+            }
+            done("both hold Bob's notes, and Bob's display name (never his e-mail)");
+
+            step("Alice's phone unshares (deletes the share: a tombstone) and syncs; Bob's device syncs");
+            exec(phone, "DELETE FROM shares WHERE id = ?", share);
+            applied(phone.sync(alice), "shares", share);
+            onServer = serverRow("shares", share);
+            check(onServer != null && onServer.get("deleted_at") != null, "the share tombstoned on the server",
+                    onServer);
+            bob.sync(bobs);
+            check(row(bob, "events", event) == null, "the event gone from Bob's device", row(bob, "events", event));
+            check(row(bob, "shares", share) == null, "the share gone from Bob's device", row(bob, "shares", share));
+            check(row(bob, "users", QuickstartSync.DEMO_USER) == null, "Alice's users row gone from Bob's device",
+                    row(bob, "users", QuickstartSync.DEMO_USER));
+            keysHold(bob);
+            done("the event, the share and Alice's name have left Bob's device; Alice keeps the event");
+            return new Outcome(bobFile.toString(), event, List.copyOf(steps), (System.nanoTime() - started) / 1_000_000);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "the quickstart's sharing walk-through failed" + (action == null
+                    ? "" : " at '" + action + "'") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The quickstart's section on sharing. */
+    static String render(Outcome o) {
+        return "== Sharing between two users (Alice: phone, laptop; Bob: " + o.bob() + ") ==\n"
+                + "Alice, the demo user, shares a new event with Bob under the rules of the example's sync.yaml; each"
+                + " step was checked on the devices and the server; " + o.durationMs() + " ms in all:\n"
+                + steps(o.steps()) + "All " + o.steps().size() + " steps went as the rules say.";
+    }
+
+    private static String steps(List<Step> steps) {
+        StringBuilder text = new StringBuilder();
+        int n = 1;
+        for (Step s : steps) {
+            text.append("  ").append(n++).append(". ").append(s.action()).append('\n')
+                    .append(s.checked().indent(5));
+        }
+        return text.toString();
+    }
+
+    private void step(String what) {
+        action = what;
+    }
+
+    private void done(String checked) {
+        steps.add(new Step(action, checked));
+        action = null;
+    }
+
+    /** Stops the quickstart unless {@code holds}: the steps so far, then this one with what was expected and found. */
+    private void check(boolean holds, String expected, Object found) {
+        if (!holds) {
+            throw new MooringException(ErrorCode.INTERNAL, "The quickstart's sharing walk-through did not go as the"
+                    + " rules say (a bug in Mooring; please report it). The steps so far:\n" + steps(steps) + "  "
+                    + (steps.size() + 1) + ". " + action + "\n     FAILED: expected " + expected + ", found " + found);
+        }
+    }
+
+    private void applied(SyncReport report, String table, String id) {
+        PushedChange change = answer(report, table, id);
+        check(change.status() == PushedChange.Status.APPLIED, "the server to apply the change of " + table, change);
+    }
+
+    /** The server's answer to the sync's last pushed change of the row. */
+    private PushedChange answer(SyncReport report, String table, String id) {
+        PushedChange last = null;
+        for (PushedChange c : report.changes()) {
+            if (c.table().equals(table) && c.id().equals(id)) {
+                last = c;
+            }
+        }
+        check(last != null, "a pushed change of " + table + " " + id, report.changes());
+        return last;
+    }
+
+    /** SQLite's own check that every reference on the device names a row it holds. */
+    private void keysHold(SyncClient device) throws SQLException {
+        List<String> broken = new ArrayList<>();
+        try (Connection c = device.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT \"table\", parent FROM pragma_foreign_key_check"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                broken.add(rs.getString(1) + " -> " + rs.getString(2));
+            }
+        }
+        check(broken.isEmpty(), "no broken references on " + device.path().getFileName(), broken);
+    }
+
+    /** A row on a device, column by column as text; {@code null} when it does not hold it. */
+    private static Map<String, String> row(SyncClient device, String table, String id) throws SQLException {
+        try (Connection c = device.connection()) {
+            return row(c, "SELECT * FROM " + table + " WHERE id = ?", id);
+        }
+    }
+
+    /** A row in the server's database, column by column as text; {@code null} when there is none. */
+    private Map<String, String> serverRow(String table, String id) throws SQLException {
+        try (Connection c = serverDb.getConnection()) {
+            return row(c, "SELECT * FROM " + table + " WHERE id = ?::uuid", id);
+        }
+    }
+
+    private static Map<String, String> row(Connection c, String sql, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, Objects.requireNonNull(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                ResultSetMetaData meta = rs.getMetaData();
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.put(meta.getColumnName(i), rs.getString(i));
+                }
+                return row;
+            }
+        }
+    }
+}
