@@ -94,7 +94,7 @@ class ClientSyncCliTest {
         CliRun first = sync("--tables", TABLES, "--locations", EXAMPLE.resolve("client").toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("Synced " + db).contains("with " + url)
-                .contains("pulled        1 change(s) (bootstrap), applied 1")
+                .contains("pulled        1 change(s) (bootstrap), applied 1, removed 0")
                 .contains("pushed        0 row(s), acknowledged 0, rejected 0")
                 .contains("pending       0 change(s)");
 
@@ -252,6 +252,7 @@ class ClientSyncCliTest {
         assertThat(retried.out()).contains("1 rejected change").contains(fixed).contains("next sync");
         JsonNode report = new ObjectMapper().readTree(sync("--json").out());
         assertThat(report.get("rejected").asLong()).isZero();
+        assertThat(report.get("removed").asLong()).isZero();
         assertThat(report.get("pending").asLong()).isZero();
         assertThat(report.get("changes")).extracting(c -> c.get("id").asText() + " " + c.get("status").asText())
                 .contains(fixed + " applied", EVENT + " applied");
@@ -364,7 +365,8 @@ class ClientSyncCliTest {
 
         assertThat(watch.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
         assertThat(out.toString()).startsWith("Syncing " + db).contains("every 0.1s; Ctrl+C stops.")
-                .contains("pulled 1 (bootstrap), applied 1").endsWith("Stopped." + System.lineSeparator())
+                .contains("pulled 1 (bootstrap), applied 1, removed 0, pushed")
+                .endsWith("Stopped." + System.lineSeparator())
                 .doesNotContain(token);
     }
 

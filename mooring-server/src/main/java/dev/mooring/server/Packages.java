@@ -239,7 +239,7 @@ public final class Packages {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
-            PackageManifest manifest = PackageCut.cut(c, tables, request, identity, data);
+            PackageManifest manifest = PackageCut.cut(c, catalog, tables, request, identity, data);
             c.commit();
             return manifest;
         } catch (SQLException | RuntimeException e) {

@@ -21,16 +21,19 @@ import java.util.Objects;
  * @param openReferences foreign-key columns that may name a row its writer cannot see (the user a share is for:
  *                       nobody sees another user's row before it is shared with them). Every other reference to a
  *                       synced table must name a row the writer may see.
+ * @param subscribeBy    columns a device may narrow what it receives of this table by (a subscription: only some
+ *                       groups, only the languages it downloaded); it can narrow, never widen, what the rules allow
  */
 public record Sharing(String read, List<String> readColumns, String update, List<String> updateColumns, String delete,
-                      List<String> openReferences) {
+                      List<String> openReferences, List<String> subscribeBy) {
     /** Only the owner sees and changes rows. */
-    public static final Sharing NONE = new Sharing(null, List.of(), null, List.of(), null, List.of());
+    public static final Sharing NONE = new Sharing(null, List.of(), null, List.of(), null, List.of(), List.of());
 
     public Sharing {
         readColumns = List.copyOf(Objects.requireNonNull(readColumns, "readColumns"));
         updateColumns = List.copyOf(Objects.requireNonNull(updateColumns, "updateColumns"));
         openReferences = List.copyOf(Objects.requireNonNull(openReferences, "openReferences"));
+        subscribeBy = List.copyOf(Objects.requireNonNull(subscribeBy, "subscribeBy"));
         read = blankToNull(read);
         update = blankToNull(update);
         delete = blankToNull(delete);
@@ -44,25 +47,29 @@ public record Sharing(String read, List<String> readColumns, String update, List
         }
     }
 
-    /** Whether any rule is given. */
+    /** Whether any rule about other users is given (subscriptions only narrow, so they do not count). */
     public boolean shared() {
         return read != null || update != null || delete != null || !openReferences.isEmpty();
     }
 
     public Sharing withRead(String rule, List<String> columns) {
-        return new Sharing(rule, columns, update, updateColumns, delete, openReferences);
+        return new Sharing(rule, columns, update, updateColumns, delete, openReferences, subscribeBy);
     }
 
     public Sharing withUpdate(String rule, List<String> columns) {
-        return new Sharing(read, readColumns, rule, columns, delete, openReferences);
+        return new Sharing(read, readColumns, rule, columns, delete, openReferences, subscribeBy);
     }
 
     public Sharing withDelete(String rule) {
-        return new Sharing(read, readColumns, update, updateColumns, rule, openReferences);
+        return new Sharing(read, readColumns, update, updateColumns, rule, openReferences, subscribeBy);
     }
 
     public Sharing withOpenReferences(List<String> columns) {
-        return new Sharing(read, readColumns, update, updateColumns, delete, columns);
+        return new Sharing(read, readColumns, update, updateColumns, delete, columns, subscribeBy);
+    }
+
+    public Sharing withSubscribeBy(List<String> columns) {
+        return new Sharing(read, readColumns, update, updateColumns, delete, openReferences, columns);
     }
 
     private static String blankToNull(String rule) {

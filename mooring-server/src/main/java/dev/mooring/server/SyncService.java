@@ -87,7 +87,7 @@ public final class SyncService {
                                        String minimumClientVersion) {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(handshake, "handshake");
-        return Handshakes.answer(dataSource, userId, handshake, serverVersion == null ? "" : serverVersion,
+        return Handshakes.answer(dataSource, catalog, userId, handshake, serverVersion == null ? "" : serverVersion,
                 minimumClientVersion, clock.now(), tableRules());
     }
 

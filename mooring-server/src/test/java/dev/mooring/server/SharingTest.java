@@ -68,8 +68,10 @@ class SharingTest {
                       AND permission = 'edit'))
               - name: groups
                 read: id IN (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL)
+                subscribe-by: [id]
               - name: event_groups
                 read: group_id IN (SELECT group_id FROM shares WHERE shared_with_user_id = :user AND accepted_at IS NOT NULL)
+                subscribe-by: [group_id]
               - name: shares
                 read: shared_with_user_id = :user
                 update:
@@ -245,6 +247,84 @@ class SharingTest {
         // Carol sees none of it, ever
         assertThat(pullAll(sync, CAROL, "carol-phone", new String[]{null}))
                 .allSatisfy(ch -> assertThat(ch.table() + "/" + ch.id()).isEqualTo("users/" + CAROL));
+    }
+
+    @Test
+    void aSubscriptionNarrowsWhatADeviceGetsAndChangingItMovesRowsInAndOut() {
+        String mine = id();
+        String family = id();
+        String work = id();
+        String link = id();
+        assertApplied(alice(a("groups", family, "user_id", ALICE, "name", "Family"),
+                a("groups", work, "user_id", ALICE, "name", "Work"),
+                a("events", mine, "user_id", ALICE, "title", "Birthday"),
+                a("event_groups", link, "user_id", ALICE, "event_id", mine, "group_id", family),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "group_id", family,
+                        "accepted_at", "2026-12-06T10:00:00Z"),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "group_id", work,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        subscribe(BOB, "bob-watch", Map.of("groups", Map.of("id", List.of(work)),
+                "event_groups", Map.of("group_id", List.of(work))));
+        String[] cursor = {null};
+        Map<String, PulledChange> seen = last(pullAll(sync, BOB, "bob-watch", cursor));
+        assertThat(seen).containsKey("groups/" + work).doesNotContainKeys("groups/" + family, "event_groups/" + link);
+
+        // widening to both groups brings Family in; Bob's phone, which asked for everything, is not narrowed
+        subscribe(BOB, "bob-watch", Map.of("groups", Map.of("id", List.of(work, family))));
+        seen = last(pullAll(sync, BOB, "bob-watch", cursor));
+        assertThat(seen.get("groups/" + family).op()).isEqualTo(Operation.UPSERT);
+        assertThat(seen.get("event_groups/" + link).op()).isEqualTo(Operation.UPSERT);
+
+        // narrowing again moves Family out, and later edits of it are not sent as rows
+        subscribe(BOB, "bob-watch", Map.of("groups", Map.of("id", List.of(work))));
+        seen = last(pullAll(sync, BOB, "bob-watch", cursor));
+        assertThat(seen.get("groups/" + family).op()).isEqualTo(Operation.REMOVE);
+        assertApplied(alice(a("groups", family, "name", "Family!")));
+        assertThat(last(pullAll(sync, BOB, "bob-watch", cursor)).get("groups/" + family))
+                .satisfies(ch -> assertThat(ch == null || ch.op() == Operation.REMOVE).isTrue());
+        assertThat(last(pullAll(sync, BOB, "bob-phone", new String[]{null})).get("groups/" + family).values()
+                .get("name").asText()).isEqualTo("Family!");
+
+        // a subscription can narrow, never widen: Carol may not ask for Alice's group, nor by an undeclared column
+        assertThatThrownBy(() -> subscribe(CAROL, "carol-phone", Map.of("groups", Map.of("id", List.of(work)))))
+                .isInstanceOf(MooringException.class).hasMessageContaining("subscription groups.id is refused")
+                .hasMessageContaining("not shared with you");
+        assertThatThrownBy(() -> subscribe(BOB, "bob-watch", Map.of("events", Map.of("title", List.of("x")))))
+                .isInstanceOf(MooringException.class).hasMessageContaining("subscription events.title is refused");
+    }
+
+    void subscribe(String user, String node, Map<String, Map<String, List<String>>> subscription) {
+        sync.handshake(user, new dev.mooring.sync.Handshake(node, "1", java.util.Set.of(), subscription), "1", null);
+    }
+
+    @Test
+    void aUsersPackageHoldsWhatTheirPullWouldHold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String shared = id();
+        String notShared = id();
+        assertApplied(alice(a("events", shared, "user_id", ALICE, "title", "Tet"),
+                a("events", notShared, "user_id", ALICE, "title", "private"),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "event_id", shared,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        PackageGeneration cut = Packages.create(PG.dataSource(), sync.config())
+                .cut(PackageRequest.forUser("bob", BOB, "users", "events", "shares"), dir.resolve("bob.mpkg"));
+        try (dev.mooring.sync.PackageFile.Verified file = dev.mooring.sync.PackageFile.verify(cut.file(), dir);
+             java.sql.Connection c = file.open(); java.sql.Statement s = c.createStatement()) {
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT id FROM events")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(shared);
+                assertThat(rs.next()).isFalse();
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT id, email, display_name FROM users ORDER BY id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(ALICE);
+                assertThat(rs.getString(2)).isNull(); // never the e-mail of another user
+                assertThat(rs.getString(3)).isEqualTo("Alice");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualTo("bob@example.com");
+                assertThat(rs.next()).isFalse();
+            }
+        }
     }
 
     @Test

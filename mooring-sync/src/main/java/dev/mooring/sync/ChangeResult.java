@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param current   the row as the server has it once the whole batch is applied, every column, when the change did
  *                  not apply as sent (superseded, queued, applied only in part, a delete that lost), so the client can
  *                  take the server's version of what it lost; also for a duplicate (the first answer may have been
- *                  lost) and for an update relayed for another node (pulls do not send the relaying node its relays
- *                  back); {@code null} otherwise: the change applied as sent, so the row holds its values (and, for
- *                  an upsert, is not deleted) unless a later change of the batch changed it again
+ *                  lost), for an update relayed for another node (pulls do not send the relaying node its relays
+ *                  back), and for a change rejected on a row the user may still read (a write rule refused it: the
+ *                  client takes the row back and keeps the rejected change); {@code null} otherwise: the change
+ *                  applied as sent, so the row holds its values (and, for an upsert, is not deleted) unless a later
+ *                  change of the batch changed it again
  */
 public record ChangeResult(long clientSeq, ChangeStatus status, String reason, Map<String, JsonNode> current) {
     /** Checks the fields: a reason only where the status has one. */

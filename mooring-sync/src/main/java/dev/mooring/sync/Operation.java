@@ -10,8 +10,9 @@ public enum Operation {
     /** Deletes the row. */
     DELETE,
     /**
-     * The row left what the user may see (it was unshared, left a shared group, its share was deleted): it is removed
-     * from the device, not deleted; only pulls carry it.
+     * The row is no longer visible to the pulling user (it moved out of what their rules let them read: unshared,
+     * its group left): the client removes it from the device outright, leaving no tombstone. Only the server sends it,
+     * in a pull ({@link PulledChange}); it carries no values. Never pushed or relayed ({@link RowChange} refuses it).
      */
     REMOVE;
 

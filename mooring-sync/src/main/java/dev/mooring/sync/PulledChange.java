@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param seq        the change's position in the server's change log, 0 for a bootstrap row
  * @param table      the table of the row
  * @param id         the row's primary key, as text
- * @param op         upsert or delete
- * @param values     the changed columns and their values in order, JSON null for SQL NULL; empty for a delete
+ * @param op         upsert, delete, or remove (the row moved out of what the user may read: the client drops it)
+ * @param values     the changed columns and their values in order, JSON null for SQL NULL; empty for a delete and a
+ *                   remove
  * @param hlc        when the change was made
  * @param originNode the node that made the change
  */

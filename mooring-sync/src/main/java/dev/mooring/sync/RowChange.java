@@ -34,6 +34,10 @@ public record RowChange(String table, String id, Operation op, Map<String, JsonN
         values = WireForm.values(values, "values");
         WireForm.checkRow(table, id, op, values, hlc);
         Objects.requireNonNull(nodeId, "nodeId");
+        if (op == Operation.REMOVE) {
+            throw new IllegalArgumentException("A change of " + table + " row '" + id + "' cannot be a remove: only"
+                    + " the server sends those, in pulls; a pushed or relayed change is an upsert or a delete.");
+        }
         if (clientSeq < 1) {
             throw new IllegalArgumentException("clientSeq must be 1 or more, but was " + clientSeq + ".");
         }

@@ -67,9 +67,9 @@ final class WireForm {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(hlc, "hlc");
-        if (op == Operation.DELETE && !values.isEmpty()) {
-            throw new IllegalArgumentException("A delete of " + table + " row '" + id + "' carries no values, but had "
-                    + values.keySet() + "; send the values with an upsert.");
+        if (op != Operation.UPSERT && !values.isEmpty()) {
+            throw new IllegalArgumentException("A " + op.wireName() + " of " + table + " row '" + id + "' carries no"
+                    + " values, but had " + values.keySet() + "; send the values with an upsert.");
         }
     }
 }

@@ -56,8 +56,9 @@ class WireModelTest {
                 new ChangeResult(2, ChangeStatus.CONFLICT_QUEUED, "title changed on the server too"),
                 new PushResponse(List.of(new ChangeResult(1, ChangeStatus.DUPLICATE, null)), SERVER),
                 new PulledChange(0, "todo", "42", Operation.UPSERT, values(), HLC, "node-a"),
-                new PullResponse(List.of(new PulledChange(17, "todo", "43", Operation.DELETE, Map.of(), HLC, "b")),
-                        "c-17", true, false, SERVER),
+                new PullResponse(List.of(new PulledChange(17, "todo", "43", Operation.DELETE, Map.of(), HLC, "b"),
+                        new PulledChange(18, "todo", "44", Operation.REMOVE, Map.of(), SERVER, "server")),
+                        "c-18", true, false, SERVER),
                 new Handshake("node-a", "20251121.1", Set.of("pull", "push", "bootstrap")),
                 new HandshakeResponse(true, "20251121.1", null, SERVER),
                 new HandshakeResponse(false, "20251121.2", "Upgrade the app to sync.", SERVER),
@@ -121,6 +122,22 @@ class WireModelTest {
     }
 
     @Test
+    void aRemoveComesOnlyFromTheServerAndCarriesNoValues() throws Exception {
+        PulledChange remove = mapper.readValue("{\"seq\":18,\"table\":\"todo\",\"id\":\"44\",\"op\":\"remove\","
+                + "\"values\":{},\"hlc\":\"" + SERVER + "\",\"originNode\":\"server\"}", PulledChange.class);
+        assertThat(remove.op()).isEqualTo(Operation.REMOVE);
+        assertThatThrownBy(() -> new PulledChange(18, "todo", "44", Operation.REMOVE, values(), SERVER, "server"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("A remove of todo row '44' carries no values");
+        assertThatThrownBy(() -> new RowChange("todo", "44", Operation.REMOVE, Map.of(), HLC, "node-a", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only the server sends those");
+        ObjectNode pushed = mapper.valueToTree(new RowChange("todo", "44", Operation.DELETE, Map.of(), HLC, "n", 1));
+        pushed.put("op", "remove");
+        assertThatThrownBy(() -> mapper.treeToValue(pushed, RowChange.class))
+                .hasMessageContaining("cannot be a remove");
+    }
+
+    @Test
     void unknownFieldsAreRejected() throws Exception {
         ObjectNode change = mapper.valueToTree(upsert(1));
         change.put("colour", "red");
@@ -141,9 +158,9 @@ class WireModelTest {
         ObjectNode change = mapper.valueToTree(upsert(1));
         change.put("op", "UPSERT");
         assertThatThrownBy(() -> mapper.treeToValue(change, RowChange.class))
-                .hasMessageContaining("Unknown Operation 'UPSERT'; expected one of 'upsert', 'delete'.");
+                .hasMessageContaining("Unknown Operation 'UPSERT'; expected one of 'upsert', 'delete', 'remove'.");
         assertThatThrownBy(() -> Operation.fromWireName("merge")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown Operation 'merge'; expected one of 'upsert', 'delete'.");
+                .hasMessage("Unknown Operation 'merge'; expected one of 'upsert', 'delete', 'remove'.");
         assertThatThrownBy(() -> ChangeStatus.fromWireName("conflict-queued"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'conflict_queued'");
     }

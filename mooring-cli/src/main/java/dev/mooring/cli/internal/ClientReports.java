@@ -29,7 +29,7 @@ final class ClientReports {
         StringBuilder text = new StringBuilder("Synced " + db + " (node " + nodeId + ") with " + server + " in "
                 + r.duration().toMillis() + " ms\n");
         text.append("  pulled        ").append(r.pulled()).append(" change(s)").append(r.bootstrap() ? " (bootstrap)" : "")
-                .append(", applied ").append(r.applied()).append('\n');
+                .append(", applied ").append(r.applied()).append(", removed ").append(r.removed()).append('\n');
         text.append("  pushed        ").append(r.pushed()).append(" row(s), acknowledged ").append(r.acknowledged())
                 .append(", rejected ").append(r.rejected()).append('\n');
         if (!r.changes().isEmpty()) {
@@ -41,6 +41,11 @@ final class ClientReports {
             text.append(indent(conflictTable(r.conflicts(), false)));
         }
         text.append("  pending       ").append(r.pending()).append(" change(s) left in the outbox");
+        if (r.removed() > 0) {
+            text.append("\nRemoved rows moved out of what this user may see (no longer shared with them); edits made"
+                    + " to them here and not yet sent stay as rejected changes, listed by mooring sync status --db ")
+                    .append(db).append('.');
+        }
         if (r.rejected() > 0) {
             text.append("\nRejected changes stay in the outbox with the server's reason; see mooring sync status --db ")
                     .append(db).append(", then mooring sync retry (once the row is fixed) or mooring sync discard.");
@@ -51,7 +56,8 @@ final class ClientReports {
     /** One sync on one line, for {@code --watch}. */
     static String line(Instant at, SyncReport r) {
         StringBuilder line = new StringBuilder(at.truncatedTo(ChronoUnit.SECONDS) + "  pulled " + r.pulled()
-                + (r.bootstrap() ? " (bootstrap)" : "") + ", applied " + r.applied() + ", pushed " + r.pushed()
+                + (r.bootstrap() ? " (bootstrap)" : "") + ", applied " + r.applied() + ", removed " + r.removed()
+                + ", pushed " + r.pushed()
                 + ", acknowledged " + r.acknowledged() + ", rejected " + r.rejected() + ", conflicts "
                 + r.conflicts().size());
         if (!r.conflicts().isEmpty()) {
@@ -75,6 +81,7 @@ final class ClientReports {
         doc.put("nodeId", nodeId);
         doc.put("pulled", r.pulled());
         doc.put("applied", r.applied());
+        doc.put("removed", r.removed());
         doc.put("bootstrap", r.bootstrap());
         doc.put("pushed", r.pushed());
         doc.put("acknowledged", r.acknowledged());

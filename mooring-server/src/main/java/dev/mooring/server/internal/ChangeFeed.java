@@ -82,7 +82,7 @@ public final class ChangeFeed {
         this.catalog = catalog;
         List<String> parts = new ArrayList<>(List.of(String.format(BRANCH, COLUMNS, "mooring.change_log", "?"),
                 String.format(BRANCH, COLUMNS, "mooring.change_log", "'*'")));
-        if (catalog.sharing()) {
+        if (catalog.sharing() || catalog.tables().stream().anyMatch(t -> !t.sync().sharing().subscribeBy().isEmpty())) {
             parts.add(String.format(BRANCH, SHARED_COLUMNS, "mooring.shared_feed", "?"));
         }
         this.branches = parts.size();
@@ -99,22 +99,23 @@ public final class ChangeFeed {
     public Page read(Connection c, String userId, String nodeId, FeedPosition from, int limit) throws SQLException {
         Horizon horizon = horizon(c);
         long xmin = horizon.xmin();
+        Subscriptions.Subscription subscription = Subscriptions.of(c, nodeId);
         if (from == null) {
-            return bootstrap(c, userId, FeedPosition.bootstrapping(xmin, 0, null), limit);
+            return bootstrap(c, userId, subscription, FeedPosition.bootstrapping(xmin, 0, null), limit);
         }
         if (from.bootstrap()) {
-            return bootstrap(c, userId, from, limit);
+            return bootstrap(c, userId, subscription, from, limit);
         }
         if (from.xid() < horizon.prunedBelow()) {
             throw new MooringException(ErrorCode.CURSOR_EXPIRED, "this cursor is older than the change history the"
                     + " server keeps (changes are kept for the tombstone retention period); start over without a cursor"
                     + " to bootstrap the current rows.");
         }
-        return changes(c, userId, nodeId, from, xmin, limit);
+        return changes(c, userId, nodeId, subscription, from, xmin, limit);
     }
 
-    private Page changes(Connection c, String userId, String nodeId, FeedPosition from, long xmin, int limit)
-            throws SQLException {
+    private Page changes(Connection c, String userId, String nodeId, Subscriptions.Subscription subscription,
+                         FeedPosition from, long xmin, int limit) throws SQLException {
         List<SupersededChanges.Read> changes = new ArrayList<>();
         Map<String, Map<String, Long>> access = new LinkedHashMap<>();
         FeedPosition next = from;
@@ -166,12 +167,13 @@ public final class ChangeFeed {
                 }
             }
         }
-        List<FeedRow> rows = SharedRows.resolve(c, catalog, userId, access);
-        rows.addAll(SupersededChanges.resolve(c, catalog, userId, changes));
+        List<FeedRow> rows = SharedRows.resolve(c, catalog, userId, subscription, access);
+        rows.addAll(SharedRows.narrow(c, catalog, subscription, SupersededChanges.resolve(c, catalog, userId, changes)));
         return new Page(rows, next, scanned > limit, false);
     }
 
-    private Page bootstrap(Connection c, String userId, FeedPosition from, int limit) throws SQLException {
+    private Page bootstrap(Connection c, String userId, Subscriptions.Subscription subscription, FeedPosition from,
+                           int limit) throws SQLException {
         List<TableCatalog.Table> tables = catalog.tables();
         List<FeedRow> rows = new ArrayList<>();
         int table = from.table();
@@ -182,7 +184,7 @@ public final class ChangeFeed {
             }
             TableCatalog.Table t = tables.get(table);
             int wanted = limit - rows.size();
-            List<FeedRow> page = rows(c, t, userId, lastId, wanted + 1);
+            List<FeedRow> page = rows(c, t, userId, subscription, lastId, wanted + 1);
             if (page.size() > wanted) {
                 rows.addAll(page.subList(0, wanted));
                 return new Page(rows, FeedPosition.bootstrapping(from.xid(), table, rows.get(rows.size() - 1).id()),
@@ -196,8 +198,8 @@ public final class ChangeFeed {
         return new Page(rows, FeedPosition.after(from.xid()), true, true);
     }
 
-    private List<FeedRow> rows(Connection c, TableCatalog.Table t, String userId, String afterId, int limit)
-            throws SQLException {
+    private List<FeedRow> rows(Connection c, TableCatalog.Table t, String userId,
+                               Subscriptions.Subscription subscription, String afterId, int limit) throws SQLException {
         String idType = t.columns().get("id");
         // row_to_json, not to_jsonb as the change log: the same values (clients read both into the same maps), but
         // written straight to text rather than built as jsonb and printed, which made a 10,000-row bootstrap page's
@@ -212,6 +214,8 @@ public final class ChangeFeed {
         if (access != null) {
             sql.append(" AND ").append(access.visible("r", TableAccess.Kind.READ, userId, filter, false));
         }
+        List<String[]> narrowed = new ArrayList<>();
+        sql.append(" AND ").append(subscription.condition(t, "r", narrowed));
         if (afterId != null) {
             sql.append(" AND r.id > CAST(? AS ").append(idType).append(")");
         }
@@ -221,6 +225,7 @@ public final class ChangeFeed {
             int i = binds.bind(ps, 1);
             ps.setString(i++, t.sync().name());
             i = filter.bind(ps, i);
+            i = Subscriptions.bind(c, ps, i, narrowed);
             if (afterId != null) {
                 ps.setString(i++, afterId);
             }

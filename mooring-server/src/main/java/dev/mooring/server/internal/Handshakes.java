@@ -22,8 +22,9 @@ public final class Handshakes {
     private Handshakes() {
     }
 
-    public static HandshakeResponse answer(DataSource ds, String userId, Handshake handshake, String serverVersion,
-                                           String minimumClientVersion, Hlc now, Map<String, TableRules> tables) {
+    public static HandshakeResponse answer(DataSource ds, TableCatalog catalog, String userId, Handshake handshake,
+                                           String serverVersion, String minimumClientVersion, Hlc now,
+                                           Map<String, TableRules> tables) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -34,6 +35,7 @@ public final class Handshakes {
                     ps.setString(2, handshake.nodeId());
                     ps.executeUpdate();
                 }
+                Subscriptions.hand(c, catalog, userId, handshake.nodeId(), handshake.subscription());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a data package's rows from PostgreSQL, in the caller's one REPEATABLE READ, read-only transaction, into a
- * SQLite file, and describes them in a manifest. Each table holds the rows the package's user may pull (or, shared,
+ * SQLite file, and describes them in a manifest. Each table holds the rows the package's user may pull, by the same
+ * sharing rules as a pull (their own rows, deleted ones too, and the live rows shared with them), (or, shared,
  * every row of a public-read table), narrowed by the request's filter: live rows, tombstones, and, without a filter,
  * rows deleted outright that the change log still remembers, as tombstones, so a client that imports the package
  * over older data learns of those deletes too. The watermark is where the change feed continues after this snapshot,
@@ -47,8 +48,8 @@ public final class PackageCut {
     }
 
     /** Cuts the package into the new SQLite file {@code data}; the manifest returned lacks the data's digest. */
-    public static PackageManifest cut(Connection c, List<TableCatalog.Table> tables, PackageRequest request,
-                                      Identity identity, Path data) throws SQLException {
+    public static PackageManifest cut(Connection c, TableCatalog catalog, List<TableCatalog.Table> tables,
+                                      PackageRequest request, Identity identity, Path data) throws SQLException {
         long xmin;
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")) {
@@ -75,7 +76,7 @@ public final class PackageCut {
                             + ")");
                 }
                 try (Rows into = new Rows(sqlite, table.sync().name(), columns, json)) {
-                    copyRows(c, table, request, into);
+                    copyRows(c, catalog, table, request, into);
                     if (request.where() == null) {
                         copyDeleted(c, table, request, into);
                     }
@@ -102,13 +103,22 @@ public final class PackageCut {
         return columns;
     }
 
-    private static void copyRows(Connection c, TableCatalog.Table table, PackageRequest request, Rows into)
+    private static void copyRows(Connection c, TableCatalog catalog, TableCatalog.Table table, PackageRequest request,
+                                 Rows into)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT r.id::text, row_to_json(r)::text, v.row_hlc FROM "
+        String owner = request.shared() ? null : table.sync().ownerColumn();
+        TableAccess access = owner == null ? null : catalog.access(table.sync().name()).orElse(null);
+        TableAccess.Binds json = new TableAccess.Binds();
+        StringBuilder sql = new StringBuilder("SELECT r.id::text, " + (access == null ? "row_to_json(r)::text"
+                : access.rowJson("r", request.userId(), json)) + ", v.row_hlc FROM "
                 + table.sqlName() + " r LEFT JOIN mooring.column_versions v ON v.table_name = ?"
                 + " AND v.record_id = r.id::text WHERE true");
-        String owner = request.shared() ? null : table.sync().ownerColumn();
-        if (owner != null) {
+        TableAccess.Binds rule = new TableAccess.Binds();
+        if (access != null) {
+            // the user's own rows, deleted ones too, and the live rows shared with them: what their sync would hold
+            sql.append(" AND ").append(access.visible("r", TableAccess.Kind.READ, request.userId(), rule, false))
+                    .append(" AND (r.deleted_at IS NULL OR r.").append(TableCatalog.quote(owner)).append("::text = ?)");
+        } else if (owner != null) {
             sql.append(" AND r.").append(TableCatalog.quote(owner)).append("::text = ?");
         }
         if (request.where() != null) {
@@ -116,9 +126,11 @@ public final class PackageCut {
         }
         try (PreparedStatement ps = c.prepareStatement(sql.append(" ORDER BY r.id").toString())) {
             ps.setFetchSize(BATCH);
-            ps.setString(1, table.sync().name());
+            int i = json.bind(ps, 1);
+            ps.setString(i++, table.sync().name());
+            i = rule.bind(ps, i);
             if (owner != null) {
-                ps.setString(2, request.userId());
+                ps.setString(i, request.userId());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

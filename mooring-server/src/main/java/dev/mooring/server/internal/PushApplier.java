@@ -46,7 +46,7 @@ public final class PushApplier {
     private final ObjectMapper json = new ObjectMapper();
 
     /** A change that passed the checks that need no database, with its (possibly clamped) time. */
-    private record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen,
+    record Candidate(int index, RowChange change, TableCatalog.Table table, Hlc stamp, FeedPosition seen,
                              boolean relay) {
         String key() {
             return table.sync().name() + '\u0000' + change.id();
@@ -131,7 +131,7 @@ public final class PushApplier {
             }
             run.add(new Candidate(i, change, table, receipt.effectiveRemote(), seen, relay));
         }
-        rejectUnseenReferences(c, userId, runs, results);
+        WriteRules.rejectUnseenReferences(c, catalog, userId, runs, results);
         for (List<Candidate> run : runs) {
             if (run.isEmpty()) {
                 continue;
@@ -174,40 +174,6 @@ public final class PushApplier {
             }
         }
         return new PushResponse(Arrays.asList(results), clock.now());
-    }
-
-    /** Rejects, and takes out of their runs, the changes that refer to rows their writer may not see. */
-    private void rejectUnseenReferences(Connection c, String userId, List<List<Candidate>> runs, ChangeResult[] results)
-            throws SQLException {
-        Map<Integer, RowChange> changes = new LinkedHashMap<>();
-        runs.forEach(run -> run.forEach(k -> changes.put(k.index(), k.change())));
-        Map<Integer, String> problems = Permissions.references(c, catalog, userId, changes);
-        if (problems.isEmpty()) {
-            return;
-        }
-        for (List<Candidate> run : runs) {
-            run.removeIf(k -> {
-                String problem = problems.get(k.index());
-                if (problem != null) {
-                    results[k.index()] = rejected(k.change(), problem);
-                }
-                return problem != null;
-            });
-        }
-    }
-
-    /** The rights of the user on the rows among {@code rows} that exist and are another user's. */
-    private Map<String, Permissions.Rights> rights(Connection c, String userId, TableCatalog.Table table,
-                                                   Map<String, ServerRow> rows) throws SQLException {
-        String owner = table.sync().ownerColumn();
-        List<String> others = new ArrayList<>();
-        rows.forEach((id, row) -> {
-            if (row.state().exists() && !userId.equals(row.state().row().getOrDefault(owner, json.nullNode()).asText())) {
-                others.add(id);
-            }
-        });
-        TableAccess access = catalog.access(table.sync().name()).orElse(null);
-        return access == null || others.isEmpty() ? Map.of() : Permissions.of(c, access, userId, others);
     }
 
     /**
@@ -301,7 +267,7 @@ public final class PushApplier {
                 Map<String, FeedPosition> seen = new LinkedHashMap<>();
                 group.forEach(k -> seen.put(k.change().id(), k.seen()));
                 Map<String, ServerRow> rows = ServerRow.readAll(c, table, seen, node, json);
-                Map<String, Permissions.Rights> rights = rights(c, userId, table, rows);
+                Map<String, Permissions.Rights> rights = WriteRules.rights(c, catalog, userId, table, rows);
                 for (Candidate k : group) {
                     Plan plan = plan(userId, k, rows.get(k.change().id()), rights.get(k.change().id()));
                     results[k.index()] = plan.result();
@@ -329,8 +295,8 @@ public final class PushApplier {
         Savepoint savepoint = c.setSavepoint();
         try {
             ServerRow row = ServerRow.read(c, k.table(), k.change().id(), node, k.seen(), json);
-            Plan plan = plan(userId, k, row, rights(c, userId, k.table(), Map.of(k.change().id(), row))
-                    .get(k.change().id()));
+            Plan plan = plan(userId, k, row, WriteRules.rights(c, catalog, userId, k.table(),
+                    Map.of(k.change().id(), row)).get(k.change().id()));
             if (plan.write() != null) {
                 RowWriter.Batch write = new RowWriter.Batch();
                 plan.write().accept(write);
@@ -365,7 +331,7 @@ public final class PushApplier {
         TableCatalog.Table table = k.table();
         String owner = table.sync().ownerColumn();
         if (current.state().exists()) {
-            String problem = writeProblem(userId, change, table, current, rights);
+            String problem = WriteRules.problem(catalog, userId, change, table, current, rights);
             if (problem != null) {
                 // a row they may still see comes back as the server has it, so their device undoes the refused edit
                 boolean readable = rights != null && rights.read();
@@ -484,40 +450,6 @@ public final class PushApplier {
                 throw new SQLException("PostgreSQL returned a row that is not JSON: " + e.getMessage(), e);
             }
         }
-    }
-
-    /**
-     * Why {@code userId} may not make {@code change} to an existing row, or {@code null}: its owner may do anything but
-     * give it away; another user needs the table's update rule (and only its update columns) or its delete rule.
-     */
-    private String writeProblem(String userId, RowChange change, TableCatalog.Table table, ServerRow current,
-                                Permissions.Rights rights) {
-        String owner = table.sync().ownerColumn();
-        String rowOwner = current.state().row().getOrDefault(owner, json.nullNode()).asText();
-        JsonNode newOwner = change.values().get(owner);
-        if (newOwner != null && !rowOwner.equals(newOwner.asText())) {
-            return "column " + owner + " cannot change: rows cannot be given to another user";
-        }
-        if (userId.equals(rowOwner)) {
-            return null;
-        }
-        Permissions.Rights may = rights == null ? Permissions.Rights.NONE : rights;
-        String row = "row " + change.id() + " of " + change.table();
-        if (!may.read()) {
-            return row + " belongs to another user" + (table.sync().sharing().read() == null ? ""
-                    : " and is not shared with you");
-        }
-        if (change.op() == dev.mooring.sync.Operation.DELETE) {
-            return may.delete() ? null : row + " is shared with you, but only its owner may delete it";
-        }
-        if (!may.update()) {
-            return row + " is shared with you for viewing only; you cannot change it";
-        }
-        Set<String> allowed = catalog.access(table.sync().name()).map(TableAccess::updateColumns).orElse(Set.of());
-        List<String> refused = change.values().keySet().stream()
-                .filter(col -> !col.equals("id") && !col.equals(owner) && !allowed.contains(col)).sorted().toList();
-        return refused.isEmpty() ? null : row + " is shared with you, but you may not change " + String.join(", ", refused)
-                + " (you may change " + String.join(", ", allowed.stream().sorted().toList()) + ")";
     }
 
     /** The checks that need no database: a synced, pushable table; real columns; no row given to another user. */

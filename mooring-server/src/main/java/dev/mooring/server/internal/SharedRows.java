@@ -28,39 +28,89 @@ final class SharedRows {
 
     /** The rows to send for {@code entries}: table → record id → the entry's position in the feed. */
     static List<ChangeFeed.FeedRow> resolve(Connection c, TableCatalog catalog, String userId,
+                                            Subscriptions.Subscription subscription,
                                             Map<String, Map<String, Long>> entries) throws SQLException {
         List<ChangeFeed.FeedRow> rows = new ArrayList<>();
-        List<TableAccess> tables = new ArrayList<>();
-        entries.keySet().forEach(name -> catalog.access(name).ifPresent(tables::add));
-        tables.sort(Comparator.comparingInt(a -> catalog.tables().indexOf(a.table())));
-        for (TableAccess access : tables) {
-            Map<String, Long> ids = entries.get(access.table().sync().name());
-            Map<String, String> visible = visible(c, access, userId, ids.keySet());
+        List<TableCatalog.Table> tables = new ArrayList<>();
+        entries.keySet().forEach(name -> catalog.table(name).ifPresent(tables::add));
+        tables.sort(Comparator.comparingInt(t -> catalog.tables().indexOf(t)));
+        for (TableCatalog.Table table : tables) {
+            Map<String, Long> ids = entries.get(table.sync().name());
+            Map<String, String> visible = visible(c, catalog, table, userId, subscription, ids.keySet());
             for (Map.Entry<String, Long> entry : ids.entrySet()) {
                 String json = visible.get(entry.getKey());
-                rows.add(json == null
-                        ? new ChangeFeed.FeedRow(entry.getValue(), access.table().sync().name(), entry.getKey(),
-                                Operation.REMOVE, "{}", ChangeFeed.UNSTAMPED.toString(), "server")
-                        : new ChangeFeed.FeedRow(0, access.table().sync().name(), entry.getKey(), Operation.UPSERT, json,
+                rows.add(json == null ? removal(table, entry.getKey(), entry.getValue())
+                        : new ChangeFeed.FeedRow(0, table.sync().name(), entry.getKey(), Operation.UPSERT, json,
                                 ChangeFeed.UNSTAMPED.toString(), "server"));
             }
         }
         return rows;
     }
 
-    /** Of {@code ids}, the live rows {@code userId} may see, as the JSON they receive. */
-    private static Map<String, String> visible(Connection c, TableAccess access, String userId,
+    private static ChangeFeed.FeedRow removal(TableCatalog.Table table, String id, long seq) {
+        return new ChangeFeed.FeedRow(seq, table.sync().name(), id, Operation.REMOVE, "{}",
+                ChangeFeed.UNSTAMPED.toString(), "server");
+    }
+
+    /**
+     * The changes of a page as a node with {@code subscription} gets them: a change whose row is outside what the node
+     * asked for becomes a removal (the row may have left it by this very change); deletes go as they are.
+     */
+    static List<ChangeFeed.FeedRow> narrow(Connection c, TableCatalog catalog, Subscriptions.Subscription subscription,
+                                           List<ChangeFeed.FeedRow> changes) throws SQLException {
+        if (subscription.tables().isEmpty()) {
+            return changes;
+        }
+        Map<String, java.util.Set<String>> wanted = new HashMap<>();
+        for (ChangeFeed.FeedRow row : changes) {
+            if (row.op() == Operation.UPSERT && !subscription.of(row.table()).isEmpty()) {
+                wanted.computeIfAbsent(row.table(), t -> new java.util.HashSet<>()).add(row.id());
+            }
+        }
+        Map<String, java.util.Set<String>> inside = new HashMap<>();
+        for (Map.Entry<String, java.util.Set<String>> e : wanted.entrySet()) {
+            TableCatalog.Table table = catalog.table(e.getKey()).orElseThrow();
+            List<String[]> binds = new ArrayList<>();
+            String sql = "SELECT r.id::text FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS "
+                    + table.columns().get("id") + "[])) AND " + subscription.condition(table, "r", binds);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("text", e.getValue().toArray()));
+                Subscriptions.bind(c, ps, 2, binds);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            inside.put(e.getKey(), ids);
+        }
+        List<ChangeFeed.FeedRow> narrowed = new ArrayList<>(changes.size());
+        for (ChangeFeed.FeedRow row : changes) {
+            java.util.Set<String> in = inside.get(row.table());
+            narrowed.add(in == null || row.op() != Operation.UPSERT || in.contains(row.id()) ? row
+                    : removal(catalog.table(row.table()).orElseThrow(), row.id(), row.seq()));
+        }
+        return narrowed;
+    }
+
+    /** Of {@code ids}, the live rows {@code userId} may see and the node asked for, as the JSON they receive. */
+    private static Map<String, String> visible(Connection c, TableCatalog catalog, TableCatalog.Table table,
+                                               String userId, Subscriptions.Subscription subscription,
                                                java.util.Collection<String> ids) throws SQLException {
-        TableCatalog.Table table = access.table();
+        TableAccess access = catalog.access(table.sync().name()).orElse(null);
         TableAccess.Binds json = new TableAccess.Binds();
         TableAccess.Binds rule = new TableAccess.Binds();
-        String sql = "SELECT r.id::text, " + access.rowJson("r", userId, json) + " FROM " + table.sqlName()
-                + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id") + "[])) AND r.deleted_at IS NULL AND "
-                + access.visible("r", TableAccess.Kind.READ, userId, rule, false);
+        List<String[]> narrowed = new ArrayList<>();
+        String sql = "SELECT r.id::text, " + (access == null ? "row_to_json(r)::text" : access.rowJson("r", userId, json))
+                + " FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id")
+                + "[])) AND r.deleted_at IS NULL AND " + subscription.condition(table, "r", narrowed)
+                + (access == null ? "" : " AND " + access.visible("r", TableAccess.Kind.READ, userId, rule, false));
         Map<String, String> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = json.bind(ps, 1);
             ps.setArray(i++, c.createArrayOf("text", ids.toArray()));
+            i = Subscriptions.bind(c, ps, i, narrowed);
             rule.bind(ps, i);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -10,7 +10,10 @@ import java.util.Set;
  * cut a sync between any two steps), and is rethrown to the caller.
  */
 public interface SyncListener {
-    /** Rows of {@code table} a sync changed (pulled, or corrected after the server decided a conflict). */
+    /**
+     * Rows of {@code table} a sync changed (pulled, corrected after the server decided a conflict, or removed because
+     * they moved out of what the user may read: those are no longer in the table).
+     */
     default void rowsChanged(String table, Set<String> ids) {
     }
 

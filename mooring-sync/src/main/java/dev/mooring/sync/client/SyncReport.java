@@ -11,6 +11,9 @@ import java.util.Map;
  * @param pulled       changes pulled from the server
  * @param applied      pulled changes written to local rows (the rest were for tables or rows this client does not
  *                     hold, or lost to a newer local edit)
+ * @param removed      rows taken off this device because they moved out of what the user may read (unshared, a
+ *                     group left): pulled removes of rows it held. Their local changes not yet acknowledged are kept
+ *                     as rejected outbox entries, counted in {@code pending}, not in {@code rejected}
  * @param bootstrap    whether the pull was (or included) a bootstrap: a full copy of the user's rows
  * @param pushed       changed rows sent to the server
  * @param acknowledged pushed changes the server settled (applied, superseded, queued or already had)
@@ -23,8 +26,9 @@ import java.util.Map;
  * @param changes      what became of each pushed change, in the order pushed (a change sent again after a lost answer
  *                     is listed for each answer)
  */
-public record SyncReport(long pulled, long applied, boolean bootstrap, long pushed, long acknowledged, long rejected,
-                         List<SyncConflict> conflicts, long pending, Duration duration, List<PushedChange> changes) {
+public record SyncReport(long pulled, long applied, long removed, boolean bootstrap, long pushed, long acknowledged,
+                         long rejected, List<SyncConflict> conflicts, long pending, Duration duration,
+                         List<PushedChange> changes) {
     public SyncReport {
         conflicts = List.copyOf(conflicts);
         changes = List.copyOf(changes);
@@ -32,8 +36,8 @@ public record SyncReport(long pulled, long applied, boolean bootstrap, long push
 
     /** This report with {@code pending} changes left in the outbox. */
     public SyncReport withPending(long pending) {
-        return new SyncReport(pulled, applied, bootstrap, pushed, acknowledged, rejected, conflicts, pending, duration,
-                changes);
+        return new SyncReport(pulled, applied, removed, bootstrap, pushed, acknowledged, rejected, conflicts, pending,
+                duration, changes);
     }
 
     /** How many pushed changes got each status, in the order of {@link PushedChange.Status}; absent ones left out. */

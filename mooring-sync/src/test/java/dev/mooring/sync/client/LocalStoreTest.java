@@ -2,15 +2,15 @@ package dev.mooring.sync.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.mooring.sync.client.SqlRows.exec;
+import static dev.mooring.sync.client.SqlRows.rows;
 
 import dev.mooring.core.MooringException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,29 +32,6 @@ class LocalStoreTest {
             }
         }
         return SyncClient.open(db, ClientConfig.of("notes"));
-    }
-
-    static void exec(Connection c, String... sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String one : sql) {
-                s.execute(one);
-            }
-        }
-    }
-
-    static List<String> rows(Connection c, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
     }
 
     @Test

@@ -275,7 +275,8 @@ public final class Outbox {
 
     /**
      * Records the server's answer to the batch: settled changes leave the outbox and their rows become
-     * {@code synced} (unless newer edits wait); a rejected change stays, marked with the reason; a deferred relay
+     * {@code synced} (unless newer edits wait); a rejected change stays, marked with the reason (and where the answer
+     * carries the server's row, the local row takes it, except columns edited again since); a deferred relay
      * stays as it is, to be sent again in a later sync; where the server kept its own version of a column, the local
      * row takes it (except columns edited again since), and where it applied a change as sent, the local row takes
      * that change's values ({@link RemoteApply#appliedAsSent}). The answer has one result per change, in the order
@@ -325,6 +326,11 @@ public final class Outbox {
                     reject.setString(3, relayed);
                     reject.executeUpdate();
                     rejected++;
+                    // a row the user may still see but not change this way (a view-only share): the answer carries
+                    // the server's row, and the device takes it back; the entry stays rejected, to show the refusal
+                    if (result.current() != null && apply.correct(change.table(), change.id(), result.current())) {
+                        corrected.computeIfAbsent(change.table(), t -> new HashSet<>()).add(change.id());
+                    }
                     continue;
                 }
                 remove.setLong(1, change.clientSeq());

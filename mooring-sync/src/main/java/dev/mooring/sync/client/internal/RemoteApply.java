@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * edits or relays not yet acknowledged is settled first with {@link ConflictRules}, exactly as the server will
  * settle them when they arrive (they were made without seeing this change): the local values that will win are
  * kept, the rest of the pulled change is written. Where the server decides against a local edit, its answer
- * carries its version of the row and {@link #correct} writes it. Not thread-safe: one per sync.
+ * carries its version of the row and {@link #correct} writes it. A row that moved out of the user's view is taken
+ * off the device ({@link MovedOutRows}). Not thread-safe: one per sync.
  */
 final class RemoteApply implements AutoCloseable {
     private static final Hlc ZERO = new Hlc(0, 0, "0");
@@ -44,12 +45,16 @@ final class RemoteApply implements AutoCloseable {
      * to that edit's push are one conflict (the server records it once); the answer, the later word, replaces.
      */
     private final Map<String, SyncConflict> conflicts = new LinkedHashMap<>();
+    private final MovedOutRows movedOut;
+    /** Rows removed since {@link #takeRemoved} was last called, by table. */
+    private Map<String, Set<String>> removed = new LinkedHashMap<>();
 
     RemoteApply(Connection c, Map<String, LocalTable> tables, Map<String, TableRules> rules) {
         this.c = c;
         this.tables = tables;
         this.rules = rules;
         this.rows = new RowReader(c, tables);
+        this.movedOut = new MovedOutRows(c, rows);
     }
 
     /** Conflicts recorded so far. */
@@ -58,7 +63,8 @@ final class RemoteApply implements AutoCloseable {
     }
 
     /**
-     * Applies a page of pulled changes. Returns the rows written, by table.
+     * Applies a page of pulled changes. Returns the rows written, by table; the rows a remove took off the device
+     * ({@link MovedOutRows}) are counted apart, see {@link #takeRemoved}.
      */
     Map<String, Set<String>> applyPage(List<PulledChange> changes, boolean bootstrap) throws SQLException {
         refreshUnsettled();
@@ -68,6 +74,15 @@ final class RemoteApply implements AutoCloseable {
             if (table == null) {
                 continue; // a table this client does not sync
             }
+            if (change.op() == Operation.REMOVE) {
+                if (movedOut.remove(table, change.id())) {
+                    removed(table.name(), change.id());
+                } else if (!movedOut.isBlocked(table.name(), change.id())) {
+                    unsettled.remove(NetChange.key(change.table(), change.id())); // its changes are rejected now
+                }
+                continue;
+            }
+            movedOut.changed(change.table(), change.id());
             List<Outbox.Entry> local = unsettled.isEmpty() ? null
                     : unsettled.get(NetChange.key(change.table(), change.id()));
             boolean wrote = local == null ? write(table, change, bootstrap) : settle(table, change, local, bootstrap);
@@ -75,7 +90,21 @@ final class RemoteApply implements AutoCloseable {
                 written.computeIfAbsent(change.table(), t -> new java.util.HashSet<>()).add(change.id());
             }
         }
+        movedOut.retryBlocked().forEach((table, ids) -> ids.forEach(id -> removed(table, id)));
         return written;
+    }
+
+    /** The rows removed since the last call, by table (none when nothing moved out). */
+    Map<String, Set<String>> takeRemoved() {
+        Map<String, Set<String>> taken = removed;
+        removed = new LinkedHashMap<>();
+        return taken;
+    }
+
+    /** A row that moved out is gone: its waiting changes are rejected now, so nothing here waits for the server. */
+    private void removed(String table, String id) {
+        removed.computeIfAbsent(table, t -> new java.util.HashSet<>()).add(id);
+        unsettled.remove(NetChange.key(table, id));
     }
 
     private void refreshUnsettled() throws SQLException {
@@ -463,6 +492,7 @@ final class RemoteApply implements AutoCloseable {
             ps.close();
         }
         statements.clear();
+        movedOut.close();
         rows.close();
     }
 }

@@ -55,6 +55,7 @@ public final class SyncRun {
     private final String schemaVersion;
     private long pulled;
     private long applied;
+    private long removed;
     private boolean bootstrap;
     private long pushed;
     private long acknowledged;
@@ -98,7 +99,7 @@ public final class SyncRun {
             push(node, apply);
             conflicts.addAll(apply.conflicts());
         }
-        return new SyncReport(pulled, applied, bootstrap, pushed, acknowledged, rejected, conflicts, 0,
+        return new SyncReport(pulled, applied, removed, bootstrap, pushed, acknowledged, rejected, conflicts, 0,
                 Duration.ofNanos(System.nanoTime() - started), answers);
     }
 
@@ -131,9 +132,10 @@ public final class SyncRun {
                 // the cursor this page's commit stores: the page the next turn of the loop asks for
                 ahead.request(() -> call(() -> transport.pull(node, page.nextCursor(), config.pullPageSize())));
             }
-            Map<String, Set<String>> written = Transactions.immediate(c, () -> {
+            PageApplied done = Transactions.immediate(c, () -> {
                 ClientState.applying(c, true);
-                Map<String, Set<String>> rows = apply.applyPage(page.changes(), page.bootstrap());
+                PageApplied rows = new PageApplied(apply.applyPage(page.changes(), page.bootstrap()),
+                        apply.takeRemoved());
                 Hlc newest = page.serverTime();
                 for (PulledChange change : page.changes()) {
                     if (change.hlc().compareTo(newest) > 0) {
@@ -146,9 +148,11 @@ public final class SyncRun {
                 return rows;
             });
             pulled += page.changes().size();
-            applied += written.values().stream().mapToLong(Set::size).sum();
+            applied += done.written().values().stream().mapToLong(Set::size).sum();
+            removed += done.removed().values().stream().mapToLong(Set::size).sum();
             bootstrap |= page.bootstrap();
-            written.forEach(listener::rowsChanged);
+            done.written().forEach(listener::rowsChanged);
+            done.removed().forEach(listener::rowsChanged); // a UI reading these rows finds them gone
             listener.pullProgress(pulled, page.bootstrap());
             listener.stepCompleted(SyncStep.PAGE_APPLIED);
             if (!page.hasMore()) {
@@ -156,6 +160,10 @@ public final class SyncRun {
             }
         }
         listener.stepCompleted(SyncStep.PULLED);
+    }
+
+    /** The rows one page wrote and the rows it took off the device, by table. */
+    private record PageApplied(Map<String, Set<String>> written, Map<String, Set<String>> removed) {
     }
 
     private void push(String node, RemoteApply apply) throws SQLException {
