@@ -150,13 +150,16 @@ final class QuickstartSharing {
             onServer = serverRow("shares", share);
             check(onServer != null && onServer.get("deleted_at") != null, "the share tombstoned on the server",
                     onServer);
-            bob.sync(bobs);
+            long removed = bob.sync(bobs).removed();
             check(row(bob, "events", event) == null, "the event gone from Bob's device", row(bob, "events", event));
             check(row(bob, "shares", share) == null, "the share gone from Bob's device", row(bob, "shares", share));
             check(row(bob, "users", QuickstartSync.DEMO_USER) == null, "Alice's users row gone from Bob's device",
                     row(bob, "users", QuickstartSync.DEMO_USER));
             keysHold(bob);
-            done("the event, the share and Alice's name have left Bob's device; Alice keeps the event");
+            Map<String, String> kept = row(phone, "events", event);
+            check(kept != null && kept.get("deleted_at") == null, "the event still on Alice's phone", kept);
+            done("the event, the share and Alice's name have left Bob's device (his sync removed " + removed
+                    + " rows); Alice keeps the event");
             return new Outcome(bobFile.toString(), event, List.copyOf(steps), (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "the quickstart's sharing walk-through failed" + (action == null
