@@ -35,7 +35,8 @@ import javax.sql.DataSource;
  * never leaves a partial file and personal data is never readable by other users, even for a moment.
  */
 @Command(name = "export-user", mixinStandardHelpOptions = true,
-        description = "Export everything one user owns as one JSON document (for data access requests).")
+        description = "Export everything one user owns as one JSON document (for data access requests); with"
+                + " --config, also what other users share with them.")
 public final class ExportUserCommand extends DatabaseCommand {
     @Option(names = "--user-id", required = true, paramLabel = "ID", description = "The user whose data to export.")
     String userId;
