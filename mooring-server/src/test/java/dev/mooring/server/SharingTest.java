@@ -328,6 +328,39 @@ public class SharingTest {
     }
 
     @Test
+    void sharedWithHoldsTheLiveRowsOfOthersTheUserMaySeeInTheirDeclaredColumnsAndNoneOfTheirOwn() throws Exception {
+        String shared = id();
+        String share = id();
+        String mine = id();
+        assertApplied(alice(a("events", shared, "user_id", ALICE, "title", "Tet"),
+                a("events", id(), "user_id", ALICE, "title", "private"),
+                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", shared,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        assertApplied(bob(b("events", mine, "user_id", BOB, "title", "Bob's own")));
+
+        java.io.StringWriter text = new java.io.StringWriter();
+        Map<String, Long> rows;
+        try (java.sql.Connection c = PG.dataSource().getConnection();
+             com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
+                     .createGenerator(text)) {
+            c.setAutoCommit(false);
+            rows = sync.sharedWith(c, BOB, json);
+            c.rollback();
+        }
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.toString());
+        assertThat(rows).containsExactly(Map.entry("users", 1L), Map.entry("events", 1L), Map.entry("groups", 0L),
+                Map.entry("event_groups", 0L), Map.entry("shares", 1L));
+        assertThat(doc.get("events")).hasSize(1);
+        assertThat(doc.get("events").get(0).get("id").asText()).isEqualTo(shared);
+        com.fasterxml.jackson.databind.JsonNode alice = doc.get("users").get(0);
+        assertThat(alice.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "display_name");
+        assertThat(alice.get("id").asText()).isEqualTo(ALICE);
+        assertThat(alice.get("display_name").asText()).isEqualTo("Alice");
+        assertThat(doc.get("shares").get(0).get("id").asText()).isEqualTo(share);
+        assertThat(text.toString()).doesNotContain(mine).doesNotContain("bob@example.com").doesNotContain("private");
+    }
+
+    @Test
     void rulesAreCheckedAgainstTheSchemaAtStartUp() {
         DataSource ds = PG.dataSource();
         assertThatThrownBy(() -> SyncService.create(ds, SyncConfigFile.parse("""
