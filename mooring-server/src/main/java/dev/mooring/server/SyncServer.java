@@ -39,7 +39,8 @@ import java.util.zip.ZipException;
 
 /**
  * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every route needs {@code Authorization: Bearer
- * <token>}; a user sees and changes only their own rows and public-read rows.
+ * <token>}; a user sees and changes their own rows, public-read rows, and the rows the
+ * sharing rules share with them.
  *
  * <ul>
  *   <li>{@code POST /v1/handshake} — node id, schema version, capabilities → compatible or upgrade required</li>

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Sharing rules through the service API: who sees which rows, who may change them, rows moving in and out. */
-class SharingTest {
-    static final String SCHEMA = """
+public class SharingTest {
+    public static final String SCHEMA = """
             CREATE TABLE users (id uuid PRIMARY KEY, email text NOT NULL, display_name text NOT NULL DEFAULT '',
                                 deleted_at timestamptz);
             CREATE TABLE events (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id), title text NOT NULL,
@@ -47,7 +47,7 @@ class SharingTest {
             CREATE INDEX ON shares (group_id);
             CREATE INDEX ON shares (shared_with_user_id);
             """;
-    static final String RULES = """
+    public static final String RULES = """
             tables:
               - name: users
                 owner: id
@@ -83,9 +83,9 @@ class SharingTest {
     @RegisterExtension
     static final PostgresDatabaseExtension PG = PostgresDatabaseExtension.perMethod();
 
-    static final String ALICE = "a0000000-0000-0000-0000-00000000000a";
-    static final String BOB = "b0000000-0000-0000-0000-00000000000b";
-    static final String CAROL = "c0000000-0000-0000-0000-00000000000c";
+    public static final String ALICE = "a0000000-0000-0000-0000-00000000000a";
+    public static final String BOB = "b0000000-0000-0000-0000-00000000000b";
+    public static final String CAROL = "c0000000-0000-0000-0000-00000000000c";
 
     SyncService sync;
     long clock = 1_000;
@@ -133,7 +133,7 @@ class SharingTest {
     }
 
     /** What a device of {@code user} holds after applying every pull since {@code cursor}. */
-    static Map<String, PulledChange> last(List<PulledChange> changes) {
+    public static Map<String, PulledChange> last(List<PulledChange> changes) {
         return changes.stream().collect(Collectors.toMap(ch -> ch.table() + "/" + ch.id(), ch -> ch, (x, y) -> y,
                 java.util.LinkedHashMap::new));
     }
@@ -325,6 +325,39 @@ class SharingTest {
                 assertThat(rs.next()).isFalse();
             }
         }
+    }
+
+    @Test
+    void sharedWithHoldsTheLiveRowsOfOthersTheUserMaySeeInTheirDeclaredColumnsAndNoneOfTheirOwn() throws Exception {
+        String shared = id();
+        String share = id();
+        String mine = id();
+        assertApplied(alice(a("events", shared, "user_id", ALICE, "title", "Tet"),
+                a("events", id(), "user_id", ALICE, "title", "private"),
+                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", shared,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        assertApplied(bob(b("events", mine, "user_id", BOB, "title", "Bob's own")));
+
+        java.io.StringWriter text = new java.io.StringWriter();
+        Map<String, Long> rows;
+        try (java.sql.Connection c = PG.dataSource().getConnection();
+             com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
+                     .createGenerator(text)) {
+            c.setAutoCommit(false);
+            rows = sync.sharedWith(c, BOB, json);
+            c.rollback();
+        }
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.toString());
+        assertThat(rows).containsExactly(Map.entry("users", 1L), Map.entry("events", 1L), Map.entry("groups", 0L),
+                Map.entry("event_groups", 0L), Map.entry("shares", 1L));
+        assertThat(doc.get("events")).hasSize(1);
+        assertThat(doc.get("events").get(0).get("id").asText()).isEqualTo(shared);
+        com.fasterxml.jackson.databind.JsonNode alice = doc.get("users").get(0);
+        assertThat(alice.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "display_name");
+        assertThat(alice.get("id").asText()).isEqualTo(ALICE);
+        assertThat(alice.get("display_name").asText()).isEqualTo("Alice");
+        assertThat(doc.get("shares").get(0).get("id").asText()).isEqualTo(share);
+        assertThat(text.toString()).doesNotContain(mine).doesNotContain("bob@example.com").doesNotContain("private");
     }
 
     @Test

@@ -52,8 +52,13 @@ final class ClientDatabaseOptions {
 
     /** Opens the database, migrated and with sync installed. */
     SyncClient open(String nodeId, RetryPolicy retry) {
+        return open(nodeId, retry, null);
+    }
+
+    /** Opens the database with a new subscription ({@code null}: the one it remembers). */
+    SyncClient open(String nodeId, RetryPolicy retry, java.util.Map<String, java.util.Map<String, List<String>>> subscription) {
         MigrationConfig migrations = locations == null ? null : MigrationConfig.of(locations.toArray(String[]::new))
                 .withClassLoader(ClientDatabaseOptions.class.getClassLoader());
-        return ClientDatabase.open(db, tables, migrations, nodeId, retry);
+        return ClientDatabase.open(db, tables, migrations, nodeId, retry, subscription);
     }
 }

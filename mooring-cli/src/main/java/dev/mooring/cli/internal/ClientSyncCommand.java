@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -65,6 +66,12 @@ public final class ClientSyncCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON (with --watch: one document per line).")
     boolean json;
 
+    @Option(names = "--subscribe", paramLabel = "TABLE.COLUMN=VALUES", description = "Receive only the rows of TABLE"
+            + " whose COLUMN holds one of VALUES (comma-separated), e.g. --subscribe groups.id=<id>; repeat for more"
+            + " columns. The server allows the columns a table lists under subscribe-by. The database remembers it;"
+            + " --subscribe all asks for everything again.")
+    List<String> subscribe;
+
     @Spec
     CommandSpec spec;
 
@@ -83,13 +90,40 @@ public final class ClientSyncCommand implements Callable<Integer> {
                 : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
         StopOnSignal stop = watch ? new StopOnSignal("mooring-sync-stop") : null;
         try (HttpTransport transport = HttpTransport.create(url, secret);
-             SyncClient client = local.open(nodeId, retry)) {
+             SyncClient client = local.open(nodeId, retry, subscription(subscribe))) {
             return watch ? watch(client, transport, out) : once(client, transport, out);
         } finally {
             if (stop != null) {
                 stop.release(); // after the database is closed: from here a Ctrl+C may end the JVM
             }
         }
+    }
+
+    /** The {@code --subscribe} options as a subscription; {@code null} when none was given. */
+    static Map<String, Map<String, List<String>>> subscription(List<String> options) {
+        if (options == null || options.isEmpty()) {
+            return null;
+        }
+        Map<String, Map<String, List<String>>> wanted = new java.util.TreeMap<>();
+        for (String option : options) {
+            if (option.equals("all")) {
+                if (options.size() > 1) {
+                    throw new MooringException(ErrorCode.USAGE, "--subscribe all asks for everything; give it alone.");
+                }
+                return Map.of();
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)\\.([A-Za-z_][A-Za-z0-9_]*)=(.+)")
+                    .matcher(option);
+            if (!m.matches()) {
+                throw new MooringException(ErrorCode.USAGE, "--subscribe '" + option + "' is not TABLE.COLUMN=VALUES,"
+                        + " e.g. --subscribe groups.id=0f8e…,7c21… (or --subscribe all).");
+            }
+            List<String> values = java.util.Arrays.stream(m.group(3).split(",")).map(String::strip)
+                    .filter(v -> !v.isEmpty()).toList();
+            wanted.computeIfAbsent(m.group(1), t -> new java.util.TreeMap<>())
+                    .merge(m.group(2), values, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+        }
+        return wanted;
     }
 
     private int once(SyncClient client, HttpTransport transport, PrintWriter out) {

@@ -6,6 +6,7 @@ import dev.mooring.migrate.MigrationConfig;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,9 +23,14 @@ import java.util.Objects;
  * @param peerSchemaGapLimit how far apart this database's client schema version and a peer's may be before a peer
  *                      import warns and recommends a full resync: versions numbered in sequence count versions,
  *                      timestamp versions count days; 0 to 1,000,000
+ * @param subscription  what this device asks for when it should get less than all its user may see: table → column →
+ *                      the values wanted (the server lets a table be narrowed only by the columns it declares in
+ *                      {@code subscribe-by}); empty for everything. A changed subscription moves rows in and out on
+ *                      the next sync.
  */
 public record ClientConfig(List<String> tables, MigrationConfig migrations, String nodeId, int pullPageSize,
-                           int pushBatchSize, RetryPolicy retry, Duration busyTimeout, int peerSchemaGapLimit) {
+                           int pushBatchSize, RetryPolicy retry, Duration busyTimeout, int peerSchemaGapLimit,
+                           Map<String, Map<String, List<String>>> subscription) {
     public static final int DEFAULT_PULL_PAGE = 2_000;
     public static final int DEFAULT_PUSH_BATCH = 500;
     public static final int DEFAULT_PEER_SCHEMA_GAP = 10;
@@ -62,6 +68,27 @@ public record ClientConfig(List<String> tables, MigrationConfig migrations, Stri
             throw new MooringException(ErrorCode.CONFIGURATION, "peerSchemaGapLimit must be between 0 and 1000000, was "
                     + peerSchemaGapLimit);
         }
+        // the handshake checks and copies it the way the server reads it
+        subscription = new dev.mooring.sync.Handshake("-", "-", java.util.Set.of(),
+                Objects.requireNonNull(subscription, "subscription")).subscription();
+        for (Map.Entry<String, Map<String, List<String>>> table : subscription.entrySet()) {
+            if (!tables.contains(table.getKey())) {
+                throw new MooringException(ErrorCode.CONFIGURATION, "the subscription names table " + table.getKey()
+                        + ", which is not among the synced tables " + tables + ".");
+            }
+            for (Map.Entry<String, List<String>> column : table.getValue().entrySet()) {
+                if (!column.getKey().matches(IDENTIFIER) || column.getValue().isEmpty()) {
+                    throw new MooringException(ErrorCode.CONFIGURATION, "subscription " + table.getKey() + "."
+                            + column.getKey() + " must name a column and at least one value.");
+                }
+            }
+        }
+    }
+
+    /** As the canonical constructor, asking for everything the user may see. */
+    public ClientConfig(List<String> tables, MigrationConfig migrations, String nodeId, int pullPageSize,
+                        int pushBatchSize, RetryPolicy retry, Duration busyTimeout, int peerSchemaGapLimit) {
+        this(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout, peerSchemaGapLimit, Map.of());
     }
 
     /** Syncs {@code tables} with the defaults: no migrations, a generated node id, default page sizes and retries. */
@@ -72,35 +99,43 @@ public record ClientConfig(List<String> tables, MigrationConfig migrations, Stri
 
     public ClientConfig withMigrations(MigrationConfig config) {
         return new ClientConfig(tables, config, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout,
-                peerSchemaGapLimit);
+                peerSchemaGapLimit, subscription);
     }
 
     public ClientConfig withNodeId(String id) {
         return new ClientConfig(tables, migrations, id, pullPageSize, pushBatchSize, retry, busyTimeout,
-                peerSchemaGapLimit);
+                peerSchemaGapLimit, subscription);
     }
 
     public ClientConfig withPullPageSize(int size) {
         return new ClientConfig(tables, migrations, nodeId, size, pushBatchSize, retry, busyTimeout,
-                peerSchemaGapLimit);
+                peerSchemaGapLimit, subscription);
     }
 
     public ClientConfig withPushBatchSize(int size) {
-        return new ClientConfig(tables, migrations, nodeId, pullPageSize, size, retry, busyTimeout, peerSchemaGapLimit);
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, size, retry, busyTimeout, peerSchemaGapLimit,
+                subscription);
     }
 
     public ClientConfig withRetry(RetryPolicy policy) {
         return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, policy, busyTimeout,
-                peerSchemaGapLimit);
+                peerSchemaGapLimit, subscription);
     }
 
     public ClientConfig withBusyTimeout(Duration timeout) {
         return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, timeout,
-                peerSchemaGapLimit);
+                peerSchemaGapLimit, subscription);
     }
 
     public ClientConfig withPeerSchemaGapLimit(int limit) {
-        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout, limit);
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout, limit,
+                subscription);
+    }
+
+    /** Asks for only some rows ({@link #subscription}); an empty map asks for everything again. */
+    public ClientConfig withSubscription(Map<String, Map<String, List<String>>> wanted) {
+        return new ClientConfig(tables, migrations, nodeId, pullPageSize, pushBatchSize, retry, busyTimeout,
+                peerSchemaGapLimit, wanted);
     }
 
     private static void checkRange(String name, int value) {

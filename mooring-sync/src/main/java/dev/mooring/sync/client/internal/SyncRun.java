@@ -79,7 +79,8 @@ public final class SyncRun {
         long started = System.nanoTime();
         String node = ClientState.nodeId(c);
         HandshakeResponse hello = call(() -> transport.handshake(
-                new Handshake(node, schemaVersion, Set.of("basis", "current", HandshakeResponse.PEERS))));
+                new Handshake(node, schemaVersion, Set.of("basis", "current", HandshakeResponse.PEERS),
+                        config.subscription())));
         Transactions.immediate(c, () -> {
             ClientState.receive(c, hello.serverTime());
             if (hello.user() != null) {
