@@ -39,6 +39,7 @@ final class QuickstartSharing {
     /** The second demo user, whom the demo user shares with. */
     static final String BOB = "00000000-0000-4000-8000-000000000b0b";
     static final String TITLE = "Family dinner";
+    private static final String NOTES = "Bob brings dessert";
 
     /** One step: what was done, and what was checked to hold afterwards. */
     record Step(String action, String checked) {
@@ -105,11 +106,9 @@ final class QuickstartSharing {
     private void invitationArrives(Devices d) throws SQLException {
         step("Bob's device syncs");
         d.bob().sync(d.bobs());
-        Map<String, String> invitation = row(d.bob(), "shares", share);
-        check(invitation != null && invitation.get("accepted_at") == null, "the share, not accepted", invitation);
-        Map<String, String> sharer = row(d.bob(), "users", QuickstartSync.DEMO_USER);
-        check(sharer != null && "Alice".equals(sharer.get("display_name")) && sharer.get("email") == null,
-                "Alice's users row with her display name and no e-mail", sharer);
+        holds(d.bob(), "shares", share, "accepted_at", null, "the share, not accepted");
+        holds(d.bob(), "users", QuickstartSync.DEMO_USER, "display_name", "Alice", "Alice's display name");
+        holds(d.bob(), "users", QuickstartSync.DEMO_USER, "email", null, "no e-mail of Alice's");
         check(row(d.bob(), "events", event) == null, "no event before Bob accepts", row(d.bob(), "events", event));
         keysHold(d.bob());
         done("it holds the invitation and Alice's display name (never her e-mail), not the event yet; its"
@@ -121,8 +120,7 @@ final class QuickstartSharing {
         exec(d.bob(), "UPDATE shares SET accepted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", share);
         applied(d.bob().sync(d.bobs()), "shares", share);
         d.bob().sync(d.bobs());
-        Map<String, String> received = row(d.bob(), "events", event);
-        check(received != null && TITLE.equals(received.get("title")), "the event", received);
+        holds(d.bob(), "events", event, "title", TITLE, "the event");
         keysHold(d.bob());
         done("the first sync sent the acceptance, the second brought the event");
     }
@@ -132,9 +130,7 @@ final class QuickstartSharing {
         exec(d.bob(), "UPDATE events SET title = 'Christmas dinner' WHERE id = ?", event);
         PushedChange refused = answer(d.bob().sync(d.bobs()), "events", event);
         check(refused.status() == PushedChange.Status.REJECTED, "the server rejects the edit", refused);
-        Map<String, String> restored = row(d.bob(), "events", event);
-        check(restored != null && TITLE.equals(restored.get("title")), "the server's title back on Bob's device",
-                restored);
+        holds(d.bob(), "events", event, "title", TITLE, "the server's title back on Bob's device");
         List<OutboxEntry> rejected = d.bob().rejected().stream().filter(e -> e.id().equals(event)).toList();
         check(rejected.size() == 1, "the rejected change in Bob's sync status", rejected);
         rejected.forEach(e -> d.bob().discardRejected(e.seq()));
@@ -150,17 +146,16 @@ final class QuickstartSharing {
         exec(d.phone(), "UPDATE shares SET permission = 'edit' WHERE id = ?", share);
         applied(d.phone().sync(d.alice()), "shares", share);
         d.bob().sync(d.bobs());
-        Map<String, String> raised = row(d.bob(), "shares", share);
-        check(raised != null && "edit".equals(raised.get("permission")), "the share with permission edit", raised);
+        holds(d.bob(), "shares", share, "permission", "edit", "the share with permission edit");
         done("Bob's copy of the share says edit");
     }
 
     private void editAllowed(Devices d) throws SQLException {
         step("Bob adds notes to the event and syncs");
-        exec(d.bob(), "UPDATE events SET notes = 'Bob brings dessert' WHERE id = ?", event);
+        exec(d.bob(), "UPDATE events SET notes = ? WHERE id = ?", NOTES, event);
         applied(d.bob().sync(d.bobs()), "events", event);
         Map<String, String> onServer = serverRow("events", event);
-        check(onServer != null && "Bob brings dessert".equals(onServer.get("notes")), "Bob's notes on the server",
+        check(onServer != null && NOTES.equals(onServer.get("notes")), "Bob's notes on the server",
                 onServer);
         done("applied: the server holds his notes");
     }
@@ -169,12 +164,9 @@ final class QuickstartSharing {
         step("Alice's phone and laptop sync");
         for (SyncClient device : List.of(d.phone(), d.laptop())) {
             device.sync(d.alice());
-            Map<String, String> edited = row(device, "events", event);
-            check(edited != null && "Bob brings dessert".equals(edited.get("notes")), "Bob's notes on "
-                    + device.path().getFileName(), edited);
-            Map<String, String> recipient = row(device, "users", BOB);
-            check(recipient != null && "Bob".equals(recipient.get("display_name")) && recipient.get("email") == null,
-                    "Bob's display name (no e-mail) on " + device.path().getFileName(), recipient);
+            holds(device, "events", event, "notes", NOTES, "Bob's notes on " + device.path().getFileName());
+            holds(device, "users", BOB, "display_name", "Bob", "Bob's display name on " + device.path().getFileName());
+            holds(device, "users", BOB, "email", null, "no e-mail of Bob's on " + device.path().getFileName());
         }
         done("both hold Bob's notes, and Bob's display name (never his e-mail)");
     }
@@ -191,8 +183,7 @@ final class QuickstartSharing {
             check(left == null, "Bob's device no longer to hold " + gone[0] + " " + gone[1], left);
         }
         keysHold(d.bob());
-        Map<String, String> kept = row(d.phone(), "events", event);
-        check(kept != null && kept.get("deleted_at") == null, "the event still on Alice's phone", kept);
+        holds(d.phone(), "events", event, "deleted_at", null, "the event still on Alice's phone");
         done("the event, the share and Alice's name have left Bob's device (his sync removed " + removed
                 + " rows); Alice keeps the event");
     }
@@ -248,6 +239,13 @@ final class QuickstartSharing {
         }
         check(last != null, "a pushed change of " + table + " " + id, report.changes());
         return last;
+    }
+
+    /** Checks that the device holds the row, its {@code column} holding {@code value} ({@code null}: SQL NULL). */
+    private void holds(SyncClient device, String table, String id, String column, String value, String expected)
+            throws SQLException {
+        Map<String, String> row = row(device, table, id);
+        check(row != null && Objects.equals(value, row.get(column)), expected, row);
     }
 
     /** SQLite's own check that every reference on the device names a row it holds. */
