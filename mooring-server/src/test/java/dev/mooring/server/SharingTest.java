@@ -78,6 +78,7 @@ public class SharingTest {
                   where: shared_with_user_id = :user
                   columns: [accepted_at]
                 open-references: [shared_with_user_id]
+                owned-references: [event_id, group_id]
             """;
 
     @RegisterExtension
@@ -210,6 +211,19 @@ public class SharingTest {
         assertThat(missing.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
         assertThat(unseen.results().get(0).reason().replace(event, "X"))
                 .isEqualTo(missing.results().get(0).reason().replaceAll("[0-9a-f-]{36}", "X"));
+    }
+
+    @Test
+    void aRecipientCannotShareOnWhatWasSharedWithThem() {
+        String event = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
+                        "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z")));
+        PushResponse reshared = bob(b("shares", id(), "user_id", BOB, "shared_with_user_id", CAROL, "event_id", event,
+                "accepted_at", "2026-12-06T10:00:00Z"));
+        assertThat(reshared.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(reshared.results().get(0).reason()).contains("must name a row you own");
+        assertThat(pullAll(sync, CAROL, "carol-phone", new String[]{null})).noneMatch(ch -> ch.id().equals(event));
     }
 
     @Test
