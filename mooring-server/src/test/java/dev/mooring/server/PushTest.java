@@ -72,6 +72,23 @@ class PushTest {
                 + " ORDER BY seq LIMIT 1")).isEqualTo("sync:n1:" + new dev.mooring.sync.Hlc(T, 0, "n1"));
     }
 
+    /**
+     * Found by the shared-data simulation (seed 6960663310509596575): a change the server rejected, sent again because
+     * the answer was lost, was answered {@code DUPLICATE}, which says the server has it; the client settled it and the
+     * refusal was never shown. The server now remembers what it rejected.
+     */
+    @Test
+    void aRejectedChangeSentAgainAfterItsAnswerWasLostIsRejectedAgain() {
+        PushRequest batch = new PushRequest("n1", List.of(upsert("n1", 1, T, "notes", ID, "colour", "red")));
+
+        PushResponse first = sync.push("u1", batch);
+        PushResponse again = sync.push("u1", batch);
+
+        assertThat(first.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.REJECTED);
+        assertThat(again.results()).extracting(ChangeResult::status).containsExactly(ChangeStatus.REJECTED);
+        assertThat(again.results().get(0).reason()).isEqualTo(first.results().get(0).reason());
+    }
+
     @Test
     void concurrentEditsToDifferentColumnsBothSurvive() throws Exception {
         push("u1", "n1", upsert("n1", 1, T, "notes", ID, "title", "first", "body", "first"));
