@@ -6,7 +6,11 @@ import dev.mooring.core.MooringException;
 
 import java.io.OutputStream;
 import java.io.Writer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -36,6 +40,8 @@ import javax.sql.DataSource;
  * {"userId": "42", "ownerColumn": "user_id", "exportedAt": "2026-02-01T10:00:00Z", "database": "postgresql",
  *  "tables": {"public.reminders": [{"id": 1, "title": "…"}, …], …}}
  * }</pre>
+ * A {@link #withSection section} adds a key after {@code tables} with what it writes, read in the same snapshot (the
+ * CLI adds the rows shared with the user this way, under {@code sharedWithUser}).
  * Table keys are {@code schema.table} on PostgreSQL and {@code table} on SQLite, in name order; rows are in
  * primary-key order. Values keep their JSON type: numbers (exact decimals), booleans, null, strings; timestamps as
  * ISO-8601 strings ({@code timestamptz} in UTC); json and jsonb embedded; arrays as arrays; binary data as base64.
@@ -50,12 +56,17 @@ public final class UserDataExport {
     /** The owner column used when none is given. */
     public static final String DEFAULT_OWNER_COLUMN = "user_id";
 
+    /** The keys the document has anyway, which no section may take. */
+    private static final Set<String> DOCUMENT_KEYS = Set.of("userId", "ownerColumn", "exportedAt", "database", "tables");
+
     private final DataSource dataSource;
     private final String ownerColumn;
+    private final Map<String, UserExportSection> sections;
 
-    private UserDataExport(DataSource dataSource, String ownerColumn) {
+    private UserDataExport(DataSource dataSource, String ownerColumn, Map<String, UserExportSection> sections) {
         this.dataSource = dataSource;
         this.ownerColumn = ownerColumn;
+        this.sections = sections;
     }
 
     /**
@@ -68,7 +79,25 @@ public final class UserDataExport {
         if (column.isBlank()) {
             throw new MooringException(ErrorCode.USAGE, "the owner column must not be blank");
         }
-        return new UserDataExport(dataSource, column);
+        return new UserDataExport(dataSource, column, Map.of());
+    }
+
+    /**
+     * A copy that also writes {@code section} under {@code key}, after the owned tables and any section added before,
+     * in the export's snapshot.
+     *
+     * @throws MooringException {@link ErrorCode#USAGE} when the document already has {@code key}
+     */
+    public UserDataExport withSection(String key, UserExportSection section) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(section, "section");
+        if (key.isBlank() || DOCUMENT_KEYS.contains(key) || sections.containsKey(key)) {
+            throw new MooringException(ErrorCode.USAGE, "an export section cannot be written under '" + key
+                    + "': the document has that key already (or it is blank)");
+        }
+        Map<String, UserExportSection> more = new LinkedHashMap<>(sections);
+        more.put(key, section);
+        return new UserDataExport(dataSource, ownerColumn, Collections.unmodifiableMap(more));
     }
 
     /** The owner column rows are selected by. */
@@ -84,12 +113,12 @@ public final class UserDataExport {
      */
     public UserExportResult write(String userId, OutputStream out) {
         Objects.requireNonNull(out, "out");
-        return ExportRun.toStream(dataSource, ownerColumn, Objects.requireNonNull(userId, "userId"), out);
+        return ExportRun.toStream(dataSource, ownerColumn, sections, Objects.requireNonNull(userId, "userId"), out);
     }
 
     /** Writes the document of {@code userId} to {@code out}; as {@link #write(String, OutputStream)}. */
     public UserExportResult write(String userId, Writer out) {
         Objects.requireNonNull(out, "out");
-        return ExportRun.toWriter(dataSource, ownerColumn, Objects.requireNonNull(userId, "userId"), out);
+        return ExportRun.toWriter(dataSource, ownerColumn, sections, Objects.requireNonNull(userId, "userId"), out);
     }
 }

@@ -224,6 +224,47 @@ class UserDataExportTest {
         assertThat(empty.result().totalRows()).isZero();
     }
 
+    @Test
+    void aSectionIsWrittenUnderItsKeyAfterTheTablesInTheExportsSnapshot() throws Exception {
+        UserDataScenario.run(pg.dataSource(), POSTGRES_SCHEMA + UserDataScenario.COMMON_DATA);
+        UserExportSection reminders = (snapshot, userId, json) -> {
+            // written after the export's queries began: the export's snapshot must not see it
+            UserDataScenario.run(pg.dataSource(), "INSERT INTO reminders (id, user_id, title) VALUES (30, 'BOB', 'late')");
+            json.writeStartObject();
+            json.writeArrayFieldStart("reminders");
+            long rows = 0;
+            try (java.sql.Statement s = snapshot.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT title FROM reminders WHERE user_id::text <> '" + userId
+                         + "' ORDER BY id")) {
+                while (rs.next()) {
+                    json.writeString(rs.getString(1));
+                    rows++;
+                }
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            return Map.of("reminders", rows);
+        };
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        UserExportResult result = UserDataExport.create(pg.dataSource(), "user_id").withSection("others", reminders)
+                .write(ALICE, out);
+
+        JsonNode document = parse(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(document.fieldNames()).toIterable()
+                .containsExactly("userId", "ownerColumn", "exportedAt", "database", "tables", "others");
+        assertThat(document.get("others")).isEqualTo(parse("{\"reminders\": [\"bob stuff\"]}"));
+        assertThat(result.sectionRows()).containsExactly(Map.entry("others", Map.of("reminders", 1L)));
+        assertThat(result.rowsByTable()).containsExactlyEntriesOf(aliceCounts("public."));
+        assertThat(result.totalRows()).isEqualTo(10);
+
+        for (String taken : new String[] {"tables", "userId", " "}) {
+            assertThatThrownBy(() -> UserDataExport.create(pg.dataSource(), null).withSection(taken, reminders))
+                    .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+        }
+        assertThatThrownBy(() -> UserDataExport.create(pg.dataSource(), null).withSection("others", reminders)
+                .withSection("others", reminders)).isInstanceOf(MooringException.class).hasMessageContaining("'others'");
+    }
+
     private static void assertHeader(JsonNode document, String database) {
         assertThat(document.get("userId").asText()).isEqualTo(ALICE);
         assertThat(document.get("ownerColumn").asText()).isEqualTo("user_id");

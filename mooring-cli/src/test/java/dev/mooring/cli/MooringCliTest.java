@@ -169,18 +169,22 @@ class MooringCliTest {
         CliRun first = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("== Server (PostgreSQL) ==").contains("== Client (SQLite) ==")
-                .contains("applied 12 migration(s)").contains("applied 8 migration(s)").contains("pending 0");
+                .contains("applied 12 migration(s)").contains("applied 10 migration(s)").contains("pending 0");
         assertThat(data.resolve("client.db")).exists();
         assertThat(data.resolve("postgres").resolve("PG_VERSION")).exists();
         assertTwoDevicesSettledTheirConflicts(first.out());
         assertThat(data.resolve("phone.db")).exists();
         assertThat(data.resolve("laptop.db")).exists();
+        assertSharingWalkedThrough(first.out());
+        assertSharingLeftOnTheDevices(data, 1);
 
         CliRun second = CliRun.of("quickstart", "--data-dir", data.toString());
-        assertThat(second.exitCode()).isZero();
-        assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260210143000");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260217103000");
         assertThat(second.out()).containsPattern("Backup .*reminders_.*\\.sql\\.zst: \\d+ tables, \\d+ rows, verified by restoring");
         assertTwoDevicesSettledTheirConflicts(second.out());
+        assertSharingWalkedThrough(second.out());
+        assertSharingLeftOnTheDevices(data, 2);
         try (Stream<Path> dumps = Files.list(data.resolve("dumps"))) {
             assertThat(dumps.filter(p -> p.toString().endsWith(".sql.zst"))).hasSize(2);
         }
@@ -216,6 +220,61 @@ class MooringCliTest {
                 .containsPattern("Dentist +lww-column +server")
                 .containsPattern("Gym class +update-wins +client")
                 .contains("All three ended as the rules say.");
+    }
+
+    /** The quickstart's sharing section: each step as printed once the quickstart checked it. */
+    static void assertSharingWalkedThrough(String out) {
+        assertThat(out).contains("== Sharing between two users (Alice: phone, laptop; Bob: ")
+                .contains("  1. Alice's phone shares 'Family dinner' with Bob, view only, and syncs\n"
+                        + "     the server holds the share, not accepted yet\n")
+                .contains("  2. Bob's device syncs\n     it holds the invitation and Alice's display name (never her"
+                        + " e-mail), not the event yet; its foreign keys hold\n")
+                .contains("     the first sync sent the acceptance, the second brought the event\n")
+                .contains("     rejected, and his device took the server's row back (title 'Family dinner'); his sync"
+                        + " status listed the change until he discarded it:\n")
+                .containsPattern("\\n +\\d+ +events +([0-9a-f-]{36}) +update +row \\1 of events is shared with you for"
+                        + " viewing only; you cannot change it\\n")
+                .contains("     Bob's copy of the share says edit\n")
+                .contains("     applied: the server holds his notes\n")
+                .contains("     both hold Bob's notes, and Bob's display name (never his e-mail)\n")
+                .contains("     the event, the share and Alice's name have left Bob's device (his sync removed 3 rows);"
+                        + " Alice keeps the event\n")
+                .contains("All 8 steps went as the rules say.");
+    }
+
+    /**
+     * What {@code runs} quickstart runs left in the device files, read with SQLite behind the quickstart's back: Bob
+     * holds his own row and nothing of Alice's; Alice holds each run's event with Bob's notes and its share, tombstoned.
+     */
+    static void assertSharingLeftOnTheDevices(Path data, int runs) throws Exception {
+        String alice = "00000000-0000-4000-8000-00000000d3e0";
+        String bob = "00000000-0000-4000-8000-000000000b0b";
+        javax.sql.DataSource bobDb = sqlite(data.resolve("bob.db"));
+        assertThat(Jdbc.query(bobDb, "SELECT group_concat(id || ' ' || email || ' ' || display_name) FROM users"))
+                .isEqualTo(bob + " bob@example.com Bob");
+        for (String table : new String[] {"events", "groups", "event_groups", "shares"}) {
+            assertThat(Jdbc.query(bobDb, "SELECT count(*) FROM " + table)).as(table).isEqualTo("0");
+        }
+        assertThat(Jdbc.query(bobDb, "SELECT count(*) FROM sync_queue")).isEqualTo("0");
+        for (String device : new String[] {"phone.db", "laptop.db"}) {
+            javax.sql.DataSource db = sqlite(data.resolve(device));
+            assertThat(Jdbc.query(db, "SELECT count(*) FROM events WHERE user_id = '" + alice + "' AND title = 'Family"
+                    + " dinner' AND notes = 'Bob brings dessert' AND deleted_at IS NULL")).as(device).isEqualTo("" + runs);
+            assertThat(Jdbc.query(db, "SELECT email IS NULL AND display_name = 'Bob' FROM users WHERE id = '" + bob + "'"))
+                    .as(device).isEqualTo("1");
+            assertThat(Jdbc.query(db, "SELECT count(*) FROM pragma_foreign_key_check")).as(device).isEqualTo("0");
+        }
+        javax.sql.DataSource phone = sqlite(data.resolve("phone.db"));
+        assertThat(Jdbc.query(phone, "SELECT count(*) FROM shares WHERE user_id = '" + alice + "' AND shared_with_user_id"
+                + " = '" + bob + "' AND permission = 'edit' AND accepted_at IS NOT NULL AND deleted_at IS NOT NULL"))
+                .isEqualTo("" + runs);
+        assertThat(Jdbc.query(phone, "SELECT count(*) FROM shares WHERE deleted_at IS NULL")).isEqualTo("0");
+    }
+
+    private static javax.sql.DataSource sqlite(Path file) {
+        org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file);
+        return ds;
     }
 
     @Test

@@ -23,17 +23,21 @@ import java.util.Objects;
  *                       synced table must name a row the writer may see.
  * @param subscribeBy    columns a device may narrow what it receives of this table by (a subscription: only some
  *                       groups, only the languages it downloaded); it can narrow, never widen, what the rules allow
+ * @param ownedReferences foreign-key columns that must name a row the writer owns, not only one they may see (a
+ *                       share's event: a recipient may not share on what was shared with them)
  */
 public record Sharing(String read, List<String> readColumns, String update, List<String> updateColumns, String delete,
-                      List<String> openReferences, List<String> subscribeBy) {
+                      List<String> openReferences, List<String> subscribeBy, List<String> ownedReferences) {
     /** Only the owner sees and changes rows. */
-    public static final Sharing NONE = new Sharing(null, List.of(), null, List.of(), null, List.of(), List.of());
+    public static final Sharing NONE = new Sharing(null, List.of(), null, List.of(), null, List.of(), List.of(),
+            List.of());
 
     public Sharing {
         readColumns = List.copyOf(Objects.requireNonNull(readColumns, "readColumns"));
         updateColumns = List.copyOf(Objects.requireNonNull(updateColumns, "updateColumns"));
         openReferences = List.copyOf(Objects.requireNonNull(openReferences, "openReferences"));
         subscribeBy = List.copyOf(Objects.requireNonNull(subscribeBy, "subscribeBy"));
+        ownedReferences = List.copyOf(Objects.requireNonNull(ownedReferences, "ownedReferences"));
         read = blankToNull(read);
         update = blankToNull(update);
         delete = blankToNull(delete);
@@ -49,27 +53,32 @@ public record Sharing(String read, List<String> readColumns, String update, List
 
     /** Whether any rule about other users is given (subscriptions only narrow, so they do not count). */
     public boolean shared() {
-        return read != null || update != null || delete != null || !openReferences.isEmpty();
+        return read != null || update != null || delete != null || !openReferences.isEmpty()
+                || !ownedReferences.isEmpty();
     }
 
     public Sharing withRead(String rule, List<String> columns) {
-        return new Sharing(rule, columns, update, updateColumns, delete, openReferences, subscribeBy);
+        return new Sharing(rule, columns, update, updateColumns, delete, openReferences, subscribeBy, ownedReferences);
     }
 
     public Sharing withUpdate(String rule, List<String> columns) {
-        return new Sharing(read, readColumns, rule, columns, delete, openReferences, subscribeBy);
+        return new Sharing(read, readColumns, rule, columns, delete, openReferences, subscribeBy, ownedReferences);
     }
 
     public Sharing withDelete(String rule) {
-        return new Sharing(read, readColumns, update, updateColumns, rule, openReferences, subscribeBy);
+        return new Sharing(read, readColumns, update, updateColumns, rule, openReferences, subscribeBy, ownedReferences);
     }
 
     public Sharing withOpenReferences(List<String> columns) {
-        return new Sharing(read, readColumns, update, updateColumns, delete, columns, subscribeBy);
+        return new Sharing(read, readColumns, update, updateColumns, delete, columns, subscribeBy, ownedReferences);
     }
 
     public Sharing withSubscribeBy(List<String> columns) {
-        return new Sharing(read, readColumns, update, updateColumns, delete, openReferences, columns);
+        return new Sharing(read, readColumns, update, updateColumns, delete, openReferences, columns, ownedReferences);
+    }
+
+    public Sharing withOwnedReferences(List<String> columns) {
+        return new Sharing(read, readColumns, update, updateColumns, delete, openReferences, subscribeBy, columns);
     }
 
     private static String blankToNull(String rule) {

@@ -45,6 +45,7 @@ import java.util.Set;
  *     delete-rule: …            # who else may delete (default: only the owner)
  *     open-references: [shared_with_user_id]   # may name a row the writer cannot see
  *     subscribe-by: [id]        # a device may ask for only some rows, by these columns
+ *     owned-references: [event_id]   # must name a row the writer owns
  * tombstone-retention: 90d      # s, m, h, d, ms, or ISO-8601 (PT5M)
  * max-clock-skew: 5m
  * }</pre>
@@ -54,7 +55,7 @@ import java.util.Set;
 public final class SyncConfigFile {
     private static final Set<String> TOP_KEYS = Set.of("tables", "tombstone-retention", "max-clock-skew");
     private static final Set<String> TABLE_KEYS = Set.of("name", "owner", "public-read", "direction", "conflict",
-            "delete", "manual-window", "read", "update", "delete-rule", "open-references", "subscribe-by");
+            "delete", "manual-window", "read", "update", "delete-rule", "open-references", "subscribe-by", "owned-references");
     private static final Set<String> RULE_KEYS = Set.of("where", "columns");
 
     private SyncConfigFile() {
@@ -149,6 +150,10 @@ public final class SyncConfigFile {
         if (t.has("open-references")) {
             sharing = sharing.withOpenReferences(ruleColumns(Map.of("columns", t.get("open-references")),
                     "open-references", where));
+        }
+        if (t.has("owned-references")) {
+            sharing = sharing.withOwnedReferences(ruleColumns(Map.of("columns", t.get("owned-references")),
+                    "owned-references", where));
         }
         if (t.has("subscribe-by")) {
             sharing = sharing.withSubscribeBy(ruleColumns(Map.of("columns", t.get("subscribe-by")), "subscribe-by",

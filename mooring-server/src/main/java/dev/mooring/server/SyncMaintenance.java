@@ -77,6 +77,11 @@ public final class SyncMaintenance {
                     ps.setString(1, retention);
                     pruned += ps.executeUpdate();
                 }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM mooring.rejected_changes"
+                        + " WHERE rejected_at < now() - CAST(? AS interval)")) {
+                    ps.setString(1, retention);
+                    ps.executeUpdate();
+                }
                 c.commit();
                 return new PruneReport(purged, pruned);
             } catch (SQLException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.mooring.server.internal.FeedPosition;
 import dev.mooring.server.internal.Handshakes;
 import dev.mooring.server.internal.Nodes;
 import dev.mooring.server.internal.PushApplier;
+import dev.mooring.server.internal.SharedExport;
 import dev.mooring.server.internal.TableCatalog;
 import dev.mooring.server.internal.Transactions;
 import dev.mooring.sync.Handshake;
@@ -16,9 +17,13 @@ import dev.mooring.sync.PullResponse;
 import dev.mooring.sync.PushRequest;
 import dev.mooring.sync.PushResponse;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -141,6 +146,35 @@ public final class SyncService {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(request, "request");
         return Transactions.run(dataSource, "Could not apply the pushed changes", c -> applier.apply(c, userId, request));
+    }
+
+    /**
+     * Writes what is shared with {@code userId}, as one JSON object {@code {"<table>": [row, …], …}}: for each synced
+     * table with a read rule, in configuration order, the live rows of other users that {@code userId} may see by the
+     * sharing rules, each as a pull sends it (the declared read columns only, where the table declares some), in id
+     * order. Rows {@code userId} owns (by the table's owner column) are never among them. What a user data export
+     * adds to what the user owns.
+     * <p>
+     * Reads in {@code connection}'s current transaction, so a caller can read everything else in the same snapshot
+     * (use {@code REPEATABLE READ}); with autocommit off, rows stream through a cursor instead of being held in
+     * memory. The connection must reach this service's database; it is left open and the generator is not flushed.
+     *
+     * @return the rows written per table, in the order written
+     * @throws MooringException {@code DATABASE} when reading fails, {@code IO} when writing fails
+     */
+    public Map<String, Long> sharedWith(Connection connection, String userId, JsonGenerator json) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(json, "json");
+        try {
+            return SharedExport.write(connection, catalog, userId, json);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.DATABASE, "Could not read the rows shared with user " + userId + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not write the rows shared with user " + userId + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** This server's clock: every response carries its time. */

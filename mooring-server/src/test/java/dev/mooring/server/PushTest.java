@@ -11,7 +11,6 @@ import dev.mooring.sync.PushRequest;
 import dev.mooring.sync.PushResponse;
 import dev.mooring.testing.PostgresDatabaseExtension;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -74,17 +73,11 @@ class PushTest {
     }
 
     /**
-     * Known bug, found by the shared-data simulation (SharedConvergenceSimulationTest, seed 6960663310509596575: ben-2
-     * put an event shared with him in his group after the share had ended; the push was refused, its answer lost, and
-     * the same batch sent again was answered duplicate). A change the server rejected, sent again because the answer
-     * was lost, is answered {@code DUPLICATE}, which says the server has it; the client then settles it (the row
-     * marked synced, the change gone from its outbox), so a row the server never took stays on that one device for
-     * good and the user is never told it was refused. The server keeps only each node's last sequence, not what
-     * became of each change. A fix: remember rejected (node, sequence, reason) for as long as a batch may be sent again
-     * and answer a re-sent one {@code REJECTED} with its reason.
+     * Found by the shared-data simulation (seed 6960663310509596575): a change the server rejected, sent again because
+     * the answer was lost, was answered {@code DUPLICATE}, which says the server has it; the client settled it and the
+     * refusal was never shown. The server now remembers what it rejected.
      */
     @Test
-    @Disabled("known bug: a rejected change sent again is answered DUPLICATE (see the comment)")
     void aRejectedChangeSentAgainAfterItsAnswerWasLostIsRejectedAgain() {
         PushRequest batch = new PushRequest("n1", List.of(upsert("n1", 1, T, "notes", ID, "colour", "red")));
 

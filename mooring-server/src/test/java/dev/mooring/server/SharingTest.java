@@ -78,6 +78,7 @@ public class SharingTest {
                   where: shared_with_user_id = :user
                   columns: [accepted_at]
                 open-references: [shared_with_user_id]
+                owned-references: [event_id, group_id]
             """;
 
     @RegisterExtension
@@ -238,6 +239,19 @@ public class SharingTest {
     }
 
     @Test
+    void aRecipientCannotShareOnWhatWasSharedWithThem() {
+        String event = id();
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", id(), "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
+                        "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z")));
+        PushResponse reshared = bob(b("shares", id(), "user_id", BOB, "shared_with_user_id", CAROL, "event_id", event,
+                "accepted_at", "2026-12-06T10:00:00Z"));
+        assertThat(reshared.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(reshared.results().get(0).reason()).contains("must name a row you own");
+        assertThat(pullAll(sync, CAROL, "carol-phone", new String[]{null})).noneMatch(ch -> ch.id().equals(event));
+    }
+
+    @Test
     void aGroupShareMovesItsEventsInAndOut() {
         String group = id();
         String inGroup = id();
@@ -350,6 +364,39 @@ public class SharingTest {
                 assertThat(rs.next()).isFalse();
             }
         }
+    }
+
+    @Test
+    void sharedWithHoldsTheLiveRowsOfOthersTheUserMaySeeInTheirDeclaredColumnsAndNoneOfTheirOwn() throws Exception {
+        String shared = id();
+        String share = id();
+        String mine = id();
+        assertApplied(alice(a("events", shared, "user_id", ALICE, "title", "Tet"),
+                a("events", id(), "user_id", ALICE, "title", "private"),
+                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", shared,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        assertApplied(bob(b("events", mine, "user_id", BOB, "title", "Bob's own")));
+
+        java.io.StringWriter text = new java.io.StringWriter();
+        Map<String, Long> rows;
+        try (java.sql.Connection c = PG.dataSource().getConnection();
+             com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
+                     .createGenerator(text)) {
+            c.setAutoCommit(false);
+            rows = sync.sharedWith(c, BOB, json);
+            c.rollback();
+        }
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.toString());
+        assertThat(rows).containsExactly(Map.entry("users", 1L), Map.entry("events", 1L), Map.entry("groups", 0L),
+                Map.entry("event_groups", 0L), Map.entry("shares", 1L));
+        assertThat(doc.get("events")).hasSize(1);
+        assertThat(doc.get("events").get(0).get("id").asText()).isEqualTo(shared);
+        com.fasterxml.jackson.databind.JsonNode alice = doc.get("users").get(0);
+        assertThat(alice.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "display_name");
+        assertThat(alice.get("id").asText()).isEqualTo(ALICE);
+        assertThat(alice.get("display_name").asText()).isEqualTo("Alice");
+        assertThat(doc.get("shares").get(0).get("id").asText()).isEqualTo(share);
+        assertThat(text.toString()).doesNotContain(mine).doesNotContain("bob@example.com").doesNotContain("private");
     }
 
     @Test

@@ -2,10 +2,13 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.backup.UserDataExport;
 import dev.mooring.backup.UserExportResult;
+import dev.mooring.backup.UserExportSection;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.Migrator;
+import dev.mooring.server.SyncConfigFile;
+import dev.mooring.server.SyncService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,15 +24,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
- * {@code mooring export-user}: everything one user owns as one JSON document (see {@link UserDataExport}).
+ * {@code mooring export-user}: everything one user owns as one JSON document (see {@link UserDataExport}), and with
+ * {@code --config} (the sync configuration {@code mooring server} takes), under {@code sharedWithUser}, the rows of
+ * other users its read rules let the user see, as their pull gets them ({@link SyncService#sharedWith}).
  * Without {@code --out} the document is the only thing on standard output, so it can be piped. With {@code --out}
  * it is written to a temporary file that only its owner can read and then moved into place, so a failed export
  * never leaves a partial file and personal data is never readable by other users, even for a moment.
  */
 @Command(name = "export-user", mixinStandardHelpOptions = true,
-        description = "Export everything one user owns as one JSON document (for data access requests).")
+        description = "Export everything one user owns as one JSON document (for data access requests); with"
+                + " --config, also what other users share with them.")
 public final class ExportUserCommand extends DatabaseCommand {
     @Option(names = "--user-id", required = true, paramLabel = "ID", description = "The user whose data to export.")
     String userId;
@@ -44,14 +51,29 @@ public final class ExportUserCommand extends DatabaseCommand {
     @Option(names = "--force", description = "Overwrite the --out file if it exists.")
     boolean force;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "The sync configuration (YAML or JSON), as for"
+            + " mooring server: the document also gets, under sharedWithUser, the rows of other users its read rules"
+            + " let the user see, in the columns their pull gets (PostgreSQL only).")
+    Path config;
+
+    /** The document's key for the rows other users share with the user. */
+    static final String SHARED_WITH_USER = "sharedWithUser";
+
     @Override
     int run(Migrator migrator, DatabaseUrl url, PrintWriter stdout) {
         UserDataExport export = UserDataExport.create(migrator.dataSource(), ownerColumn);
+        if (config != null) {
+            export = export.withSection(SHARED_WITH_USER, sharedWithUser(migrator.dataSource(), url));
+        }
         if (out == null) {
             UserExportResult result = export.write(userId, stdout);
             stdout.println();
             PrintWriter err = spec.commandLine().getErr();
-            Output.text(err, "Exported " + result.totalRows() + " row(s) from " + result.rowsByTable().size() + " table(s).");
+            Map<String, Long> shared = result.sectionRows().get(SHARED_WITH_USER);
+            Output.text(err, "Exported " + result.totalRows() + " row(s) from " + result.rowsByTable().size() + " table(s)"
+                    + (shared == null ? "." : ", and " + total(shared) + " row(s) other users share with " + userId
+                    + " (" + String.join(", ", shared.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .toList()) + ")."));
             return 0;
         }
         Path file = out.toAbsolutePath();
@@ -62,6 +84,19 @@ public final class ExportUserCommand extends DatabaseCommand {
             Output.text(stdout, render(result, file));
         }
         return 0;
+    }
+
+    /**
+     * The rows shared with the user, read by the sync server's own rules: the configuration is loaded and checked
+     * against the schema as {@code mooring server} does, before anything is written.
+     */
+    private UserExportSection sharedWithUser(DataSource dataSource, DatabaseUrl url) {
+        if (!"postgresql".equals(url.dialect().name())) {
+            throw new MooringException(ErrorCode.USAGE, "--config reads the sharing rules of the sync server's"
+                    + " PostgreSQL database; " + url.redacted() + " is not one.");
+        }
+        SyncService sync = SyncService.create(dataSource, SyncConfigFile.load(config));
+        return sync::sharedWith;
     }
 
     private UserExportResult writeFile(UserDataExport export, Path file) {
@@ -118,13 +153,29 @@ public final class ExportUserCommand extends DatabaseCommand {
         body.put("file", file.toString());
         body.put("totalRows", result.totalRows());
         body.put("rowsByTable", result.rowsByTable());
+        Map<String, Long> shared = result.sectionRows().get(SHARED_WITH_USER);
+        if (shared != null) {
+            body.put("sharedRows", total(shared));
+            body.put("sharedRowsByTable", shared);
+        }
         return body;
     }
 
     static String render(UserExportResult result, Path file) {
+        String text = "Exported " + result.totalRows() + " row(s) of user " + result.userId() + " (owner column "
+                + result.ownerColumn() + ") to " + file + "\n\n" + rowTable(result.rowsByTable());
+        Map<String, Long> shared = result.sectionRows().get(SHARED_WITH_USER);
+        return shared == null ? text : text + "\n\nShared with " + result.userId() + " by other users ("
+                + SHARED_WITH_USER + "): " + total(shared) + " row(s)\n\n" + rowTable(shared);
+    }
+
+    private static TextTable rowTable(Map<String, Long> rowsByTable) {
         TextTable table = new TextTable("Table", "Rows");
-        result.rowsByTable().forEach(table::row);
-        return "Exported " + result.totalRows() + " row(s) of user " + result.userId() + " (owner column "
-                + result.ownerColumn() + ") to " + file + "\n\n" + table;
+        rowsByTable.forEach(table::row);
+        return table;
+    }
+
+    private static long total(Map<String, Long> rowsByTable) {
+        return rowsByTable.values().stream().mapToLong(Long::longValue).sum();
     }
 }

@@ -35,13 +35,15 @@ import java.util.concurrent.Callable;
  * {@code ./mooring-data/dumps} and proves the backup by restoring it into a scratch database on the same server, and
  * prints the status of both. In between it starts the sync server and syncs through it: one change by hand-made
  * protocol messages ({@link QuickstartSync}), then two client databases that settle offline conflicts
- * ({@link QuickstartDevices}). Running it again finds both up to date (and keeps the three newest verified backups).
+ * ({@link QuickstartDevices}), then the demo user shares an event with a second user, each step checked
+ * ({@link QuickstartSharing}). Running it again finds both up to date (and keeps the three newest verified backups).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Start an embedded PostgreSQL under ./mooring-data, apply the example app's server migrations to it "
                 + "and its client migrations to a local SQLite file, start the sync server and sync one change between two "
                 + "devices over HTTP, let two client databases (phone.db, laptop.db) edit the same events offline and "
-                + "sync, back up the server database and verify the backup by restoring it, and show the status of both.")
+                + "sync, share an event with a second user (bob.db) who accepts, edits and loses it when unshared, "
+                + "back up the server database and verify the backup by restoring it, and show the status of both.")
 public final class QuickstartCommand implements Callable<Integer> {
     static final String SERVER_MIGRATIONS = "classpath:mooring/examples/reminders/server";
     static final String CLIENT_MIGRATIONS = "classpath:mooring/examples/reminders/client";
@@ -101,6 +103,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                     + "== Server (PostgreSQL) ==\n" + InfoCommand.render(serverInfo, serverUrl) + "\n"
                     + "== Client (SQLite) ==\n" + InfoCommand.render(clientInfo, clientUrl) + "\n"
                     + QuickstartDevices.render(sync.devices()) + "\n\n"
+                    + QuickstartSharing.render(sync.sharing()) + "\n\n"
                     + "Next: inspect the client with\n"
                     + "  " + PrintedCommand.of("info", "--url", clientFile.toString(), "--locations", CLIENT_MIGRATIONS)
                     + "\na device's sync state with\n"

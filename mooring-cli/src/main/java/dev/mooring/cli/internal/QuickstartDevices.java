@@ -62,9 +62,14 @@ final class QuickstartDevices {
     private final String birthday = UUID.randomUUID().toString();
     private final String gym = UUID.randomUUID().toString();
 
-    Outcome run(Path dataDir, URI server, String token, DataSource serverDb) {
-        ClientConfig config = ClientConfig.of(TABLES.toArray(String[]::new)).withMigrations(
+    /** How every quickstart device opens its database: the example's synced tables and client migrations. */
+    static ClientConfig clientConfig() {
+        return ClientConfig.of(TABLES.toArray(String[]::new)).withMigrations(
                 MigrationConfig.of(QuickstartCommand.CLIENT_MIGRATIONS).withClassLoader(QuickstartDevices.class.getClassLoader()));
+    }
+
+    Outcome run(Path dataDir, URI server, String token, DataSource serverDb) {
+        ClientConfig config = clientConfig();
         long started = System.nanoTime();
         Path phoneFile = dataDir.resolve("phone.db");
         Path laptopFile = dataDir.resolve("laptop.db");
@@ -197,7 +202,8 @@ final class QuickstartDevices {
         return rows;
     }
 
-    private static void exec(SyncClient client, String sql, String... args) throws SQLException {
+    /** Runs one write on a device, as its app would: plain SQL, captured for sync by the device's triggers. */
+    static void exec(SyncClient client, String sql, String... args) throws SQLException {
         try (Connection c = client.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setString(i + 1, Objects.requireNonNull(args[i]));

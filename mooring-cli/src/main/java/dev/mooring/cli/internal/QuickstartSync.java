@@ -39,27 +39,31 @@ import java.util.UUID;
  * The sync part of {@code mooring quickstart}: installs change capture with the example's sync configuration, starts
  * the HTTP sync server, and makes one real round trip over HTTP as two devices of a demo user would: the "phone"
  * pushes a new event, the "laptop" pulls it, protocol messages by hand. Then two real client databases of the same
- * user sync through the same server and settle offline conflicts ({@link QuickstartDevices}).
+ * user sync through the same server and settle offline conflicts ({@link QuickstartDevices}), and that user shares an
+ * event with a second demo user ({@link QuickstartSharing}).
  */
 final class QuickstartSync {
-    /** The demo user every quickstart run syncs as. */
+    /** The demo user every quickstart run syncs as: Alice, who shares an event with {@link QuickstartSharing#BOB}. */
     static final String DEMO_USER = "00000000-0000-4000-8000-00000000d3e0";
 
     /** What the round trip did. */
     record Outcome(String url, InstallReport installed, String pushed, String pushStatus, int pulled,
-                   boolean laptopSawTheEvent, String token, QuickstartDevices.Outcome devices) {
+                   boolean laptopSawTheEvent, String token, QuickstartDevices.Outcome devices,
+                   QuickstartSharing.Outcome sharing) {
     }
 
     private final ObjectMapper json = SyncJson.mapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** Runs it all; the two client databases of the device demo live under {@code dataDir}. */
+    /** Runs it all; the client databases of the device and sharing demos live under {@code dataDir}. */
     Outcome run(DataSource ds, SyncConfig config, String schemaVersion, int port, boolean keepToken, Path dataDir) {
         InstallReport installed = SyncSchema.install(ds, config);
         String token = Tokens.create(ds).issue(DEMO_USER, "quickstart").token();
+        String bobToken = Tokens.create(ds).issue(QuickstartSharing.BOB, "quickstart").token();
         try {
-            return roundTrip(ds, config, installed, schemaVersion, port, token, keepToken, dataDir);
+            return roundTrip(ds, config, installed, schemaVersion, port, token, bobToken, keepToken, dataDir);
         } finally {
+            Tokens.create(ds).revoke(bobToken);
             if (!keepToken) {
                 Tokens.create(ds).revoke(token);
             }
@@ -67,17 +71,17 @@ final class QuickstartSync {
     }
 
     private Outcome roundTrip(DataSource ds, SyncConfig config, InstallReport installed, String schemaVersion, int port,
-                              String token, boolean keepToken, Path dataDir) {
+                              String token, String bobToken, boolean keepToken, Path dataDir) {
         try (SyncServer server = SyncServer.start(ds, config, ServerOptions.defaults().withPort(port)
                 .withServerSchemaVersion(schemaVersion))) {
             String base = server.uri() + "/v1";
             call("POST", base + "/handshake", token, Map.of("nodeId", "quickstart-phone", "schemaVersion",
-                    "20260210143000", "capabilities", Set.of()), HandshakeResponse.class);
+                    "20260217103000", "capabilities", Set.of()), HandshakeResponse.class);
             long seq = System.currentTimeMillis();
             String eventId = UUID.randomUUID().toString();
             Hlc now = new Hlc(System.currentTimeMillis(), 0, "quickstart-phone");
-            RowChange user = new RowChange("users", DEMO_USER, Operation.UPSERT, values("email", "demo@example.com",
-                    "display_name", "Quickstart demo"), now, "quickstart-phone", seq);
+            RowChange user = new RowChange("users", DEMO_USER, Operation.UPSERT, values("email", "alice@example.com",
+                    "display_name", "Alice"), now, "quickstart-phone", seq);
             RowChange event = new RowChange("events", eventId, Operation.UPSERT, values("title", "Mooring quickstart",
                     "solar_date", "2026-12-24"), new Hlc(now.physicalMs(), 1, "quickstart-phone"), "quickstart-phone", seq + 1);
             PushResponse pushed = call("POST", base + "/changes", token,
@@ -96,7 +100,9 @@ final class QuickstartSync {
                 cursor = page.nextCursor();
             } while (page.hasMore());
             QuickstartDevices.Outcome devices = new QuickstartDevices().run(dataDir, server.uri(), token, ds);
-            return new Outcome(base, installed, eventId, status, pulled, seen, keepToken ? token : null, devices);
+            QuickstartSharing.Outcome sharing = new QuickstartSharing().run(dataDir, server.uri(), token, bobToken, ds);
+            return new Outcome(base, installed, eventId, status, pulled, seen, keepToken ? token : null, devices,
+                    sharing);
         }
     }
 

@@ -94,7 +94,6 @@ final class Permissions {
         for (Map.Entry<String, Map<String, List<Map.Entry<Integer, String>>>> target : wanted.entrySet()) {
             TableAccess access = catalog.access(target.getKey()).orElse(null);
             TableCatalog.Table table = catalog.table(target.getKey()).orElseThrow();
-            java.util.Set<String> seen = new java.util.HashSet<>();
             List<String> ids = new ArrayList<>();
             for (String id : target.getValue().keySet()) {
                 // a value that is not an id of the target's type names no row: left out, so it is refused as unseen
@@ -102,31 +101,47 @@ final class Permissions {
                     ids.add(id);
                 }
             }
-            if (access != null && !ids.isEmpty()) {
-                TableAccess.Binds binds = new TableAccess.Binds();
-                String sql = "SELECT r.id::text FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS "
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.Set<String> mine = new java.util.HashSet<>();
+            if (access == null) {
+                seen.addAll(ids); // a public-read table: everyone sees every row
+            } else if (!ids.isEmpty()) {
+                TableAccess.Binds head = new TableAccess.Binds();
+                TableAccess.Binds rule = new TableAccess.Binds();
+                String owner = "r." + TableCatalog.quote(table.sync().ownerColumn());
+                String sql = "SELECT r.id::text, " + owner + " = " + head.user(table.columns().get(
+                        table.sync().ownerColumn()), userId) + " FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS "
                         + table.columns().get("id") + "[])) AND " + access.visible("r", TableAccess.Kind.READ, userId,
-                        binds, true);
+                        rule, true);
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-                    binds.bind(ps, 2);
+                    int i = head.bind(ps, 1);
+                    ps.setArray(i++, c.createArrayOf("text", ids.toArray()));
+                    rule.bind(ps, i);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             seen.add(rs.getString(1));
+                            if (rs.getBoolean(2)) {
+                                mine.add(rs.getString(1));
+                            }
                         }
                     }
                 }
-            } else if (access == null) {
-                seen.addAll(ids); // a public-read table: everyone sees every row
             }
             for (Map.Entry<String, List<Map.Entry<Integer, String>>> ref : target.getValue().entrySet()) {
                 String canonical = isUuid(ref.getKey()) ? java.util.UUID.fromString(ref.getKey()).toString() : ref.getKey();
                 Integer created = own.getOrDefault(target.getKey(), Map.of()).get(canonical);
-                if (!seen.contains(canonical)) {
-                    for (Map.Entry<Integer, String> use : ref.getValue()) {
-                        if (created != null && created < use.getKey()) {
-                            continue; // made by an earlier change of this batch, as the user's own row
+                for (Map.Entry<Integer, String> use : ref.getValue()) {
+                    if (created != null && created < use.getKey()) {
+                        continue; // made by an earlier change of this batch, as the user's own row
+                    }
+                    TableAccess from = catalog.access(changes.get(use.getKey()).table()).orElseThrow();
+                    if (from.ownedReferences().contains(use.getValue())) {
+                        if (!mine.contains(canonical)) {
+                            problems.putIfAbsent(use.getKey(), "column " + use.getValue() + " refers to row "
+                                    + ref.getKey() + " of " + target.getKey() + ", which does not exist or is not yours;"
+                                    + " it must name a row you own");
                         }
+                    } else if (!seen.contains(canonical)) {
                         problems.putIfAbsent(use.getKey(), "column " + use.getValue() + " refers to row " + ref.getKey()
                                 + " of " + target.getKey() + ", which does not exist or is not shared with you; a row"
                                 + " may refer only to rows you can see");

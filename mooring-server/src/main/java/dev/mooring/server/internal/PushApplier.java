@@ -154,16 +154,24 @@ public final class PushApplier {
                 markRelayed(c, pusher, node, run);
             }
         }
+        Map<Integer, String> rejectedBefore = RejectedChanges.of(c, request.changes(), duplicates);
         for (int i : duplicates) {
             RowChange change = request.changes().get(i);
-            results[i] = new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null, null);
+            String reason = rejectedBefore.get(i);
+            // a change rejected before and sent again (its answer was lost) is rejected again, never taken as had;
+            // the current row is filled in below, as for any answer that carries one
+            results[i] = reason == null ? new ChangeResult(change.clientSeq(), ChangeStatus.DUPLICATE, null, null)
+                    : new ChangeResult(change.clientSeq(), ChangeStatus.REJECTED, reason, java.util.Map.of());
         }
+        RejectedChanges.remember(c, request.changes(), results, duplicates,
+                i -> origins.get(request.changes().get(i).nodeId()).refusal() == null);
         for (int i = 0; i < results.length; i++) {
             // every row an answer carries is read after all of the batch's writes: the client takes it once the batch
             // is answered, so the row right after one change would lack the batch's later changes (another origin's
             // edit, which the client has already and is not sent back) and undo them there
             ChangeResult result = results[i];
             if (result.status() == ChangeStatus.DUPLICATE || result.current() != null) {
+                // (a rejection's current row is the row only when the user may still see it: currentRow decides)
                 results[i] = new ChangeResult(result.clientSeq(), result.status(), result.reason(),
                         currentRow(c, userId, request.changes().get(i)));
             }

@@ -44,9 +44,10 @@ public final class TableAccess {
     private final Set<String> readColumns;
     private final Set<String> updateColumns;
     private final Map<String, String> references;
+    private final Set<String> owned;
 
     TableAccess(TableCatalog.Table table, int order, List<Path> read, List<Path> update, List<Path> delete,
-                Set<String> readColumns, Set<String> updateColumns, Map<String, String> references) {
+                Set<String> readColumns, Set<String> updateColumns, Map<String, String> references, Set<String> owned) {
         this.table = table;
         this.order = order;
         this.read = read;
@@ -55,6 +56,12 @@ public final class TableAccess {
         this.readColumns = readColumns;
         this.updateColumns = updateColumns;
         this.references = references;
+        this.owned = owned;
+    }
+
+    /** The reference columns whose row the writer must own (a subset of {@link #references}' keys). */
+    public Set<String> ownedReferences() {
+        return owned;
     }
 
     public TableCatalog.Table table() {
@@ -376,11 +383,17 @@ public final class TableAccess {
                 problems.add(where + ": open reference " + col + " does not exist");
             }
         }
+        for (String col : sharing.ownedReferences()) {
+            if (!references.containsKey(col)) {
+                problems.add(where + ": owned reference " + col + " is not a foreign key to a synced table"
+                        + (sharing.openReferences().contains(col) ? " (it is also an open reference)" : ""));
+            }
+        }
         if (problems.size() > before) {
             return null;
         }
         TableAccess access = new TableAccess(table, order, read, update, delete, Set.copyOf(readColumns),
-                Set.copyOf(updateColumns), Map.copyOf(references));
+                Set.copyOf(updateColumns), Map.copyOf(references), Set.copyOf(sharing.ownedReferences()));
         String problem = explain(c, access);
         if (problem != null) {
             problems.add(where + ": " + problem);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.mooring.backup.UserExportResult;
+import dev.mooring.backup.UserExportSection;
 import dev.mooring.core.Dialects;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -24,8 +25,9 @@ import javax.sql.DataSource;
 
 /**
  * One user data export: opens a connection, starts the snapshot, reads the catalog, plans the queries and streams
- * every selected row into a {@link JsonGenerator}. The whole export, catalog included, reads one snapshot, so the
- * document is consistent even while the application writes. Use once, from one thread.
+ * every selected row into a {@link JsonGenerator}, then lets each section write its key. The whole export, catalog
+ * and sections included, reads one snapshot, so the document is consistent even while the application writes. Use
+ * once, from one thread.
  */
 public final class ExportRun {
     /** Rows PostgreSQL sends per round trip: a cursor keeps large tables out of memory. */
@@ -37,26 +39,30 @@ public final class ExportRun {
             .build();
 
     private final String ownerColumn;
+    private final Map<String, UserExportSection> sections;
     private final String userId;
 
-    private ExportRun(String ownerColumn, String userId) {
+    private ExportRun(String ownerColumn, Map<String, UserExportSection> sections, String userId) {
         this.ownerColumn = ownerColumn;
+        this.sections = sections;
         this.userId = userId;
     }
 
     /** Exports {@code userId}'s data to {@code out} as UTF-8; flushes and leaves {@code out} open. */
-    public static UserExportResult toStream(DataSource dataSource, String ownerColumn, String userId, OutputStream out) {
+    public static UserExportResult toStream(DataSource dataSource, String ownerColumn,
+                                            Map<String, UserExportSection> sections, String userId, OutputStream out) {
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            return new ExportRun(ownerColumn, userId).run(dataSource, json);
+            return new ExportRun(ownerColumn, sections, userId).run(dataSource, json);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "Could not write the export: " + e.getMessage(), e);
         }
     }
 
     /** Exports {@code userId}'s data to {@code out}; flushes and leaves {@code out} open. */
-    public static UserExportResult toWriter(DataSource dataSource, String ownerColumn, String userId, Writer out) {
+    public static UserExportResult toWriter(DataSource dataSource, String ownerColumn,
+                                            Map<String, UserExportSection> sections, String userId, Writer out) {
         try (JsonGenerator json = JSON.createGenerator(out)) {
-            return new ExportRun(ownerColumn, userId).run(dataSource, json);
+            return new ExportRun(ownerColumn, sections, userId).run(dataSource, json);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "Could not write the export: " + e.getMessage(), e);
         }
@@ -106,9 +112,15 @@ public final class ExportRun {
             json.writeEndArray();
         }
         json.writeEndObject();
+        Map<String, Map<String, Long>> sectionRows = new LinkedHashMap<>();
+        for (Map.Entry<String, UserExportSection> section : sections.entrySet()) {
+            json.writeFieldName(section.getKey());
+            Map<String, Long> written = section.getValue().write(connection, userId, json);
+            sectionRows.put(section.getKey(), written == null ? Map.of() : written);
+        }
         json.writeEndObject();
         json.flush();
-        return new UserExportResult(userId, ownerColumn, rows);
+        return new UserExportResult(userId, ownerColumn, rows, sectionRows);
     }
 
     private long writeRows(Connection connection, Table table, Predicate query, ValueWriter values, JsonGenerator json)
