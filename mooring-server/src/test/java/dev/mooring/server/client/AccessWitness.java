@@ -167,12 +167,12 @@ final class AccessWitness implements LossyTransport.Witness {
                 checkForeign(change, result, before, updatableAfter.contains(key), what);
             }
             if (result.status() == ChangeStatus.APPLIED) {
+                // applied in part when some columns had newer writes: the columns it won carry its time now (the
+                // answer cannot say which, when the push also took the row out of its user's view)
                 Map<String, JsonNode> won = new LinkedHashMap<>(change.values());
                 won.remove("id");
-                if (result.current() != null) {
-                    // applied in part: the columns the server answers with other values lost to newer writes
-                    won.keySet().removeIf(col -> !Visibility.same(won.get(col), result.current().get(col)));
-                }
+                Map<String, String> times = columnTimes(change.table(), change.id());
+                won.keySet().removeIf(col -> !change.hlc().toString().equals(times.get(col)));
                 applied.add(new Applied(key, change.op(), won, logRead, what));
             }
         }
@@ -335,6 +335,25 @@ final class AccessWitness implements LossyTransport.Witness {
             });
         }
         return problems;
+    }
+
+    /** The hybrid logical time of each column of a row on the server now (an insert's, for those without one). */
+    private Map<String, String> columnTimes(String table, String id) throws SQLException {
+        Map<String, String> times = new HashMap<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT k, coalesce(v.column_hlcs ->> k, v.base_hlc)"
+                     + " FROM mooring.column_versions v, unnest(?::text[]) AS k"
+                     + " WHERE v.table_name = ? AND v.record_id = ?")) {
+            ps.setArray(1, c.createArrayOf("text", SharedApps.COLUMNS.get(table).toArray()));
+            ps.setString(2, table);
+            ps.setString(3, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    times.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return times;
     }
 
     /** The change log entries after {@code seq}, in order. */

@@ -49,15 +49,16 @@ import javax.sql.DataSource;
 final class SharedSimulation {
     /** What a run did, for the log line of a seed; {@code histories} tells the story of rows the violations name. */
     record Outcome(long seed, int operations, int writes, int syncs, int crashes, int failedSyncs, int lostAnswers,
-                   int lateCommits, int removes, String checks, Map<String, Integer> apps, Map<String, Integer> attempts,
-                   Duration took, List<String> violations, String histories) implements SimulationSeeds.Outcome {
+                   int lateCommits, int removes, String checks, Map<String, Integer> apps,
+                   Map<String, Integer> attempts, Duration took, List<String> violations, String histories)
+            implements SimulationSeeds.Outcome {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
                     + crashes + " crashes mid-sync, " + failedSyncs + " syncs failed after retries, " + lostAnswers
-                    + " answers lost, " + lateCommits + " late commits, " + removes + " removes pulled; " + checks + "; apps did " + apps
-                    + "; changes to others' rows " + attempts + "; " + took.toMillis() + " ms; " + violations.size()
-                    + " violations";
+                    + " answers lost, " + lateCommits + " late commits, " + removes + " removes pulled; " + checks
+                    + "; apps did " + apps + "; changes to others' rows " + attempts + "; " + took.toMillis() + " ms; "
+                    + violations.size() + " violations";
         }
     }
 
@@ -151,9 +152,9 @@ final class SharedSimulation {
             List<String> violations = violations();
             return new Outcome(seed, operations, ledger.count(), SimulatedDevice.sum(devices, d -> d.syncs),
                     SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs),
-                    SimulatedDevice.sum(devices, d -> d.transport.lost()), lateWriters.commits(), witness.removes(), views.counts(),
-                    apps.done(), witness.attempts(), Duration.ofNanos(System.nanoTime() - started), violations,
-                    history.of(violations, 4));
+                    SimulatedDevice.sum(devices, d -> d.transport.lost()), lateWriters.commits(), witness.removes(),
+                    views.counts(), apps.done(), witness.attempts(), Duration.ofNanos(System.nanoTime() - started),
+                    violations, history.of(violations, 4));
         } finally {
             lateWriters.close();
             SimulatedDevice.closeAll(devices);

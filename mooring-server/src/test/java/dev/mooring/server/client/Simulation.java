@@ -144,9 +144,9 @@ final class Simulation {
             violations.addAll(0, model.violations());
             int lost = SimulatedDevice.sum(devices, d -> d.transport.lost()) + lostBefore;
             return new Outcome(seed, operations, ledger.count(), SimulatedDevice.sum(devices, d -> d.syncs),
-                    SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs), lost,
-                    restarts, lateWriters.commits(), model.counts(), Duration.ofNanos(System.nanoTime() - started),
-                    violations, history.of(violations, 4));
+                    SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs),
+                    lost, restarts, lateWriters.commits(), model.counts(),
+                    Duration.ofNanos(System.nanoTime() - started), violations, history.of(violations, 4));
         } finally {
             lateWriters.close();
             SimulatedDevice.closeAll(devices);
@@ -179,8 +179,8 @@ final class Simulation {
                 ClientConfig config = ClientConfig.of("notes", "tags").withNodeId(name)
                         .withPullPageSize(3 + random.nextInt(8)).withPushBatchSize(2 + random.nextInt(5))
                         .withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO));
-                SimulatedDevice device = new SimulatedDevice(user.getKey(), name, dir.resolve(name + ".db"), TABLES, config,
-                        tokens.issue(user.getKey(), name).token(), random.nextInt(operations / 2), history);
+                SimulatedDevice device = new SimulatedDevice(user.getKey(), name, dir.resolve(name + ".db"), TABLES,
+                        config, tokens.issue(user.getKey(), name).token(), random.nextInt(operations / 2), history);
                 device.transport = transport(device);
                 device.skewClock(randomOffset());
                 devices.add(device);
