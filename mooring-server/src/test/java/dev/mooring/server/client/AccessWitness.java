@@ -70,6 +70,8 @@ final class AccessWitness implements LossyTransport.Witness {
     private final Map<String, Integer> attempts = new TreeMap<>();
     private final List<Applied> applied = new ArrayList<>();
     private final Map<String, Long> lastSeq = new HashMap<>();
+    /** Own rows ("table\0id") the server refused a change of: their later changes may be refused too. */
+    private final Set<String> refusedRows = new HashSet<>();
     private long logRead;
     private int removes;
     /** The server as the push under way found it: its rows, what the pusher could update, what they could see. */
@@ -197,18 +199,38 @@ final class AccessWitness implements LossyTransport.Witness {
         }
     }
 
-    /** An own change is refused only for naming an event its user may not see (a shared event put in a group). */
-    private void checkOwn(RowChange change, ChangeResult result, String what) {
-        if (result.status() != ChangeStatus.REJECTED) {
-            return;
-        }
+    /**
+     * An own change must be refused when it shares another user's event (the shares' owned references), and may be
+     * refused only for that, for naming an event its user may not see (a shared event put in a group), or for
+     * changing a row whose insert was refused before (the device keeps it).
+     */
+    private void checkOwn(RowChange change, ChangeResult result, String what) throws SQLException {
+        String key = change.table() + '\u0000' + change.id();
         JsonNode event = change.values().get("event_id");
-        boolean unseen = change.table().equals("event_groups") && event != null
-                && !visibleBefore.contains("events\u0000" + event.asText());
-        if (unseen) {
-            attempts.merge("own link to an event not seen (any more) -> REJECTED", 1, Integer::sum);
-        } else {
-            violations.add("(c) an own change was refused: " + what);
+        String kind = null;
+        if (change.table().equals("shares") && event != null && !event.isNull()) {
+            String owner = visibility.rows(List.of("events\u0000" + event.asText())).values().stream()
+                    .map(row -> row.get("user_id").asText()).findFirst().orElse(null);
+            if (!users.get(change.nodeId()).equals(owner)) {
+                kind = "own share of another user's event";
+                if (result.status() != ChangeStatus.REJECTED) {
+                    violations.add("(c) a share of an event its user does not own was not rejected: " + what);
+                }
+            }
+        } else if (change.table().equals("event_groups") && event != null
+                && !visibleBefore.contains("events\u0000" + event.asText())) {
+            kind = "own link to an event not seen (any more)";
+        } else if (refusedRows.contains(key)) {
+            kind = "change of an own row the server refused before";
+        }
+        if (result.status() == ChangeStatus.REJECTED) {
+            refusedRows.add(key);
+            if (kind == null) {
+                violations.add("(c) an own change was refused: " + what);
+            }
+        }
+        if (kind != null) {
+            attempts.merge(kind + " -> " + result.status(), 1, Integer::sum);
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.UUID;
  * create, edit and delete events and groups, put events in groups and take them out, share an event or a group with
  * another user for viewing or editing, change a share's permission and unshare; recipients accept shares and leave
  * them, edit events shared with them, and try what the rules refuse them (deleting a shared event, outright or by
- * setting its {@code deleted_at}, changing a share's permission, renaming a shared group, renaming another user). The
+ * setting its {@code deleted_at}, changing a share's permission, renaming a shared group, renaming another user,
+ * sharing an event shared with them onward). The
  * app does not know what the server will allow: a write is tried whatever the device's copy of the shares says.
  * Every write is entered in the {@link WriteLedger}. Not thread-safe.
  */
@@ -148,12 +149,15 @@ final class SharedApps {
                     + " AND shared_with_user_id = ?"), "shares", "try to change permission of share received",
                     Map.of("permission", random.nextBoolean() ? "edit" : "view"));
         }
-        if (roll < 94) {
+        if (roll < 91) {
             return edit(device, pick(device, "SELECT id FROM \"groups\" WHERE deleted_at IS NULL AND user_id <> ?"),
                     "groups", "try to rename shared group", Map.of("name", "group " + ++counter));
         }
-        return edit(device, pick(device, "SELECT id FROM users WHERE deleted_at IS NULL AND id <> ?"), "users",
-                "try to rename another user", Map.of("display_name", "name " + ++counter));
+        if (roll < 94) {
+            return edit(device, pick(device, "SELECT id FROM users WHERE deleted_at IS NULL AND id <> ?"), "users",
+                    "try to rename another user", Map.of("display_name", "name " + ++counter));
+        }
+        return share(device, pick(device, foreignEvent), "event_id", "try to share a shared event onward");
     }
 
     private void createEvent(SimulatedDevice device) throws SQLException {
@@ -179,14 +183,19 @@ final class SharedApps {
         boolean group = random.nextInt(3) == 0;
         String target = pick(device, group ? "SELECT id FROM \"groups\" WHERE deleted_at IS NULL AND user_id = ?"
                 : "SELECT id FROM events WHERE deleted_at IS NULL AND user_id = ?");
+        return share(device, target, group ? "group_id" : "event_id", group ? "share group" : "share event");
+    }
+
+    /** Shares the row {@code target} names in {@code column} with another user, for viewing or editing. */
+    private boolean share(SimulatedDevice device, String target, String column, String kind) throws SQLException {
         if (target == null) {
             return false;
         }
         List<String> others = new ArrayList<>(users);
         others.remove(device.user);
-        insert(device, "shares", group ? "share group" : "share event", "user_id", device.user,
-                "shared_with_user_id", others.get(random.nextInt(others.size())), group ? "group_id" : "event_id",
-                target, "permission", random.nextBoolean() ? "edit" : "view");
+        insert(device, "shares", kind, "user_id", device.user, "shared_with_user_id",
+                others.get(random.nextInt(others.size())), column, target, "permission",
+                random.nextBoolean() ? "edit" : "view");
         return true;
     }
 
