@@ -39,8 +39,8 @@ import static dev.mooring.bench.SharingBench.spread;
  *       permission checks;</li>
  *   <li>recipients with edit permission updating events shared with them (rules installed).</li>
  * </ul>
- * Switching between the two installs ({@link SyncSchema#install}) is not timed; every turn starts with one untimed
- * push by a user outside the timed ones. Not thread-safe.
+ * Switching between the two installs ({@link SyncSchema#install}) is not timed; every turn starts, untimed, with each
+ * pushing device pulling up to now and one push by a user outside the timed ones. Not thread-safe.
  */
 final class SharedPushes {
     private static final String WITH_RULES = "owners, sharing rules installed";
@@ -96,6 +96,7 @@ final class SharedPushes {
                     installed = config;
                 }
                 List<Job> jobs = contender.equals(EDITORS) ? editorJobs(editors, round) : ownerJobs(round);
+                catchUp(services.get(config), jobs);
                 push(services.get(config), jobs.get(0), contender, round); // warm-up, untimed
                 long start = System.nanoTime();
                 parallel(services.get(config), jobs.subList(1, jobs.size()), contender, round);
@@ -114,8 +115,10 @@ final class SharedPushes {
                 SyncConfig config = installs.get(contender);
                 SyncSchema.install(ds, config);
                 explain.println("  --explain: a push of " + contender);
-                push(SyncService.create(ExplainedStatements.wrap(ds, explain), config), (contender.equals(EDITORS)
-                        ? editorJobs(editors, rounds + 1) : ownerJobs(rounds + 1)).get(0), contender, rounds + 1);
+                List<Job> jobs = contender.equals(EDITORS) ? editorJobs(editors, rounds + 1) : ownerJobs(rounds + 1);
+                catchUp(services.get(config), jobs.subList(0, 1));
+                push(SyncService.create(ExplainedStatements.wrap(ds, explain), config), jobs.get(0), contender,
+                        rounds + 1);
             }
             installed = null;
         }
@@ -181,6 +184,22 @@ final class SharedPushes {
         return editors;
     }
 
+    /**
+     * Each job's device pulls up to now (untimed), as a device syncs before it pushes: a change is judged against
+     * what its device had pulled, and one made without having seen the last writes of its row is a conflict (logged
+     * for audit), which a device that had synced would not make.
+     */
+    private void catchUp(SyncService sync, List<Job> jobs) throws Exception {
+        String now = "c1." + SyncBench.xmin(ds) + ".0";
+        for (Job job : jobs) {
+            sync.pull(job.user(), node(job), now, 1);
+        }
+    }
+
+    private static String node(Job job) {
+        return job.user() + "-phone";
+    }
+
     private void parallel(SyncService sync, List<Job> jobs, String contender, int round) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -200,7 +219,7 @@ final class SharedPushes {
     }
 
     private void push(SyncService sync, Job job, String contender, int round) {
-        String node = job.user() + "-phone";
+        String node = node(job);
         long first;
         synchronized (sequences) {
             first = sequences.getOrDefault(node, 0L);

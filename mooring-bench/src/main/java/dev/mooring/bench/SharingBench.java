@@ -1,5 +1,6 @@
 package dev.mooring.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mooring.embedded.EmbeddedPostgresServer;
@@ -14,6 +15,7 @@ import dev.mooring.sync.PulledChange;
 import dev.mooring.sync.PushRequest;
 import dev.mooring.sync.PushResponse;
 import dev.mooring.sync.RowChange;
+import dev.mooring.sync.SyncJson;
 
 import javax.sql.DataSource;
 import java.nio.file.Files;
@@ -213,6 +215,7 @@ public final class SharingBench {
                 .append(String.format("%n**shared / own: %s** (min / median / max over rounds; per round: %s);"
                                 + " target at most 1.2×: **%s**.%n%n", spread(ratios, "%.2f"), list(ratios, "%.2f"),
                         median(ratios) <= 1.2 ? "met" : "missed"));
+        report.append(payload(sync, reader, node, cursors));
         if (options.containsKey("--explain")) {
             SyncService diagnostic = SyncService.create(ExplainedStatements.wrap(ds, System.err), sync.config());
             for (Map.Entry<String, String> cursor : cursors.entrySet()) {
@@ -222,6 +225,35 @@ public final class SharingBench {
         }
     }
 
+
+    /**
+     * What the two pages carry besides their SQL: the JSON of their rows' values, and how long Jackson takes to read it
+     * into trees (median of 50), the work {@link SyncService#pull} does for each row after the queries. Shared rows
+     * come whole; an owner's update brings its changed columns.
+     */
+    private static String payload(SyncService sync, String reader, String node, Map<String, String> cursors)
+            throws Exception {
+        ObjectMapper json = SyncJson.mapper();
+        StringBuilder line = new StringBuilder("Values JSON of the last round's pages, and the time to parse it as the"
+                + " Java API does after the queries (median of 50 parses):");
+        for (Map.Entry<String, String> cursor : cursors.entrySet()) {
+            List<byte[]> texts = new ArrayList<>();
+            for (PulledChange change : sync.pull(reader, node, cursor.getValue(), 100).changes()) {
+                texts.add(json.writeValueAsBytes(change.values()));
+            }
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                long t = System.nanoTime();
+                for (byte[] text : texts) {
+                    json.readTree(text);
+                }
+                millis.add((System.nanoTime() - t) / 1e6);
+            }
+            line.append(String.format(" %s %,d bytes, %.2f ms;", cursor.getKey(),
+                    texts.stream().mapToInt(b -> b.length).sum(), median(millis)));
+        }
+        return line.append("\n\n").toString();
+    }
 
     private static void checkPull(PullResponse page, Set<String> expected, Operation op) {
         Set<String> got = page.changes().stream().filter(ch -> ch.table().equals("events") && ch.op() == op)
