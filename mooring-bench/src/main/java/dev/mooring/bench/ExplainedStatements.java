@@ -14,7 +14,9 @@ import java.sql.Statement;
  * statement they run, nested ones (triggers) included, with actual times and buffers, to the client as a notice,
  * and print those plans to {@code out} when the statement is closed. Lets a benchmark show the plans of exactly the
  * queries the server code runs, without copying them. The embedded server's own log is not forwarded reliably, hence
- * the notices. Needs a superuser ({@code LOAD}); for diagnostics, never for timing. Thread-safe as the wrapped source.
+ * the notices. Not every plan arrives: those of bootstrap pages that fill their page were missing (not explained);
+ * run those by hand. Needs a superuser ({@code LOAD}); for diagnostics, never for timing. Thread-safe as the wrapped
+ * source.
  */
 final class ExplainedStatements {
     private static final String SETTINGS = "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;"

@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,7 +44,7 @@ import static dev.mooring.bench.ClientSyncBench.median;
  *       user's pull of 100 changes of their own events (target: at most 1.2×);</li>
  *   <li><b>move-in</b>: a group of {@code --move-in-events} events is shared with a user, who accepts, and their device
  *       pulls until it holds every event, against a fresh device of a user who owns that many events bootstrapping
- *       (target: move-in at least half the bootstrap's rows/s);</li>
+ *       (target: move-in at least half the bootstrap's events/s);</li>
  *   <li><b>push</b>: owners pushing updates of their events with the sharing rules installed, against the same
  *       pushes with the same tables and settings without rules (target: at least 0.9× the rows/s), and recipients
  *       with edit permission pushing edits of events shared with them ({@link SharedPushes}).</li>
