@@ -177,9 +177,7 @@ public class SharingTest {
     void viewersCannotEditEditorsCanButNotGiveAwayOrDelete() {
         String event = id();
         String share = id();
-        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
-                a("shares", share, "user_id", ALICE, "shared_with_user_id", BOB, "event_id", event,
-                        "permission", "view", "accepted_at", "2026-12-06T10:00:00Z")));
+        aliceSharesTetWithBob(event, share, "permission", "view", "accepted_at", "2026-12-06T10:00:00Z");
         PushResponse refused = bob(b("events", event, "title", "Bob's"));
         assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
         assertThat(refused.results().get(0).reason()).contains("viewing only");
@@ -197,6 +195,33 @@ public class SharingTest {
         // the recipient may accept, nothing else of the share
         assertThat(bob(b("shares", share, "permission", "edit")).results().get(0).reason())
                 .contains("may not change permission");
+    }
+
+    @Test
+    void anEditorCannotDeleteASharedEventBySettingItsDeletedAt() throws Exception {
+        String event = id();
+        aliceSharesTetWithBob(event, id(), "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z");
+        // a delete sent as an edit of deleted_at, which is what an app's UPDATE ... SET deleted_at pushes
+        PushResponse refused = bob(b("events", event, "deleted_at", "2026-12-06T11:00:00Z"));
+        assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(refused.results().get(0).reason()).contains("only its owner may delete");
+        assertThat(SyncTestSupport.scalar(PG.dataSource(), "SELECT deleted_at IS NULL FROM events WHERE id = '" + event
+                + "'")).isEqualTo("t");
+    }
+
+    @Test
+    void anAcceptMadeBeforeAnUnshareDoesNotBringTheShareBack() {
+        String event = id();
+        String share = id();
+        aliceSharesTetWithBob(event, share, "permission", "edit");
+        RowChange accept = b("shares", share, "accepted_at", "2026-12-06T10:00:00Z"); // made before the unshare
+        assertApplied(alice(seen(SyncTestSupport.delete("alice-phone", ++aliceSeq, ++clock, "shares", share))));
+
+        PushResponse refused = bob(accept);
+        assertThat(refused.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(refused.results().get(0).reason()).contains("deleted by its owner");
+        assertThat(pullAll(sync, BOB, "bob-laptop", new String[]{null}))
+                .noneMatch(ch -> ch.table().equals("events") || ch.table().equals("shares"));
     }
 
     @Test
@@ -394,6 +419,15 @@ public class SharingTest {
                   - name: events
                     read: "id IN (SELECT event_id FROM shares WHERE shared_with_user_id = :user); DROP TABLE users"
                 """, "hostile"))).isInstanceOf(MooringException.class).hasMessageContaining("';' is not allowed");
+    }
+
+    /** Alice's event "Tet" and her share of it with Bob, which has these further columns. */
+    void aliceSharesTetWithBob(String event, String share, String... shareColumns) {
+        List<String> columns = new java.util.ArrayList<>(List.of("user_id", ALICE, "shared_with_user_id", BOB,
+                "event_id", event));
+        columns.addAll(List.of(shareColumns));
+        assertApplied(alice(a("events", event, "user_id", ALICE, "title", "Tet"),
+                a("shares", share, columns.toArray(String[]::new))));
     }
 
     static void assertApplied(PushResponse response) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.mooring.sync.ChangeResult;
 import dev.mooring.sync.ChangeStatus;
+import dev.mooring.sync.ConflictRules;
 import dev.mooring.sync.Operation;
 import dev.mooring.sync.RowChange;
 
@@ -80,13 +81,20 @@ final class WriteRules {
             return row + " belongs to another user" + (table.sync().sharing().read() == null ? ""
                     : " and is not shared with you");
         }
-        if (change.op() == Operation.DELETE) {
+        JsonNode tombstone = change.values().get(ConflictRules.TOMBSTONE_COLUMN);
+        if (change.op() == Operation.DELETE || (tombstone != null && !tombstone.isNull())) {
+            // setting deleted_at is a delete too, whatever columns the update rule grants
             return may.delete() ? null : row + " is shared with you, but only its owner may delete it";
         }
         if (!may.update()) {
             return row + " is shared with you for viewing only; you cannot change it";
         }
         Set<String> allowed = catalog.access(table.sync().name()).map(TableAccess::updateColumns).orElse(Set.of());
+        if (current.state().tombstoned() && !allowed.contains(ConflictRules.TOMBSTONE_COLUMN)) {
+            // an edit of a deleted row brings it back (the delete policy), and so changes deleted_at: an accept that
+            // crossed an unshare would undo the unshare
+            return row + " was deleted by its owner; you may not bring it back";
+        }
         List<String> refused = change.values().keySet().stream()
                 .filter(col -> !col.equals("id") && !col.equals(owner) && !allowed.contains(col)).sorted().toList();
         return refused.isEmpty() ? null : row + " is shared with you, but you may not change " + String.join(", ", refused)

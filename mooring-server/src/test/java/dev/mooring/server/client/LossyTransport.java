@@ -29,6 +29,10 @@ final class LossyTransport implements SyncTransport {
         default void calling(String nodeId, String call) {
         }
 
+        /** A push is about to be sent (after {@link #calling}). */
+        default void pushing(PushRequest request) {
+        }
+
         /** The answer just shown is lost on its way back. */
         default void lost(String nodeId) {
         }
@@ -74,6 +78,7 @@ final class LossyTransport implements SyncTransport {
     @Override
     public PushResponse push(PushRequest request) {
         witness.calling(request.nodeId(), "push");
+        witness.pushing(request);
         long before = System.currentTimeMillis();
         PushResponse response = real.push(request);
         witness.pushed(request, response, before, System.currentTimeMillis());

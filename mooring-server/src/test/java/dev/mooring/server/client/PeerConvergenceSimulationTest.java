@@ -1,13 +1,8 @@
 package dev.mooring.server.client;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mooring.testing.PostgresDatabaseExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,10 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PeerConvergenceSimulationTest {
     private static final int OPERATIONS = Integer.getInteger("mooring.peersim.operations", 150);
-    private static final AtomicLong DATABASES = new AtomicLong();
 
     @RegisterExtension
     static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perClass();
+    private static final SimulationSeeds SEEDS = new SimulationSeeds("mooring.peersim", pg);
 
     @TempDir
     Path dir;
@@ -37,52 +32,22 @@ class PeerConvergenceSimulationTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void everyDeviceEndsWithTheServersRowsWhateverTheOrderOfPeerAndServerSyncs(long seed) throws Exception {
-        simulate(seed);
+        SEEDS.run(seed, dir, PeerConvergenceSimulationTest::simulate);
     }
 
     @Test
     @EnabledIfSystemProperty(named = "mooring.peersim.seed", matches = "-?\\d+")
     void theSeedGivenOnTheCommandLineConverges() throws Exception {
-        simulate(Long.getLong("mooring.peersim.seed"));
+        SEEDS.run(Long.getLong("mooring.peersim.seed"), dir, PeerConvergenceSimulationTest::simulate);
     }
 
     @Test
     @EnabledIfSystemProperty(named = "mooring.peersim.seconds", matches = "\\d+")
     void randomSeedsConvergeForAsLongAsTheSoakRuns() throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(Long.getLong("mooring.peersim.seconds")).toNanos();
-        SecureRandom seeds = new SecureRandom();
-        int runs = 0;
-        while (System.nanoTime() < until) {
-            simulate(seeds.nextLong());
-            runs++;
-        }
-        System.out.println("mooring.peersim: " + runs + " seeds passed");
+        SEEDS.soak(dir, PeerConvergenceSimulationTest::simulate);
     }
 
-    private void simulate(long seed) throws Exception {
-        System.out.println("mooring.peersim: seed " + seed + " started");
-        long run = DATABASES.incrementAndGet();
-        String database = pg.databaseName() + "_peersim" + run;
-        pg.server().createDatabaseIfMissing(database);
-        try {
-            Path files = Files.createDirectories(dir.resolve("seed" + run));
-            PeerSimulation.Outcome outcome;
-            try {
-                outcome = new PeerSimulation(seed, pg.server().dataSource(database), files, OPERATIONS).run();
-            } catch (Exception | AssertionError e) {
-                throw new AssertionError("seed " + seed + " (replay with -Dmooring.peersim.seed=" + seed + ") failed: "
-                        + e, e);
-            }
-            System.out.println("mooring.peersim: " + outcome);
-            if (!outcome.violations().isEmpty()) {
-                System.out.println(outcome.histories());
-            }
-            assertThat(outcome.violations())
-                    .as("seed %d (replay with -Dmooring.peersim.seed=%d; row histories in the test output): %s", seed,
-                            seed, outcome)
-                    .isEmpty();
-        } finally {
-            pg.server().dropDatabase(database);
-        }
+    private static SimulationSeeds.Outcome simulate(long seed, DataSource database, Path files) throws Exception {
+        return new PeerSimulation(seed, database, files, OPERATIONS).run();
     }
 }

@@ -52,7 +52,7 @@ final class PeerSimulation {
     /** What a run did, for the log line of a seed. */
     record Outcome(long seed, int operations, int writes, int syncs, int exchanges, int lostAnswers,
                    Map<ChangeStatus, Integer> statuses, int relayed, Duration took, List<String> violations,
-                   String histories) {
+                   String histories) implements SimulationSeeds.Outcome {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
@@ -152,7 +152,8 @@ final class PeerSimulation {
                 ClientConfig client = ClientConfig.of("notes", "tags").withNodeId(name)
                         .withPullPageSize(3 + random.nextInt(8)).withPushBatchSize(2 + random.nextInt(5))
                         .withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO));
-                SimulatedDevice device = new SimulatedDevice(USER, name, dir.resolve(name + ".db"), client,
+                SimulatedDevice device = new SimulatedDevice(USER, name, dir.resolve(name + ".db"),
+                        new SimulatedDevice.Tables(ClientFixture.CLIENT_SCHEMA, ExpectedServer.COLUMNS), client,
                         tokens.issue(USER, name).token(), 0, history);
                 device.transport = new LossyTransport(HttpTransport.create(server.uri(), device.token), random, 0.1,
                         history);
@@ -163,7 +164,10 @@ final class PeerSimulation {
                 act(devices.get(random.nextInt(devices.size())));
             }
             List<String> violations = new ArrayList<>();
-            quiesce(violations);
+            String stuck = SimulatedDevice.quiesce(devices, this::sync);
+            if (stuck != null) {
+                violations.add(stuck);
+            }
             violations.addAll(answers.violations);
             violations.addAll(check(pool));
             int lost = devices.stream().mapToInt(d -> d.transport.lost()).sum();
@@ -171,10 +175,7 @@ final class PeerSimulation {
                     answers.relayed, Duration.ofNanos(System.nanoTime() - started), violations,
                     history.of(violations, 4));
         } finally {
-            for (SimulatedDevice device : devices) {
-                device.transport.close();
-                device.close();
-            }
+            SimulatedDevice.closeAll(devices);
             server.close();
             pool.close();
         }
@@ -284,26 +285,6 @@ final class PeerSimulation {
             history.record(to.node(), change.id(), to + " imports from " + from + ": " + WriteLedger.describe(change));
         }
         to.client.importChanges(changes);
-    }
-
-    /** Every device syncs, round after round, until a round moves nothing (at least twice around). */
-    private void quiesce(List<String> violations) {
-        devices.forEach(d -> d.transport.lossRate(0));
-        for (int round = 1; round <= 10; round++) {
-            boolean moved = false;
-            for (SimulatedDevice device : devices) {
-                SyncReport report = sync(device);
-                if (report == null) {
-                    violations.add(device + " failed to sync while quiescing");
-                    return;
-                }
-                moved |= report.pulled() > 0 || report.pushed() > 0;
-            }
-            if (!moved && round >= 2) {
-                return;
-            }
-        }
-        violations.add("the devices were still moving changes after 10 rounds of syncs");
     }
 
     private List<String> check(DataSource ds) throws SQLException {

@@ -56,8 +56,14 @@ final class RowHistory implements LossyTransport.Witness {
 
     @Override
     public void calling(String nodeId, String call) {
+        next.calling(nodeId, call);
         lastCall.put(nodeId, call);
         lastRows.remove(nodeId);
+    }
+
+    @Override
+    public void pushing(PushRequest request) {
+        next.pushing(request);
     }
 
     @Override

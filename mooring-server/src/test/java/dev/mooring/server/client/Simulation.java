@@ -1,12 +1,8 @@
 package dev.mooring.server.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.mooring.core.ErrorCode;
-import dev.mooring.core.MooringException;
 import dev.mooring.server.ServerOptions;
 import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncSchema;
@@ -16,9 +12,6 @@ import dev.mooring.server.Tokens;
 import dev.mooring.sync.client.ClientConfig;
 import dev.mooring.sync.client.HttpTransport;
 import dev.mooring.sync.client.RetryPolicy;
-import dev.mooring.sync.client.SyncListener;
-import dev.mooring.sync.client.SyncReport;
-import dev.mooring.sync.client.SyncStep;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -51,7 +43,7 @@ final class Simulation {
     /** What a run did, for the log line of a seed; {@code histories} tells the story of rows the violations name. */
     record Outcome(long seed, int operations, int writes, int syncs, int crashes, int failedSyncs, int lostAnswers,
                    int restarts, int lateCommits, Map<String, Integer> decisions, Duration took,
-                   List<String> violations, String histories) {
+                   List<String> violations, String histories) implements SimulationSeeds.Outcome {
         @Override
         public String toString() {
             return "seed " + seed + ": " + operations + " operations, " + writes + " app writes, " + syncs + " syncs, "
@@ -65,6 +57,8 @@ final class Simulation {
     private static final Map<String, Integer> USERS = new LinkedHashMap<>(Map.of("ann", 4, "ben", 4, "cho", 3));
     private static final List<String> PALETTE = List.of("red", "green", "blue");
     private static final long HOUR_MS = 3_600_000;
+    private static final SimulatedDevice.Tables TABLES =
+            new SimulatedDevice.Tables(ClientFixture.CLIENT_SCHEMA, ExpectedServer.COLUMNS);
 
     private final long seed;
     private final Random random;
@@ -83,14 +77,9 @@ final class Simulation {
     private SyncServer server;
     private HikariDataSource serverPool;
     private int counter;
-    private int syncs;
-    private int crashes;
-    private int failedSyncs;
     private int restarts;
     private int lostBefore;
-    /** Open transactions of another application on the server database, oldest first. */
-    private final List<Connection> lateWriters = new ArrayList<>();
-    private int lateCommits;
+    private final LateWriters lateWriters;
 
     Simulation(long seed, DataSource database, Path dir, int operations) {
         this.seed = seed;
@@ -101,6 +90,7 @@ final class Simulation {
         this.operations = operations;
         this.model = new ExpectedServer(ds, config.maxClockSkew().toMillis(), ledger);
         this.history = new RowHistory(model);
+        this.lateWriters = new LateWriters(database, random, history);
     }
 
     /**
@@ -119,7 +109,7 @@ final class Simulation {
         long started = System.nanoTime();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(ClientFixture.SERVER_SCHEMA);
-            s.execute("CREATE TABLE report_runs (id bigserial PRIMARY KEY, step int NOT NULL)");
+            s.execute(LateWriters.TABLE);
             // PostgreSQL itself never crashes here: commits need not wait for the disk (the test's choice, for speed)
             s.execute("ALTER DATABASE " + c.getCatalog() + " SET synchronous_commit = off");
         }
@@ -145,25 +135,21 @@ final class Simulation {
                         break; // what went wrong is in the histories; later steps would only blur it
                     }
                 }
-                lateWriter(step);
+                lateWriters.step(step);
                 act(step, devices.get(random.nextInt(devices.size())));
             }
             if (violations.isEmpty()) {
                 violations.addAll(quietPeriod());
             }
             violations.addAll(0, model.violations());
-            int lost = devices.stream().mapToInt(d -> d.transport.lost()).sum() + lostBefore;
-            return new Outcome(seed, operations, ledger.count(), syncs, crashes, failedSyncs, lost, restarts,
-                    lateCommits, model.counts(), Duration.ofNanos(System.nanoTime() - started), violations,
-                    history.of(violations, 4));
+            int lost = SimulatedDevice.sum(devices, d -> d.transport.lost()) + lostBefore;
+            return new Outcome(seed, operations, ledger.count(), SimulatedDevice.sum(devices, d -> d.syncs),
+                    SimulatedDevice.sum(devices, d -> d.crashes), SimulatedDevice.sum(devices, d -> d.failedSyncs),
+                    lost, restarts, lateWriters.commits(), model.counts(),
+                    Duration.ofNanos(System.nanoTime() - started), violations, history.of(violations, 4));
         } finally {
-            for (Connection writer : lateWriters) {
-                writer.close();
-            }
-            for (SimulatedDevice device : devices) {
-                device.transport.close();
-                device.close();
-            }
+            lateWriters.close();
+            SimulatedDevice.closeAll(devices);
             server.close();
             serverPool.close();
             ds.close();
@@ -176,7 +162,8 @@ final class Simulation {
         server = SyncServer.start(serverPool, config, ServerOptions.defaults().withPort(0));
     }
 
-    private static HikariDataSource pool(DataSource database, int size, String name) {
+    /** A pool of {@code size} connections to the database. */
+    static HikariDataSource pool(DataSource database, int size, String name) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(database);
         config.setMaximumPoolSize(size);
@@ -192,8 +179,8 @@ final class Simulation {
                 ClientConfig config = ClientConfig.of("notes", "tags").withNodeId(name)
                         .withPullPageSize(3 + random.nextInt(8)).withPushBatchSize(2 + random.nextInt(5))
                         .withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO));
-                SimulatedDevice device = new SimulatedDevice(user.getKey(), name, dir.resolve(name + ".db"), config,
-                        tokens.issue(user.getKey(), name).token(), random.nextInt(operations / 2), history);
+                SimulatedDevice device = new SimulatedDevice(user.getKey(), name, dir.resolve(name + ".db"), TABLES,
+                        config, tokens.issue(user.getKey(), name).token(), random.nextInt(operations / 2), history);
                 device.transport = transport(device);
                 device.skewClock(randomOffset());
                 devices.add(device);
@@ -221,7 +208,7 @@ final class Simulation {
             write(device);
             device.offlineFor = Math.max(0, device.offlineFor - 1);
         } else {
-            sync(device, random.nextInt(100) < 15);
+            device.sync(random, random.nextInt(100) < 15);
         }
     }
 
@@ -265,79 +252,17 @@ final class Simulation {
         }
     }
 
-    /** One sync; {@code crash} makes the device die right after a random step of it (if the sync gets there). */
-    private SyncReport sync(SimulatedDevice device, boolean crash) throws SQLException {
-        SyncStep at = SyncStep.values()[random.nextInt(SyncStep.values().length)];
-        int occurrence = 1 + random.nextInt(2);
-        SyncListener crasher = new SyncListener() {
-            int seen;
-
-            @Override
-            public void stepCompleted(SyncStep step) {
-                if (crash && step == at && ++seen == occurrence) {
-                    throw new SimulatedCrash(step);
-                }
-            }
-        };
-        device.client.addListener(crasher);
-        syncs++;
-        try {
-            return device.client.sync(device.transport);
-        } catch (SimulatedCrash e) {
-            crashes++;
-            history.device(device.node(), device + " crashed after " + at + " and restarts from its file");
-            device.restart();
-            return null;
-        } catch (MooringException e) {
-            if (e.code() != ErrorCode.SYNC_UNAVAILABLE) {
-                throw e;
-            }
-            failedSyncs++;
-            history.device(device.node(), device + "'s sync failed: " + e.getMessage());
-            return null;
-        } finally {
-            device.client.removeListener(crasher);
-        }
-    }
-
-    /**
-     * Another application's transaction on the server database: now and then one begins (it writes, so it has a
-     * transaction id, and pulls deliver nothing from transactions after it until it ends), and later the oldest one
-     * commits. Up to two are open at a time; they stay open across syncs of any device.
-     */
-    private void lateWriter(int step) throws SQLException {
-        int roll = random.nextInt(100);
-        if (roll < 4 && lateWriters.size() < 2) {
-            Connection c = database.getConnection();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("INSERT INTO report_runs (step) VALUES (" + step + ")");
-            }
-            lateWriters.add(c);
-            history.server("another application's transaction begins at step " + step);
-        } else if (roll < 12 && !lateWriters.isEmpty()) {
-            commitLateWriter();
-        }
-    }
-
-    private void commitLateWriter() throws SQLException {
-        try (Connection c = lateWriters.remove(0)) {
-            c.commit();
-        }
-        lateCommits++;
-        history.server("another application's oldest open transaction commits");
-    }
-
     /**
      * Every open transaction commits, every device comes online and syncs until nothing moves, and the state checks
      * run (see {@link #run()}); then lost answers resume.
      */
     private List<String> quietPeriod() throws SQLException {
-        while (!lateWriters.isEmpty()) {
-            commitLateWriter();
-        }
+        lateWriters.commitAll();
         List<String> violations = new ArrayList<>();
-        quiesce(violations);
+        String stuck = SimulatedDevice.quiesce(devices, device -> device.sync(random, false));
+        if (stuck != null) {
+            violations.add(stuck);
+        }
         violations.addAll(check());
         devices.forEach(d -> {
             d.transport.lossRate(0.1);
@@ -356,29 +281,6 @@ final class Simulation {
             device.transport = transport(device);
         }
         restarts++;
-    }
-
-    /**
-     * Every device syncs, round after round, until a round moves nothing: no device pulls or pushes a change (at
-     * least twice around, since the first round's later pushes reach the earlier devices in the second).
-     */
-    private void quiesce(List<String> violations) throws SQLException {
-        devices.forEach(d -> d.transport.lossRate(0));
-        for (int round = 1; round <= 10; round++) {
-            boolean moved = false;
-            for (SimulatedDevice device : devices) {
-                SyncReport report = sync(device, false);
-                if (report == null) {
-                    violations.add(device + " failed to sync while quiescing");
-                    return;
-                }
-                moved |= report.pulled() > 0 || report.pushed() > 0;
-            }
-            if (!moved && round >= 2) {
-                return;
-            }
-        }
-        violations.add("the devices were still moving changes after 10 rounds of syncs");
     }
 
     private List<String> check() throws SQLException {
@@ -410,23 +312,8 @@ final class Simulation {
     private List<String> checkDevice(SimulatedDevice device, Map<String, Map<String, JsonNode>> server)
             throws SQLException {
         List<String> problems = new ArrayList<>();
-        Map<String, Map<String, JsonNode>> local = new TreeMap<>();
+        Map<String, Map<String, JsonNode>> local = device.rows();
         try (Connection c = device.client.connection(); Statement s = c.createStatement()) {
-            for (String table : ExpectedServer.COLUMNS.keySet()) {
-                List<String> columns = ExpectedServer.COLUMNS.get(table);
-                try (ResultSet rs = s.executeQuery("SELECT id, " + String.join(", ", columns) + ", deleted_at FROM "
-                        + table)) {
-                    while (rs.next()) {
-                        Map<String, JsonNode> values = new HashMap<>();
-                        for (int i = 0; i <= columns.size(); i++) {
-                            String column = i < columns.size() ? columns.get(i) : ExpectedServer.TOMBSTONE;
-                            String value = rs.getString(i + 2);
-                            values.put(column, value == null ? NullNode.getInstance() : TextNode.valueOf(value));
-                        }
-                        local.put(table + '\u0000' + rs.getString(1), values);
-                    }
-                }
-            }
             try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM sync_queue),"
                     + " (SELECT count(*) FROM notes WHERE sync_status <> 'synced')"
                     + " + (SELECT count(*) FROM tags WHERE sync_status <> 'synced')")) {
@@ -470,15 +357,6 @@ final class Simulation {
             }
         });
         return problems;
-    }
-
-    /** A device dying right after a step of its sync. */
-    static final class SimulatedCrash extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SimulatedCrash(SyncStep step) {
-            super("simulated crash after " + step);
-        }
     }
 
     /** Random new values for an edit of a row of {@code table}: at least one column; {@code next} numbers values. */

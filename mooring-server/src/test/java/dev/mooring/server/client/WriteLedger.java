@@ -99,6 +99,14 @@ final class WriteLedger {
         return problems;
     }
 
+    /**
+     * The node gave up its writes of a row up to {@code hlc} without sending them (the row moved out of its user's
+     * view, so the client rejected its waiting change itself): they are accounted for, not lost.
+     */
+    void givenUp(String node, String table, String id, Hlc hlc) {
+        pushedThrough.merge(key(node, table, id), hlc, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
+
     /** Writes no pushed change accounted for: they never reached the server. */
     List<Write> neverPushed() {
         List<Write> missing = new ArrayList<>();
