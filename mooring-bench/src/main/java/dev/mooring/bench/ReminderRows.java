@@ -64,11 +64,20 @@ final class ReminderRows {
 
     /** Inserts events {@code 1..count} of user {@code n} on the server, with the values {@link #event} gives. */
     static String eventsSql(int n, long count) {
+        return eventsSql("('e000000" + n + "-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid", "'" + userId(n) + "'",
+                "generate_series(1, " + count + ") g");
+    }
+
+    /**
+     * Inserts one event per row of {@code rows} (a FROM item that names a bigint {@code g}), with the values
+     * {@link #event} gives for {@code g}: its id is the SQL expression {@code id}, its owner {@code user}.
+     */
+    static String eventsSql(String id, String user, String rows) {
         String day = "date '2026-01-01' + (g % 730)::int";
         return "INSERT INTO events (id, user_id, title, notes, calendar, solar_date, lunar_year, lunar_month, lunar_day,"
                 + " is_leap_month, recurrence, all_day, start_time, notify_enabled, remind_offset_minutes, created_at,"
                 + " updated_at, time_zone, next_occurrence_on)"
-                + " SELECT ('e000000" + n + "-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, '" + userId(n) + "',"
+                + " SELECT " + id + ", " + user + ","
                 + " (ARRAY['" + String.join("','", TITLES) + "'])[1 + g % 8] || ' #' || g,"
                 + " CASE WHEN g % 3 = 0 THEN 'Bring the documents for item ' || g END,"
                 + " CASE WHEN g % 5 = 0 THEN 'lunar' ELSE 'solar' END,"
@@ -82,7 +91,7 @@ final class ReminderRows {
                 + " timestamptz '2026-01-01 00:00:00+00' + g * interval '1 minute',"
                 + " timestamptz '2026-01-01 00:00:00+00' + g * interval '1 minute' + interval '1 hour',"
                 + " 'Asia/Ho_Chi_Minh', CASE WHEN g % 5 <> 0 AND g % 3 = 0 THEN " + day + " END"
-                + " FROM generate_series(1, " + count + ") g";
+                + " FROM " + rows;
     }
 
     /** Event {@code g} of user {@code n}, values in {@link #COLUMNS} order, as the client stores them. */

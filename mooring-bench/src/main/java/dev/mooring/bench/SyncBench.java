@@ -471,7 +471,7 @@ public final class SyncBench {
         report.append(String.format("%n**big / small: %.2fx** (target: within 1.2x)%n%n", values.get(1) / values.get(0)));
     }
 
-    private static long xmin(DataSource ds) throws Exception {
+    static long xmin(DataSource ds) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")) {
             rs.next();
@@ -479,7 +479,7 @@ public final class SyncBench {
         }
     }
 
-    private static void execute(DataSource ds, String... statements) throws Exception {
+    static void execute(DataSource ds, String... statements) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);

@@ -200,7 +200,8 @@ class ClientSyncCliTest {
         assertThat(changes).extracting(c -> c.get("clientSeq").asLong()).doesNotHaveDuplicates()
                 .allMatch(seq -> seq > 0);
         assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(again.out()).contains("results       duplicate 4");
+        // the three it applied are duplicates; the one it rejected is rejected again, with its reason, not taken as had
+        assertThat(again.out()).contains("results       duplicate 3, rejected 1");
         assertThat(sync().out()).contains("pushed        0 row(s)").doesNotContain("results");
     }
 
