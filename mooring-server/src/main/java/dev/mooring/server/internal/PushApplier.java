@@ -104,7 +104,7 @@ public final class PushApplier {
                 Nodes.skew(c, change.nodeId(), receipt.skewMs(), true);
             }
             TableCatalog.Table table = catalog.table(change.table()).orElse(null);
-            String problem = check(table, change, userId);
+            String problem = WriteRules.check(table, change, userId);
             if (problem == null) {
                 // uuid ids in any accepted spelling (upper case, as iOS prints them) name the row PostgreSQL has
                 String canonical = canonicalId(table, change.id());
@@ -458,31 +458,6 @@ public final class PushApplier {
                 throw new SQLException("PostgreSQL returned a row that is not JSON: " + e.getMessage(), e);
             }
         }
-    }
-
-    /** The checks that need no database: a synced, pushable table; real columns; no row given to another user. */
-    private static String check(TableCatalog.Table table, RowChange change, String userId) {
-        if (table == null) {
-            return "table " + change.table() + " is not synced";
-        }
-        if (!table.sync().acceptsPushes()) {
-            return "table " + change.table() + " is " + (table.sync().publicRead() ? "public-read"
-                    : "server-to-client only") + ": clients cannot change it";
-        }
-        for (Map<String, JsonNode> values : List.of(change.values(), change.fill())) {
-            String problem = RowWriter.problem(table, change.id(), values);
-            if (problem != null) {
-                return values == change.values() ? problem : "in its fill: " + problem;
-            }
-            JsonNode owner = values.get(table.sync().ownerColumn());
-            // the owner of a shared row keeps it through another user's edit: checked against the row (writeProblem)
-            boolean sharedTable = values == change.values() && table.sync().sharing().update() != null;
-            if (owner != null && !userId.equals(owner.asText()) && !sharedTable) {
-                return "column " + table.sync().ownerColumn() + " must be your own user id; rows cannot be given to"
-                        + " another user";
-            }
-        }
-        return null;
     }
 
     /** The id as PostgreSQL prints it: lower-case canonical for uuid columns; {@code null} when it is not one. */

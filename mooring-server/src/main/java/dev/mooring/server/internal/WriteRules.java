@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What {@link PushApplier} asks before it writes a change to a row its user does not own: whether the sharing rules
+ * What {@link PushApplier} asks of a change: the checks that need no database ({@link #check}), and before it writes
+ * to a row its user does not own, whether the sharing rules
  * let them ({@link Permissions}), and whether every row the change refers to is one they may see. Reasons are the
  * text a client shows. Static helpers only.
  */
@@ -103,5 +104,30 @@ final class WriteRules {
 
     private static String owner(TableCatalog.Table table, ServerRow row) {
         return row.state().row().getOrDefault(table.sync().ownerColumn(), NullNode.getInstance()).asText();
+    }
+
+    /** The checks that need no database: a synced, pushable table; real columns; no row given to another user. */
+    static String check(TableCatalog.Table table, RowChange change, String userId) {
+        if (table == null) {
+            return "table " + change.table() + " is not synced";
+        }
+        if (!table.sync().acceptsPushes()) {
+            return "table " + change.table() + " is " + (table.sync().publicRead() ? "public-read"
+                    : "server-to-client only") + ": clients cannot change it";
+        }
+        for (Map<String, JsonNode> values : List.of(change.values(), change.fill())) {
+            String problem = RowWriter.problem(table, change.id(), values);
+            if (problem != null) {
+                return values == change.values() ? problem : "in its fill: " + problem;
+            }
+            JsonNode owner = values.get(table.sync().ownerColumn());
+            // the owner of a shared row keeps it through another user's edit: checked against the row (problem)
+            boolean sharedTable = values == change.values() && table.sync().sharing().update() != null;
+            if (owner != null && !userId.equals(owner.asText()) && !sharedTable) {
+                return "column " + table.sync().ownerColumn() + " must be your own user id; rows cannot be given to"
+                        + " another user";
+            }
+        }
+        return null;
     }
 }
