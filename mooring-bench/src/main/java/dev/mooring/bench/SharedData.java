@@ -8,8 +8,6 @@ import dev.mooring.server.SyncConfigFile;
 import dev.mooring.server.SyncedTable;
 
 import javax.sql.DataSource;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,20 +56,13 @@ final class SharedData {
         this.recipients = recipients;
     }
 
-    /**
-     * The example's {@code sync.yaml} when it has sharing rules, else the same file with the rules the example is
-     * getting ({@code reminders-sharing.yaml} beside this class): events shared alone or through groups, with view
-     * or edit permission; recipients accept shares.
-     */
-    static SyncConfig rules(Path examples) throws Exception {
+    /** The example's {@code sync.yaml}: events shared alone or through groups, view or edit; recipients accept. */
+    static SyncConfig rules(Path examples) {
         SyncConfig example = SyncConfigFile.load(examples.resolve("sync.yaml"));
-        if (example.tables().stream().anyMatch(t -> t.sharing().shared())) {
-            return example;
+        if (example.tables().stream().noneMatch(t -> t.sharing().shared())) {
+            throw new IllegalStateException(examples.resolve("sync.yaml") + " declares no sharing rules to measure");
         }
-        try (InputStream in = SharedData.class.getResourceAsStream("reminders-sharing.yaml")) {
-            return SyncConfigFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "reminders-sharing.yaml (SharingBench)");
-        }
+        return example;
     }
 
     /** The same tables and settings without any sharing rule: every user sees and changes their own rows only. */
