@@ -88,18 +88,6 @@ public final class TableAccess {
         return references;
     }
 
-    boolean updatable() {
-        return !update.isEmpty();
-    }
-
-    boolean deletable() {
-        return !delete.isEmpty();
-    }
-
-    List<Path> readPaths() {
-        return read;
-    }
-
     /** Which rule a check is about. */
     public enum Kind { READ, UPDATE, DELETE }
 
