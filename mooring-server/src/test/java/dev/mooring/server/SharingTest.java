@@ -174,6 +174,57 @@ public class SharingTest {
     }
 
     @Test
+    void anEditOfARowTheRecipientHoldsArrivesAsItsChangedColumnsWithItsTimeAsTheOwnersDevicesGetIt() throws Exception {
+        String event = id();
+        String share = id();
+        aliceSharesTetWithBob(event, share, "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z");
+        String[] phone = {null};
+        String[] laptop = {null};
+        assertThat(last(pullAll(sync, BOB, "bob-phone", phone)).get("events/" + event).values()).containsKey("notes");
+        pullAll(sync, BOB, "bob-laptop", laptop);
+
+        RowChange edit = a("events", event, "notes", "bring lanterns");
+        assertApplied(alice(edit));
+        PulledChange pulled = last(pullAll(sync, BOB, "bob-phone", phone)).get("events/" + event);
+        assertThat(pulled.op()).isEqualTo(Operation.UPSERT);
+        assertThat(pulled.values()).containsOnlyKeys("notes");
+        assertThat(pulled.hlc()).isEqualTo(edit.hlc());
+        assertThat(pulled.originNode()).isEqualTo("alice-phone");
+
+        // of a row shared in declared columns, only a change of those reaches the recipient
+        execute(PG.dataSource(), "UPDATE users SET email = 'alice@example.org' WHERE id = '" + ALICE + "'");
+        assertThat(pullAll(sync, BOB, "bob-phone", phone)).noneMatch(ch -> ch.table().equals("users"));
+        execute(PG.dataSource(), "UPDATE users SET email = 'a@example.net', display_name = 'Alice N.' WHERE id = '"
+                + ALICE + "'");
+        assertThat(last(pullAll(sync, BOB, "bob-phone", phone)).get("users/" + ALICE).values())
+                .containsOnlyKeys("display_name");
+
+        // an edit goes back to none of the devices that made it, and to the recipient's others as a change
+        RowChange bobs = b("events", event, "title", "Tet at Bob's");
+        assertApplied(bob(bobs));
+        assertThat(pullAll(sync, BOB, "bob-phone", phone)).noneMatch(ch -> ch.table().equals("events"));
+        PulledChange onLaptop = last(pullAll(sync, BOB, "bob-laptop", laptop)).get("events/" + event);
+        assertThat(onLaptop.values()).containsOnlyKeys("title");
+        assertThat(onLaptop.hlc()).isEqualTo(bobs.hlc());
+    }
+
+    @Test
+    void aSharedChangeALaterWriteReplacedIsNotSentOverTheRecipientsOwnNewerValue() {
+        String event = id();
+        String share = id();
+        aliceSharesTetWithBob(event, share, "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z");
+        String[] phone = {null};
+        pullAll(sync, BOB, "bob-phone", phone);
+        // Alice's title goes in first, Bob's replaces it; his phone pulls both afterwards
+        assertApplied(alice(upsert("alice-phone", ++aliceSeq, ++clock, "events", event, "title", "Alice's",
+                "notes", "hers")));
+        assertApplied(bob(upsert("bob-phone", ++bobSeq, ++clock, "events", event, "title", "Bob's")));
+        PulledChange pulled = last(pullAll(sync, BOB, "bob-phone", phone)).get("events/" + event);
+        assertThat(pulled.values()).containsOnlyKeys("notes");
+        assertThat(pulled.values().get("notes").asText()).isEqualTo("hers");
+    }
+
+    @Test
     void viewersCannotEditEditorsCanButNotGiveAwayOrDelete() {
         String event = id();
         String share = id();

@@ -79,10 +79,14 @@ public final class AccessTriggers {
         StringBuilder sql = new StringBuilder();
         List<String> readerKeys = new ArrayList<>();
         List<String> readers = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         for (TableAccess access : shared) {
             for (String relation : relations) {
                 access.readerKeys().forEach(key -> readerKeys.add("SELECT " + key + "::text AS v FROM " + relation + " x"));
-                readers.add(access.readers(relation));
+                readers.add(access.readers(relation, false));
+            }
+            if (relations.size() == 2) {
+                kept.add("(" + access.readers("new_rows", true) + ") INTERSECT (" + access.readers("old_rows", true) + ")");
             }
         }
         List<String> moveKeys = new ArrayList<>();
@@ -95,7 +99,14 @@ public final class AccessTriggers {
         }
         lock(sql, readerKeys, "pg_advisory_xact_lock_shared");
         lock(sql, moveKeys, "pg_advisory_xact_lock");
-        List<String> entries = new ArrayList<>(readers);
+        List<String> entries = new ArrayList<>();
+        String keptRows = String.join(" UNION ", kept);
+        if (!readers.isEmpty()) {
+            // a user who saw a live row before and after an update gets that update's change (its columns), as the
+            // owner's devices do; everyone else whose view of the row may have changed gets it whole or a removal
+            entries.add(keptRows.isEmpty() ? String.join(" UNION ", readers)
+                    : "((" + String.join(" UNION ", readers) + ") EXCEPT (" + keptRows + "))");
+        }
         if (relations.size() == 2) {
             String after = String.join(" UNION ", moves.getOrDefault("new_rows", List.of()));
             String before = String.join(" UNION ", moves.getOrDefault("old_rows", List.of()));
@@ -107,11 +118,26 @@ public final class AccessTriggers {
         } else {
             entries.addAll(moves.getOrDefault(relations.get(0), List.of()));
         }
-        if (!entries.isEmpty()) {
-            sql.append("    INSERT INTO mooring.shared_feed (audience, table_name, record_id)\n    SELECT reader, tbl, rid FROM (\n        ")
-                    .append(String.join("\n        UNION ", entries))
-                    .append(") e WHERE reader IS NOT NULL GROUP BY reader, tbl, rid ORDER BY min(ord), rid;\n");
+        if (entries.isEmpty()) {
+            return sql.toString();
         }
+        String flagged = "SELECT ord, tbl, rid, reader, false AS kept FROM (" + String.join("\n        UNION ", entries) + ") m";
+        if (!keptRows.isEmpty()) {
+            flagged += "\n        UNION ALL SELECT ord, tbl, rid, reader, true FROM (" + keptRows + ") k";
+        }
+        // A kept entry names the change the update wrote to the log (the capture trigger, mooring_capture_update,
+        // fires before this one: triggers fire in name order); an update that changed no captured column wrote none,
+        // and a reader who saw the row before and after has nothing to get. A pair that is kept by one path and
+        // moved by another goes whole.
+        sql.append("    INSERT INTO mooring.shared_feed (audience, table_name, record_id, change_seq)\n")
+                .append("    SELECT reader, tbl, rid, change_seq FROM (\n")
+                .append("      SELECT reader, tbl, rid, min(ord) AS ord, bool_and(kept) AS kept,\n")
+                .append("             CASE WHEN bool_and(kept) THEN (SELECT l.seq FROM mooring.column_versions v\n")
+                .append("                 JOIN mooring.change_log l ON l.seq = v.last_seq AND l.xid = pg_current_xact_id()\n")
+                .append("                WHERE v.table_name = tbl AND v.record_id = rid) END AS change_seq\n")
+                .append("        FROM (").append(flagged).append(") e\n")
+                .append("       WHERE reader IS NOT NULL GROUP BY reader, tbl, rid) g\n")
+                .append("     WHERE NOT kept OR change_seq IS NOT NULL ORDER BY ord, rid;\n");
         return sql.toString();
     }
 

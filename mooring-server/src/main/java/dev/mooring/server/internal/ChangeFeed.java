@@ -54,7 +54,7 @@ public final class ChangeFeed {
     // The outer ORDER BY names c.xid: an unqualified xid would be the output column xid::text, and text order puts
     // transaction 1000 before 999.
     private static final String COLUMNS = "seq, xid, table_name, record_id, operation, new_row, changed_columns, hlc,"
-            + " origin_node, relayed_by";
+            + " origin_node, relayed_by, seq AS log_seq";
     private static final String BRANCH = "(SELECT %s FROM %s WHERE audience = %s AND (xid, seq) > (?::xid8, ?)"
             + " AND xid < ?::xid8 ORDER BY xid, seq LIMIT ?)";
     private static final String FEED_SQL = """
@@ -65,14 +65,21 @@ public final class ChangeFeed {
                    hlc, origin_node,
                    CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
                              AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END,
-                   relayed_by
+                   relayed_by, log_seq
               FROM (%s) c
              ORDER BY c.xid, c.seq
              LIMIT ?
             """;
-    /** The entries of the shared feed (rows of other users), shaped as change log rows of operation 'access'. */
-    private static final String SHARED_COLUMNS = "seq, xid, table_name, record_id, 'access'::text, NULL::jsonb,"
-            + " '{}'::text[], ''::text, NULL::text, NULL::text";
+    /**
+     * The entries of the shared feed (rows of other users), shaped as change log rows: an entry that names a change
+     * (the user saw the row before and after it) as that change, its columns narrowed to those the user may read, and
+     * with its position in the shared feed; any other as operation 'access' (the row whole or a removal, decided at
+     * pull time). A change the log no longer holds goes as an 'access' entry: the whole row is never wrong.
+     */
+    private static final String SHARED_BRANCH = "(SELECT f.seq, f.xid, f.table_name, f.record_id,"
+            + " coalesce(l.operation, 'access'), l.new_row, %s, coalesce(l.hlc, ''), l.origin_node, l.relayed_by,"
+            + " l.seq AS log_seq FROM mooring.shared_feed f LEFT JOIN mooring.change_log l ON l.seq = f.change_seq"
+            + " WHERE f.audience = ? AND (f.xid, f.seq) > (?::xid8, ?) AND f.xid < ?::xid8 ORDER BY f.xid, f.seq LIMIT ?)";
 
     private final TableCatalog catalog;
     private final String feedSql;
@@ -83,10 +90,30 @@ public final class ChangeFeed {
         List<String> parts = new ArrayList<>(List.of(String.format(BRANCH, COLUMNS, "mooring.change_log", "?"),
                 String.format(BRANCH, COLUMNS, "mooring.change_log", "'*'")));
         if (catalog.sharing() || catalog.tables().stream().anyMatch(t -> !t.sync().sharing().subscribeBy().isEmpty())) {
-            parts.add(String.format(BRANCH, SHARED_COLUMNS, "mooring.shared_feed", "?"));
+            parts.add(String.format(SHARED_BRANCH, readableColumns(catalog)));
         }
         this.branches = parts.size();
         this.feedSql = String.format(FEED_SQL, String.join(" UNION ALL ", parts));
+    }
+
+    /**
+     * The changed columns of a shared-feed change that its audience (never the row's owner) may read: all, or for a
+     * table whose rule declares read columns, those.
+     */
+    private static String readableColumns(TableCatalog catalog) {
+        StringBuilder sql = new StringBuilder("CASE f.table_name");
+        boolean any = false;
+        for (TableAccess access : catalog.accessRules()) {
+            if (!access.readColumns().isEmpty()) {
+                any = true;
+                sql.append(" WHEN ").append(TableAccess.literal(access.table().sync().name()))
+                        .append(" THEN ARRAY(SELECT k FROM unnest(l.changed_columns) AS k WHERE k IN (")
+                        .append(access.readColumns().stream().map(TableAccess::literal)
+                                .collect(java.util.stream.Collectors.joining(", ")))
+                        .append("))");
+            }
+        }
+        return any ? sql.append(" ELSE l.changed_columns END").toString() : "l.changed_columns";
     }
 
     /**
@@ -117,6 +144,7 @@ public final class ChangeFeed {
     private Page changes(Connection c, String userId, String nodeId, Subscriptions.Subscription subscription,
                          FeedPosition from, long xmin, int limit) throws SQLException {
         List<SupersededChanges.Read> changes = new ArrayList<>();
+        List<SupersededChanges.Read> shared = new ArrayList<>();
         Map<String, Map<String, Long>> access = new LinkedHashMap<>();
         FeedPosition next = from;
         int scanned = 0;
@@ -151,6 +179,16 @@ public final class ChangeFeed {
                         access.computeIfAbsent(table, t -> new LinkedHashMap<>()).put(rs.getString(4), seq);
                         continue;
                     }
+                    long logSeq = rs.getLong(11);
+                    if (logSeq != seq) {
+                        // a change of a row shared with the user, who saw it before and after; null: it changed
+                        // no column they may read
+                        if (rs.getString(6) != null) {
+                            shared.add(new SupersededChanges.Read(new FeedRow(seq, table, rs.getString(4),
+                                    Operation.UPSERT, rs.getString(6), rs.getString(7), origin), logSeq, operation));
+                        }
+                        continue;
+                    }
                     if (revived != null) {
                         // An edit brought a deleted row back, and its change carries only the columns it set. A device
                         // may not hold the row (its bootstrap passed over the tombstone), or hold it with values of its
@@ -168,6 +206,7 @@ public final class ChangeFeed {
             }
         }
         List<FeedRow> rows = SharedRows.resolve(c, catalog, userId, subscription, access);
+        rows.addAll(SharedRows.changes(c, catalog, userId, subscription, shared));
         rows.addAll(SharedRows.narrow(c, catalog, subscription, SupersededChanges.resolve(c, catalog, userId, changes)));
         return new Page(rows, next, scanned > limit, false);
     }

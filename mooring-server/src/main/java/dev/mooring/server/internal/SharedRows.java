@@ -36,7 +36,7 @@ final class SharedRows {
         tables.sort(Comparator.comparingInt(t -> catalog.tables().indexOf(t)));
         for (TableCatalog.Table table : tables) {
             Map<String, Long> ids = entries.get(table.sync().name());
-            Map<String, String> visible = visible(c, catalog, table, userId, subscription, ids.keySet());
+            Map<String, String> visible = visible(c, catalog, table, userId, subscription, ids.keySet(), true);
             for (Map.Entry<String, Long> entry : ids.entrySet()) {
                 String json = visible.get(entry.getKey());
                 rows.add(json == null ? removal(table, entry.getKey(), entry.getValue())
@@ -44,6 +44,40 @@ final class SharedRows {
                                 ChangeFeed.UNSTAMPED.toString(), "server"));
             }
         }
+        return rows;
+    }
+
+    /**
+     * The changes of rows shared with the user that their devices hold already (they saw the row before and after
+     * the change, {@link AccessTriggers}): sent as changes, brought up to date where later writes superseded them
+     * ({@link SupersededChanges}), when the user may still see the row and the node asked for it; a removal when not
+     * (a later entry of the feed will say the same).
+     */
+    static List<ChangeFeed.FeedRow> changes(Connection c, TableCatalog catalog, String userId,
+                                            Subscriptions.Subscription subscription,
+                                            List<SupersededChanges.Read> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        Map<String, java.util.Set<String>> ids = new HashMap<>();
+        changes.forEach(r -> ids.computeIfAbsent(r.row().table(), t -> new java.util.HashSet<>()).add(r.row().id()));
+        Map<String, java.util.Set<String>> seen = new HashMap<>();
+        for (Map.Entry<String, java.util.Set<String>> e : ids.entrySet()) {
+            TableCatalog.Table table = catalog.table(e.getKey()).orElseThrow();
+            seen.put(e.getKey(), visible(c, catalog, table, userId, subscription, e.getValue(), false).keySet());
+        }
+        List<SupersededChanges.Read> send = new ArrayList<>(changes.size());
+        List<ChangeFeed.FeedRow> removed = new ArrayList<>();
+        java.util.Set<String> removing = new java.util.HashSet<>();
+        for (SupersededChanges.Read r : changes) {
+            if (seen.get(r.row().table()).contains(r.row().id())) {
+                send.add(r);
+            } else if (removing.add(r.row().table() + '\u0000' + r.row().id())) {
+                removed.add(removal(catalog.table(r.row().table()).orElseThrow(), r.row().id(), r.row().seq()));
+            }
+        }
+        List<ChangeFeed.FeedRow> rows = new ArrayList<>(removed);
+        rows.addAll(SupersededChanges.resolveShared(c, catalog, send));
         return rows;
     }
 
@@ -94,19 +128,23 @@ final class SharedRows {
         return narrowed;
     }
 
-    /** Of {@code ids}, the live rows {@code userId} may see and the node asked for, as the JSON they receive. */
+    /**
+     * Of {@code ids}, the live rows {@code userId} may see and the node asked for, with the JSON they receive
+     * ({@code rows}) or null.
+     */
     private static Map<String, String> visible(Connection c, TableCatalog catalog, TableCatalog.Table table,
                                                String userId, Subscriptions.Subscription subscription,
-                                               java.util.Collection<String> ids) throws SQLException {
+                                               java.util.Collection<String> ids, boolean rows) throws SQLException {
         TableAccess access = catalog.access(table.sync().name()).orElse(null);
         TableAccess.Binds json = new TableAccess.Binds();
         TableAccess.Binds rule = new TableAccess.Binds();
         List<String[]> narrowed = new ArrayList<>();
-        String sql = "SELECT r.id::text, " + (access == null ? "row_to_json(r)::text" : access.rowJson("r", userId, json))
+        String sql = "SELECT r.id::text, " + (!rows ? "NULL" : access == null ? "row_to_json(r)::text"
+                : access.rowJson("r", userId, json))
                 + " FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id")
                 + "[])) AND r.deleted_at IS NULL AND " + subscription.condition(table, "r", narrowed)
                 + (access == null ? "" : " AND " + access.visible("r", TableAccess.Kind.READ, userId, rule, false));
-        Map<String, String> rows = new HashMap<>();
+        Map<String, String> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = json.bind(ps, 1);
             ps.setArray(i++, c.createArrayOf("text", ids.toArray()));
@@ -114,10 +152,10 @@ final class SharedRows {
             rule.bind(ps, i);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.put(rs.getString(1), rs.getString(2));
+                    found.put(rs.getString(1), rs.getString(2));
                 }
             }
         }
-        return rows;
+        return found;
     }
 }

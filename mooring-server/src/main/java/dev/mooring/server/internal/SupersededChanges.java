@@ -48,13 +48,28 @@ final class SupersededChanges {
     /** The changes to send: those not superseded as they are, the others brought up to date or left out. */
     static List<ChangeFeed.FeedRow> resolve(Connection c, TableCatalog catalog, String userId, List<Read> read)
             throws SQLException {
+        return resolve(c, catalog, userId, read, false);
+    }
+
+    /**
+     * The same for updates of rows shared with the user, whom the caller found may see them: no owner to compare,
+     * and of the still current columns only those they may read.
+     */
+    static List<ChangeFeed.FeedRow> resolveShared(Connection c, TableCatalog catalog, List<Read> read)
+            throws SQLException {
+        return resolve(c, catalog, null, read, true);
+    }
+
+    private static List<ChangeFeed.FeedRow> resolve(Connection c, TableCatalog catalog, String userId, List<Read> read,
+                                                    boolean shared) throws SQLException {
         Map<String, Map<Long, String>> byTable = new LinkedHashMap<>();
         for (Read r : read) {
             byTable.computeIfAbsent(r.row().table(), t -> new LinkedHashMap<>()).put(r.logSeq(), r.row().id());
         }
         Map<Long, Now> superseded = new HashMap<>();
         for (Map.Entry<String, Map<Long, String>> e : byTable.entrySet()) {
-            check(c, catalog.table(e.getKey()).orElseThrow(), userId, e.getValue(), superseded);
+            check(c, catalog, catalog.table(e.getKey()).orElseThrow(), shared ? null : userId, e.getValue(),
+                    superseded);
         }
         if (superseded.isEmpty()) {
             return read.stream().map(Read::row).toList();
@@ -86,10 +101,11 @@ final class SupersededChanges {
 
     /**
      * Finds which of {@code changes} (log sequence → record id, all of {@code table}) are superseded and puts what
-     * their rows hold now into {@code into}. Rows of another user count as gone.
+     * their rows hold now into {@code into}. Rows of another user count as gone; {@code userId} null: a row shared with
+     * the user (who is not its owner), whose columns they may read are the only ones kept.
      */
-    private static void check(Connection c, TableCatalog.Table table, String userId, Map<Long, String> changes,
-                              Map<Long, Now> into) throws SQLException {
+    private static void check(Connection c, TableCatalog catalog, TableCatalog.Table table, String userId,
+                              Map<Long, String> changes, Map<Long, Now> into) throws SQLException {
         Map<String, Long> last = new HashMap<>();
         // one index scan for the page's rows of the table; a row without versions (gone) has no entry
         try (PreparedStatement ps = c.prepareStatement("SELECT record_id, last_seq FROM mooring.column_versions"
@@ -114,26 +130,32 @@ final class SupersededChanges {
         if (seqs.isEmpty()) {
             return;
         }
-        String owner = table.sync().ownerColumn();
+        String owner = userId == null ? null : table.sync().ownerColumn();
+        java.util.Set<String> readable = userId != null ? java.util.Set.of()
+                : catalog.access(table.sync().name()).map(TableAccess::readColumns).orElse(java.util.Set.of());
         // The row as to_jsonb writes it, the form the change log holds, so values compare equal. OFFSET 0 keeps each
         // lateral a lookup by key per change rather than a join the planner may answer by reading whole tables.
         String sql = """
                 SELECT s.seq, cur.j::text,
                        CASE WHEN l.operation = 'update' THEN
                             (SELECT jsonb_object_agg(k, l.new_row -> k) FROM unnest(l.changed_columns) AS k
-                              WHERE cur.j -> k = l.new_row -> k)::text END
+                              WHERE cur.j -> k = l.new_row -> k%s)::text END
                   FROM unnest(?::bigint[], ?::text[]) AS s(seq, id)
                   JOIN LATERAL (SELECT operation, new_row, changed_columns FROM mooring.change_log
                                  WHERE seq = s.seq OFFSET 0) l ON true
                   LEFT JOIN LATERAL (SELECT to_jsonb(r) AS j FROM %s r
                                       WHERE r.id = CAST(s.id AS %s)%s OFFSET 0) cur ON true
-                """.formatted(table.sqlName(), table.columns().get("id"),
+                """.formatted(readable.isEmpty() ? "" : " AND k = ANY(?::text[])", table.sqlName(), table.columns().get("id"),
                 owner == null ? "" : " AND r." + TableCatalog.quote(owner) + "::text = ?");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
-            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            int i = 1;
+            if (!readable.isEmpty()) {
+                ps.setArray(i++, c.createArrayOf("text", readable.toArray()));
+            }
+            ps.setArray(i++, c.createArrayOf("bigint", seqs.toArray()));
+            ps.setArray(i++, c.createArrayOf("text", ids.toArray()));
             if (owner != null) {
-                ps.setString(3, userId);
+                ps.setString(i, userId);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -156,8 +156,9 @@ public final class TableAccess {
     /**
      * For the capture triggers: {@code (ord, table, record id, reader)} for every user besides the owner who sees a
      * row of {@code relation} (a transition table of this table), one SELECT per read path joined by UNION.
+     * {@code live}: only rows of {@code relation} that are not tombstones.
      */
-    String readers(String relation) {
+    String readers(String relation, boolean live) {
         List<String> selects = new ArrayList<>();
         String owner = "x." + TableCatalog.quote(table.sync().ownerColumn()) + "::text";
         for (Path path : read) {
@@ -174,7 +175,8 @@ public final class TableAccess {
                 outer = h + "." + TableCatalog.quote(hop.rule().link());
             }
             sql.append(outer).append("::text AS reader FROM ").append(relation).append(" x").append(joins)
-                    .append(" WHERE ").append(outer).append("::text IS DISTINCT FROM ").append(owner);
+                    .append(" WHERE ").append(outer).append("::text IS DISTINCT FROM ").append(owner)
+                    .append(live ? " AND x.deleted_at IS NULL" : "");
             selects.add(sql.toString());
         }
         return String.join(" UNION ", selects);
@@ -271,7 +273,7 @@ public final class TableAccess {
                 + ") p) END";
     }
 
-    private static String literal(String value) {
+    static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 
