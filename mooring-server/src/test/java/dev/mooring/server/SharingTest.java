@@ -225,6 +225,44 @@ public class SharingTest {
     }
 
     @Test
+    void aBootstrapInSmallPagesBringsExactlyTheLiveRowsOfEveryWayTheUserSeesThem() throws Exception {
+        // Bob's own events, every other one deleted; events Alice shares with him one by one and through a group,
+        // some deleted; pages of 2 rows make every way of seeing a row come back full, with tombstones in it
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        String group = id();
+        String groupShare = id();
+        assertApplied(alice(a("groups", group, "user_id", ALICE, "name", "Family"),
+                a("shares", groupShare, "user_id", ALICE, "shared_with_user_id", BOB, "group_id", group,
+                        "accepted_at", "2026-12-06T10:00:00Z")));
+        List<String> deleted = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String own = id();
+            assertApplied(bob(b("events", own, "user_id", BOB, "title", "mine " + i)));
+            String one = id();
+            String share = id();
+            aliceSharesTetWithBob(one, share, "accepted_at", "2026-12-06T10:00:00Z");
+            String inGroup = id();
+            assertApplied(alice(a("events", inGroup, "user_id", ALICE, "title", "family " + i),
+                    a("event_groups", id(), "user_id", ALICE, "event_id", inGroup, "group_id", group)));
+            for (String event : List.of(own, one, inGroup)) {
+                if (i % 2 == 0) {
+                    deleted.add(event);
+                } else {
+                    expected.add(event);
+                }
+            }
+        }
+        execute(PG.dataSource(), "UPDATE events SET deleted_at = now() WHERE id IN ('" + String.join("', '", deleted)
+                + "')");
+        List<PulledChange> bootstrap = pullAll(sync, BOB, "bob-tablet", new String[]{null});
+        List<String> events = bootstrap.stream().filter(ch -> ch.table().equals("events")).map(PulledChange::id)
+                .toList();
+        assertThat(events).doesNotHaveDuplicates();
+        assertThat(new java.util.TreeSet<>(events)).isEqualTo(expected);
+        assertThat(bootstrap.stream().filter(ch -> ch.table().equals("event_groups")).count()).isEqualTo(8);
+    }
+
+    @Test
     void viewersCannotEditEditorsCanButNotGiveAwayOrDelete() {
         String event = id();
         String share = id();

@@ -213,6 +213,10 @@ public final class ChangeFeed {
 
     private Page bootstrap(Connection c, String userId, Subscriptions.Subscription subscription, FeedPosition from,
                            int limit) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // bootstrap pages merge the ways a user sees rows, each read in its own index order; they need sorts
+            s.execute("SELECT set_config('enable_sort', 'on', true), set_config('enable_bitmapscan', 'on', true)");
+        }
         List<TableCatalog.Table> tables = catalog.tables();
         List<FeedRow> rows = new ArrayList<>();
         int table = from.table();
@@ -223,35 +227,61 @@ public final class ChangeFeed {
             }
             TableCatalog.Table t = tables.get(table);
             int wanted = limit - rows.size();
-            List<FeedRow> page = rows(c, t, userId, subscription, lastId, wanted + 1);
-            if (page.size() > wanted) {
-                rows.addAll(page.subList(0, wanted));
+            Rows page = rows(c, t, userId, subscription, lastId, wanted + 1);
+            if (page.rows().size() > wanted) {
+                rows.addAll(page.rows().subList(0, wanted));
                 return new Page(rows, FeedPosition.bootstrapping(from.xid(), table, rows.get(rows.size() - 1).id()),
                         true, true);
             }
-            rows.addAll(page);
-            table++;
-            lastId = null;
+            rows.addAll(page.rows());
+            if (page.complete() == null) {
+                table++;
+                lastId = null;
+            } else {
+                lastId = page.complete();
+            }
         }
         // Every row is in; the feed follows from the bootstrap's xmin, so changes racing the bootstrap come again.
         return new Page(rows, FeedPosition.after(from.xid()), true, true);
     }
 
-    private List<FeedRow> rows(Connection c, TableCatalog.Table t, String userId,
-                               Subscriptions.Subscription subscription, String afterId, int limit) throws SQLException {
+    /** Rows of a bootstrap page, and the id through which they are complete when the table has more (else null). */
+    private record Rows(List<FeedRow> rows, String complete) {
+    }
+
+    private Rows rows(Connection c, TableCatalog.Table t, String userId, Subscriptions.Subscription subscription,
+                      String afterId, int limit) throws SQLException {
         String idType = t.columns().get("id");
         // row_to_json, not to_jsonb as the change log: the same values (clients read both into the same maps), but
         // written straight to text rather than built as jsonb and printed, which made a 10,000-row bootstrap page's
         // query cost about half again as much (ClientSyncBench)
         TableAccess access = catalog.access(t.sync().name()).orElse(null);
         TableAccess.Binds binds = new TableAccess.Binds();
-        StringBuilder sql = new StringBuilder("SELECT " + (access == null ? "row_to_json(r)::text"
-                : access.rowJson("r", userId, binds)) + ", v.row_hlc, r.id::text FROM " + t.sqlName() + " r"
-                + " LEFT JOIN mooring.column_versions v ON v.table_name = ? AND v.record_id = r.id::text"
-                + " WHERE r.deleted_at IS NULL");
-        TableAccess.Binds filter = new TableAccess.Binds();
-        if (access != null) {
-            sql.append(" AND ").append(access.visible("r", TableAccess.Kind.READ, userId, filter, false));
+        List<String> branches = access == null ? List.of() : access.bootstrapBranches(userId, afterId, limit, binds);
+        StringBuilder sql = new StringBuilder();
+        if (!branches.isEmpty()) {
+            // the rows of the user's ways of seeing them, each way read in id order up to the page size; where a way
+            // came back full, only ids up to its last are known to be complete (see TableAccess.bootstrapBranches)
+            sql.append("WITH ");
+            List<String> bounds = new ArrayList<>();
+            for (int b = 0; b < branches.size(); b++) {
+                sql.append("b").append(b).append(" AS MATERIALIZED (").append(branches.get(b)).append("), ");
+                bounds.add("(SELECT id FROM b" + b + " ORDER BY id OFFSET " + (limit - 1) + " LIMIT 1)");
+            }
+            sql.append("bound AS MATERIALIZED (SELECT least(").append(String.join(", ", bounds)).append(") AS id), ")
+                    .append("page AS MATERIALIZED (");
+        }
+        sql.append("SELECT ").append(access == null ? "row_to_json(r)::text" : access.rowJson("r", userId, binds))
+                .append(" AS j, v.row_hlc, r.id::text AS tid, r.id AS rid FROM ").append(t.sqlName()).append(" r")
+                .append(" LEFT JOIN mooring.column_versions v ON v.table_name = ")
+                .append(binds.value("text", t.sync().name())).append(" AND v.record_id = r.id::text")
+                .append(" WHERE r.deleted_at IS NULL");
+        if (!branches.isEmpty()) {
+            sql.append(" AND r.id IN (");
+            for (int b = 0; b < branches.size(); b++) {
+                sql.append(b == 0 ? "" : " UNION ALL ").append("SELECT id FROM b").append(b);
+            }
+            sql.append(") AND (r.id <= (SELECT id FROM bound) OR (SELECT id FROM bound) IS NULL)");
         }
         List<String[]> narrowed = new ArrayList<>();
         sql.append(" AND ").append(subscription.condition(t, "r", narrowed));
@@ -259,11 +289,16 @@ public final class ChangeFeed {
             sql.append(" AND r.id > CAST(? AS ").append(idType).append(")");
         }
         sql.append(" ORDER BY r.id LIMIT ?");
+        if (!branches.isEmpty()) {
+            // one row even when the page is empty: the bound says where to go on
+            sql.append(") SELECT p.j, p.row_hlc, p.tid, b.id::text FROM bound b LEFT JOIN page p ON true ORDER BY p.rid");
+        } else {
+            sql.insert(0, "SELECT j, row_hlc, tid, NULL FROM (").append(") p");
+        }
         List<FeedRow> rows = new ArrayList<>();
+        String complete = null;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = binds.bind(ps, 1);
-            ps.setString(i++, t.sync().name());
-            i = filter.bind(ps, i);
             i = Subscriptions.bind(c, ps, i, narrowed);
             if (afterId != null) {
                 ps.setString(i++, afterId);
@@ -271,13 +306,17 @@ public final class ChangeFeed {
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    complete = rs.getString(4);
+                    if (rs.getString(3) == null) {
+                        continue; // no row up to the bound
+                    }
                     String hlc = rs.getString(2);
                     rows.add(new FeedRow(0, t.sync().name(), rs.getString(3), Operation.UPSERT, rs.getString(1),
                             hlc == null ? UNSTAMPED.toString() : hlc, "server"));
                 }
             }
         }
-        return rows;
+        return new Rows(rows, complete);
     }
 
     /**
