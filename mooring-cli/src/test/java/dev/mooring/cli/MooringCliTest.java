@@ -169,7 +169,7 @@ class MooringCliTest {
         CliRun first = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).contains("== Server (PostgreSQL) ==").contains("== Client (SQLite) ==")
-                .contains("applied 12 migration(s)").contains("applied 10 migration(s)").contains("pending 0");
+                .contains("applied 13 migration(s)").contains("applied 10 migration(s)").contains("pending 0");
         assertThat(data.resolve("client.db")).exists();
         assertThat(data.resolve("postgres").resolve("PG_VERSION")).exists();
         assertTwoDevicesSettledTheirConflicts(first.out());
@@ -180,7 +180,7 @@ class MooringCliTest {
 
         CliRun second = CliRun.of("quickstart", "--data-dir", data.toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(second.out()).contains("up to date at version 20260210140000").contains("up to date at version 20260217103000");
+        assertThat(second.out()).contains("up to date at version 20260217090000").contains("up to date at version 20260217103000");
         assertThat(second.out()).containsPattern("Backup .*reminders_.*\\.sql\\.zst: \\d+ tables, \\d+ rows, verified by restoring");
         assertTwoDevicesSettledTheirConflicts(second.out());
         assertSharingWalkedThrough(second.out());
