@@ -54,7 +54,7 @@ public final class ChangeFeed {
     // The outer ORDER BY names c.xid: an unqualified xid would be the output column xid::text, and text order puts
     // transaction 1000 before 999.
     private static final String COLUMNS = "seq, xid, table_name, record_id, operation, new_row, changed_columns, hlc,"
-            + " origin_node, relayed_by, seq AS log_seq";
+            + " origin_node, relayed_by, seq AS log_seq, NULL::bigint AS last_seq";
     private static final String BRANCH = "(SELECT %s FROM %s WHERE audience = %s AND (xid, seq) > (?::xid8, ?)"
             + " AND xid < ?::xid8 ORDER BY xid, seq LIMIT ?)";
     private static final String FEED_SQL = """
@@ -65,7 +65,7 @@ public final class ChangeFeed {
                    hlc, origin_node,
                    CASE WHEN operation = 'update' AND 'deleted_at' = ANY(changed_columns)
                              AND new_row -> 'deleted_at' = 'null'::jsonb THEN new_row::text END,
-                   relayed_by, log_seq
+                   relayed_by, log_seq, last_seq
               FROM (%s) c
              ORDER BY c.xid, c.seq
              LIMIT ?
@@ -74,12 +74,14 @@ public final class ChangeFeed {
      * The entries of the shared feed (rows of other users), shaped as change log rows: an entry that names a change
      * (the user saw the row before and after it) as that change, its columns narrowed to those the user may read, and
      * with its position in the shared feed; any other as operation 'access' (the row whole or a removal, decided at
-     * pull time). A change the log no longer holds goes as an 'access' entry: the whole row is never wrong.
+     * pull time). A change the log no longer holds goes as an 'access' entry: the whole row is never wrong. With a
+     * change comes its row's last change ({@link SupersededChanges}), read here in the same index lookups.
      */
     private static final String SHARED_BRANCH = "(SELECT f.seq, f.xid, f.table_name, f.record_id,"
             + " coalesce(l.operation, 'access'), l.new_row, %s, coalesce(l.hlc, ''), l.origin_node, l.relayed_by,"
-            + " l.seq AS log_seq FROM mooring.shared_feed f LEFT JOIN mooring.change_log l ON l.seq = f.change_seq"
-            + " WHERE f.audience = ? AND (f.xid, f.seq) > (?::xid8, ?) AND f.xid < ?::xid8 ORDER BY f.xid, f.seq LIMIT ?)";
+            + " l.seq AS log_seq, v.last_seq FROM mooring.shared_feed f LEFT JOIN mooring.change_log l ON l.seq = f.change_seq"
+            + " LEFT JOIN mooring.column_versions v ON f.change_seq IS NOT NULL AND v.table_name = f.table_name"
+            + " AND v.record_id = f.record_id WHERE f.audience = ? AND (f.xid, f.seq) > (?::xid8, ?) AND f.xid < ?::xid8 ORDER BY f.xid, f.seq LIMIT ?)";
 
     private final TableCatalog catalog;
     private final String feedSql;
@@ -145,6 +147,7 @@ public final class ChangeFeed {
                          FeedPosition from, long xmin, int limit) throws SQLException {
         List<SupersededChanges.Read> changes = new ArrayList<>();
         List<SupersededChanges.Read> shared = new ArrayList<>();
+        java.util.Set<Long> current = new java.util.HashSet<>();
         Map<String, Map<String, Long>> access = new LinkedHashMap<>();
         FeedPosition next = from;
         int scanned = 0;
@@ -184,6 +187,10 @@ public final class ChangeFeed {
                         // a change of a row shared with the user, who saw it before and after; null: it changed
                         // no column they may read
                         if (rs.getString(6) != null) {
+                            long last = rs.getLong(12);
+                            if (!rs.wasNull() && last == logSeq) {
+                                current.add(logSeq);
+                            }
                             shared.add(new SupersededChanges.Read(new FeedRow(seq, table, rs.getString(4),
                                     Operation.UPSERT, rs.getString(6), rs.getString(7), origin), logSeq, operation));
                         }
@@ -206,7 +213,7 @@ public final class ChangeFeed {
             }
         }
         List<FeedRow> rows = SharedRows.resolve(c, catalog, userId, subscription, access);
-        rows.addAll(SharedRows.changes(c, catalog, userId, subscription, shared));
+        rows.addAll(SharedRows.changes(c, catalog, userId, subscription, shared, current));
         rows.addAll(SharedRows.narrow(c, catalog, subscription, SupersededChanges.resolve(c, catalog, userId, changes)));
         return new Page(rows, next, scanned > limit, false);
     }

@@ -50,12 +50,13 @@ final class SharedRows {
     /**
      * The changes of rows shared with the user that their devices hold already (they saw the row before and after
      * the change, {@link AccessTriggers}): sent as changes, brought up to date where later writes superseded them
-     * ({@link SupersededChanges}), when the user may still see the row and the node asked for it; a removal when not
-     * (a later entry of the feed will say the same).
+     * ({@link SupersededChanges}; {@code current}: the log entries the feed found are their rows' last), when the user
+     * may still see the row and the node asked for it; a removal when not (a later entry of the feed says the same).
      */
     static List<ChangeFeed.FeedRow> changes(Connection c, TableCatalog catalog, String userId,
                                             Subscriptions.Subscription subscription,
-                                            List<SupersededChanges.Read> changes) throws SQLException {
+                                            List<SupersededChanges.Read> changes, java.util.Set<Long> current)
+            throws SQLException {
         if (changes.isEmpty()) {
             return List.of();
         }
@@ -66,18 +67,26 @@ final class SharedRows {
             TableCatalog.Table table = catalog.table(e.getKey()).orElseThrow();
             seen.put(e.getKey(), visible(c, catalog, table, userId, subscription, e.getValue(), false).keySet());
         }
-        List<SupersededChanges.Read> send = new ArrayList<>(changes.size());
+        List<ChangeFeed.FeedRow> send = new ArrayList<>(changes.size());
+        List<SupersededChanges.Read> superseded = new ArrayList<>();
         List<ChangeFeed.FeedRow> removed = new ArrayList<>();
         java.util.Set<String> removing = new java.util.HashSet<>();
         for (SupersededChanges.Read r : changes) {
             if (seen.get(r.row().table()).contains(r.row().id())) {
-                send.add(r);
+                if (current.contains(r.logSeq())) {
+                    send.add(r.row());
+                } else {
+                    superseded.add(r);
+                }
             } else if (removing.add(r.row().table() + '\u0000' + r.row().id())) {
                 removed.add(removal(catalog.table(r.row().table()).orElseThrow(), r.row().id(), r.row().seq()));
             }
         }
         List<ChangeFeed.FeedRow> rows = new ArrayList<>(removed);
-        rows.addAll(SupersededChanges.resolveShared(c, catalog, send));
+        rows.addAll(send);
+        if (!superseded.isEmpty()) {
+            rows.addAll(SupersededChanges.resolveShared(c, catalog, superseded));
+        }
         return rows;
     }
 
@@ -143,7 +152,7 @@ final class SharedRows {
                 : access.rowJson("r", userId, json))
                 + " FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id")
                 + "[])) AND r.deleted_at IS NULL AND " + subscription.condition(table, "r", narrowed)
-                + (access == null ? "" : " AND " + access.visible("r", TableAccess.Kind.READ, userId, rule, false));
+                + (access == null ? "" : " AND " + access.visibleRows("r", userId, rule));
         Map<String, String> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = json.bind(ps, 1);
