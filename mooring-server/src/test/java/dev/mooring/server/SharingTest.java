@@ -299,6 +299,21 @@ public class SharingTest {
     }
 
     @Test
+    void anEditorsEditMadeWithoutSeeingTheOwnersDeleteDoesNotBringTheEventBack() throws Exception {
+        // these tables have no cascade from events to shares: Bob still holds his edit share when Alice deletes
+        String event = id();
+        String share = id();
+        aliceSharesTetWithBob(event, share, "permission", "edit", "accepted_at", "2026-12-06T10:00:00Z");
+        RowChange offline = b("events", event, "title", "Tet, at Bob's");
+        assertApplied(alice(seen(SyncTestSupport.delete("alice-phone", ++aliceSeq, ++clock, "events", event))));
+        PushResponse answer = bob(offline);
+        assertThat(answer.results().get(0).status()).isEqualTo(ChangeStatus.REJECTED);
+        assertThat(answer.results().get(0).reason()).contains("was deleted by its owner");
+        assertThat(SyncTestSupport.scalar(PG.dataSource(), "SELECT deleted_at IS NOT NULL FROM events WHERE id = '"
+                + event + "'")).isEqualTo("t");
+    }
+
+    @Test
     void anAcceptMadeBeforeAnUnshareDoesNotBringTheShareBack() {
         String event = id();
         String share = id();

@@ -17,7 +17,9 @@ import java.util.Set;
  * write {@code mooring.shared_feed}. On a shared table they name, for every row written, each user besides the owner
  * who sees it (before or after the write); on a table a rule passes through (shares, group memberships) they name
  * every user and row the write may have opened or closed. A pull turns each entry into the row as that user may see
- * it then, or a removal, so entries only need to be complete, not exact.
+ * it then, or a removal, so entries only need to be complete, not exact. An entry for a user who saw a live row both
+ * before and after an update names the change the capture trigger logged for it ({@code change_seq}): that user's
+ * devices hold the row, and get the change as the owner's devices do.
  *
  * <p>Why the locks: a write that makes a row visible to a user and a concurrent write of that row each compute their
  * users in their own snapshot, and neither sees the other; the row could then reach the user without the concurrent

@@ -1,6 +1,7 @@
 package dev.mooring.server.internal;
 
 import dev.mooring.server.Sharing;
+import dev.mooring.sync.ConflictRules;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -441,8 +442,11 @@ public final class TableAccess {
             updateColumns.add(col);
         }
         if (updateColumns.isEmpty() && !update.isEmpty()) {
-            table.columns().keySet().stream().filter(col -> !col.equals(owner) && !col.equals("id"))
-                    .forEach(updateColumns::add);
+            // every column but the owner, the id and the tombstone: an edit by another user never brings back a row
+            // its owner deleted (the owner's devices settle an edit against a delete by the table's delete policy);
+            // a rule that wants that names deleted_at in its columns
+            table.columns().keySet().stream().filter(col -> !col.equals(owner) && !col.equals("id")
+                    && !col.equals(ConflictRules.TOMBSTONE_COLUMN)).forEach(updateColumns::add);
         }
         Map<String, String> references = new java.util.LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
