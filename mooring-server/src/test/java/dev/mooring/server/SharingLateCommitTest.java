@@ -120,6 +120,31 @@ class SharingLateCommitTest {
     }
 
     @Test
+    void anEditOfAShareRowThatAnUnshareWithAnOlderTransactionIdFollowedIsNotSentAfterTheRemoval() throws Exception {
+        execute(pg.dataSource(), "INSERT INTO shares (id, user_id, shared_with_user_id, event_id, accepted_at) VALUES ('"
+                + share + "', '" + SharingTest.ALICE + "', '" + SharingTest.BOB + "', '" + event + "', now())");
+        String[] cursor = {null};
+        assertThat(title(SharingTest.last(pullAll(sync, SharingTest.BOB, "bob-phone", cursor)), event)).isEqualTo("Tet");
+        try (Connection unsharing = pg.dataSource().getConnection()) {
+            unsharing.setAutoCommit(false);
+            try (Statement s = unsharing.createStatement()) {
+                s.execute("SELECT pg_current_xact_id()"); // the unshare's transaction takes its id first
+                // Alice edits the event (Bob sees it before and after: his entry names the change) and commits
+                execute(pg.dataSource(), "UPDATE events SET title = 'Tet 2027', notes = 'secret' WHERE id = '" + event
+                        + "'");
+                // then the unshare: its removal comes first in the feed (older id), the edit's entry after it
+                s.execute("UPDATE shares SET deleted_at = now() WHERE id = '" + share + "'");
+            }
+            unsharing.commit();
+        }
+        List<PulledChange> pulled = pullAll(sync, SharingTest.BOB, "bob-phone", cursor);
+        assertThat(pulled).filteredOn(ch -> ch.id().equals(event)).isNotEmpty()
+                .allSatisfy(ch -> assertThat(ch.op()).isEqualTo(Operation.REMOVE));
+        // a device that missed nothing but this: the edit alone would have been a change for a row it no longer holds
+        assertThat(pulled).noneMatch(ch -> ch.values().containsKey("notes"));
+    }
+
+    @Test
     void aDeviceMayRelayTheEditsAnotherDeviceOfItsUserMadeToASharedRow() {
         sync.push(SharingTest.ALICE, new PushRequest("alice-phone", List.of(upsert("alice-phone", 1, 1_000, "shares",
                 share, "user_id", SharingTest.ALICE, "shared_with_user_id", SharingTest.BOB, "event_id", event,

@@ -74,11 +74,15 @@ public final class ChangeFeed {
      * The entries of the shared feed (rows of other users), shaped as change log rows: an entry that names a change
      * (the user saw the row before and after it) as that change, its columns narrowed to those the user may read, and
      * with its position in the shared feed; any other as operation 'access' (the row whole or a removal, decided at
-     * pull time). A change the log no longer holds goes as an 'access' entry: the whole row is never wrong. With a
+     * pull time). So does a change after which the row may have moved for the user (a later entry without a change:
+     * see the shared_feed_moves index), and a change the log no longer holds: the whole row is never wrong. With a
      * change comes its row's last change ({@link SupersededChanges}), read here in the same index lookups.
      */
     private static final String SHARED_BRANCH = "(SELECT f.seq, f.xid, f.table_name, f.record_id,"
-            + " coalesce(l.operation, 'access'), l.new_row, %s, coalesce(l.hlc, ''), l.origin_node, l.relayed_by,"
+            + " CASE WHEN l.seq IS NULL OR EXISTS (SELECT 1 FROM mooring.shared_feed m WHERE m.audience = f.audience"
+            + " AND m.table_name = f.table_name AND m.record_id = f.record_id AND m.change_seq IS NULL"
+            + " AND m.seq > f.seq) THEN 'access' ELSE l.operation END, l.new_row, %s, coalesce(l.hlc, ''),"
+            + " l.origin_node, l.relayed_by,"
             + " l.seq AS log_seq, v.last_seq FROM mooring.shared_feed f LEFT JOIN mooring.change_log l ON l.seq = f.change_seq"
             + " LEFT JOIN mooring.column_versions v ON f.change_seq IS NOT NULL AND v.table_name = f.table_name"
             + " AND v.record_id = f.record_id WHERE f.audience = ? AND (f.xid, f.seq) > (?::xid8, ?) AND f.xid < ?::xid8 ORDER BY f.xid, f.seq LIMIT ?)";
@@ -213,7 +217,7 @@ public final class ChangeFeed {
             }
         }
         List<FeedRow> rows = SharedRows.resolve(c, catalog, userId, subscription, access);
-        rows.addAll(SharedRows.changes(c, catalog, userId, subscription, shared, current));
+        rows.addAll(SharedRows.changes(c, catalog, subscription, shared, current));
         rows.addAll(SharedRows.narrow(c, catalog, subscription, SupersededChanges.resolve(c, catalog, userId, changes)));
         return new Page(rows, next, scanned > limit, false);
     }

@@ -36,7 +36,7 @@ final class SharedRows {
         tables.sort(Comparator.comparingInt(t -> catalog.tables().indexOf(t)));
         for (TableCatalog.Table table : tables) {
             Map<String, Long> ids = entries.get(table.sync().name());
-            Map<String, String> visible = visible(c, catalog, table, userId, subscription, ids.keySet(), true);
+            Map<String, String> visible = visible(c, catalog, table, userId, subscription, ids.keySet());
             for (Map.Entry<String, Long> entry : ids.entrySet()) {
                 String json = visible.get(entry.getKey());
                 rows.add(json == null ? removal(table, entry.getKey(), entry.getValue())
@@ -49,45 +49,30 @@ final class SharedRows {
 
     /**
      * The changes of rows shared with the user that their devices hold already (they saw the row before and after
-     * the change, {@link AccessTriggers}): sent as changes, brought up to date where later writes superseded them
-     * ({@link SupersededChanges}; {@code current}: the log entries the feed found are their rows' last), when the user
-     * may still see the row and the node asked for it; a removal when not (a later entry of the feed says the same).
+     * the change, and nothing may have moved it for them since: {@link ChangeFeed}): sent as changes, brought up to
+     * date where later writes superseded them ({@link SupersededChanges}; {@code current}: the log entries the feed
+     * found are their rows' last), narrowed to the node's subscription.
      */
-    static List<ChangeFeed.FeedRow> changes(Connection c, TableCatalog catalog, String userId,
+    static List<ChangeFeed.FeedRow> changes(Connection c, TableCatalog catalog,
                                             Subscriptions.Subscription subscription,
                                             List<SupersededChanges.Read> changes, java.util.Set<Long> current)
             throws SQLException {
         if (changes.isEmpty()) {
             return List.of();
         }
-        Map<String, java.util.Set<String>> ids = new HashMap<>();
-        changes.forEach(r -> ids.computeIfAbsent(r.row().table(), t -> new java.util.HashSet<>()).add(r.row().id()));
-        Map<String, java.util.Set<String>> seen = new HashMap<>();
-        for (Map.Entry<String, java.util.Set<String>> e : ids.entrySet()) {
-            TableCatalog.Table table = catalog.table(e.getKey()).orElseThrow();
-            seen.put(e.getKey(), visible(c, catalog, table, userId, subscription, e.getValue(), false).keySet());
-        }
         List<ChangeFeed.FeedRow> send = new ArrayList<>(changes.size());
         List<SupersededChanges.Read> superseded = new ArrayList<>();
-        List<ChangeFeed.FeedRow> removed = new ArrayList<>();
-        java.util.Set<String> removing = new java.util.HashSet<>();
         for (SupersededChanges.Read r : changes) {
-            if (seen.get(r.row().table()).contains(r.row().id())) {
-                if (current.contains(r.logSeq())) {
-                    send.add(r.row());
-                } else {
-                    superseded.add(r);
-                }
-            } else if (removing.add(r.row().table() + '\u0000' + r.row().id())) {
-                removed.add(removal(catalog.table(r.row().table()).orElseThrow(), r.row().id(), r.row().seq()));
+            if (current.contains(r.logSeq())) {
+                send.add(r.row());
+            } else {
+                superseded.add(r);
             }
         }
-        List<ChangeFeed.FeedRow> rows = new ArrayList<>(removed);
-        rows.addAll(send);
         if (!superseded.isEmpty()) {
-            rows.addAll(SupersededChanges.resolveShared(c, catalog, superseded));
+            send.addAll(SupersededChanges.resolveShared(c, catalog, superseded));
         }
-        return rows;
+        return narrow(c, catalog, subscription, send);
     }
 
     private static ChangeFeed.FeedRow removal(TableCatalog.Table table, String id, long seq) {
@@ -137,19 +122,15 @@ final class SharedRows {
         return narrowed;
     }
 
-    /**
-     * Of {@code ids}, the live rows {@code userId} may see and the node asked for, with the JSON they receive
-     * ({@code rows}) or null.
-     */
+    /** Of {@code ids}, the live rows {@code userId} may see and the node asked for, as the JSON they receive. */
     private static Map<String, String> visible(Connection c, TableCatalog catalog, TableCatalog.Table table,
                                                String userId, Subscriptions.Subscription subscription,
-                                               java.util.Collection<String> ids, boolean rows) throws SQLException {
+                                               java.util.Collection<String> ids) throws SQLException {
         TableAccess access = catalog.access(table.sync().name()).orElse(null);
         TableAccess.Binds json = new TableAccess.Binds();
         TableAccess.Binds rule = new TableAccess.Binds();
         List<String[]> narrowed = new ArrayList<>();
-        String sql = "SELECT r.id::text, " + (!rows ? "NULL" : access == null ? "row_to_json(r)::text"
-                : access.rowJson("r", userId, json))
+        String sql = "SELECT r.id::text, " + (access == null ? "row_to_json(r)::text" : access.rowJson("r", userId, json))
                 + " FROM " + table.sqlName() + " r WHERE r.id = ANY(CAST(? AS " + table.columns().get("id")
                 + "[])) AND r.deleted_at IS NULL AND " + subscription.condition(table, "r", narrowed)
                 + (access == null ? "" : " AND " + access.visibleRows("r", userId, rule));
