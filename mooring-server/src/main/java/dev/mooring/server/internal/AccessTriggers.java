@@ -81,15 +81,29 @@ public final class AccessTriggers {
         StringBuilder sql = new StringBuilder();
         List<String> readerKeys = new ArrayList<>();
         List<String> readers = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        Map<String, List<String>> seen = new LinkedHashMap<>();
         for (TableAccess access : shared) {
             for (String relation : relations) {
                 access.readerKeys().forEach(key -> readerKeys.add("SELECT " + key + "::text AS v FROM " + relation + " x"));
-                readers.add(access.readers(relation, false));
+                if (relations.size() == 2) {
+                    seen.computeIfAbsent(relation, r -> new ArrayList<>()).add(access.readers(relation, true));
+                } else {
+                    readers.add(access.readers(relation, false));
+                }
             }
-            if (relations.size() == 2) {
-                kept.add("(" + access.readers("new_rows", true) + ") INTERSECT (" + access.readers("old_rows", true) + ")");
-            }
+        }
+        String with = "";
+        boolean kept = !seen.isEmpty();
+        if (kept) {
+            // who sees each written row before and after, computed once: a user who saw a live row on both sides
+            // gets the update's change (its columns), as the owner's devices do; everyone else whose view of the row
+            // may have changed gets it whole or a removal
+            with = "    WITH rn AS MATERIALIZED (" + String.join(" UNION ", seen.get("new_rows")) + "),\n"
+                    + "         ro AS MATERIALIZED (" + String.join(" UNION ", seen.get("old_rows")) + "),\n"
+                    + "         kept AS MATERIALIZED (SELECT ord, tbl, rid, reader FROM rn WHERE live"
+                    + " INTERSECT SELECT ord, tbl, rid, reader FROM ro WHERE live)\n";
+            readers.add("((SELECT ord, tbl, rid, reader FROM rn UNION SELECT ord, tbl, rid, reader FROM ro)"
+                    + " EXCEPT SELECT ord, tbl, rid, reader FROM kept)");
         }
         List<String> moveKeys = new ArrayList<>();
         Map<String, List<String>> moves = new LinkedHashMap<>();
@@ -101,14 +115,7 @@ public final class AccessTriggers {
         }
         lock(sql, readerKeys, "pg_advisory_xact_lock_shared");
         lock(sql, moveKeys, "pg_advisory_xact_lock");
-        List<String> entries = new ArrayList<>();
-        String keptRows = String.join(" UNION ", kept);
-        if (!readers.isEmpty()) {
-            // a user who saw a live row before and after an update gets that update's change (its columns), as the
-            // owner's devices do; everyone else whose view of the row may have changed gets it whole or a removal
-            entries.add(keptRows.isEmpty() ? String.join(" UNION ", readers)
-                    : "((" + String.join(" UNION ", readers) + ") EXCEPT (" + keptRows + "))");
-        }
+        List<String> entries = new ArrayList<>(readers);
         if (relations.size() == 2) {
             String after = String.join(" UNION ", moves.getOrDefault("new_rows", List.of()));
             String before = String.join(" UNION ", moves.getOrDefault("old_rows", List.of()));
@@ -124,14 +131,14 @@ public final class AccessTriggers {
             return sql.toString();
         }
         String flagged = "SELECT ord, tbl, rid, reader, false AS kept FROM (" + String.join("\n        UNION ", entries) + ") m";
-        if (!keptRows.isEmpty()) {
-            flagged += "\n        UNION ALL SELECT ord, tbl, rid, reader, true FROM (" + keptRows + ") k";
+        if (kept) {
+            flagged += "\n        UNION ALL SELECT ord, tbl, rid, reader, true FROM kept";
         }
         // A kept entry names the change the update wrote to the log (the capture trigger, mooring_capture_update,
         // fires before this one: triggers fire in name order); an update that changed no captured column wrote none,
         // and a reader who saw the row before and after has nothing to get. A pair that is kept by one path and
         // moved by another goes whole.
-        sql.append("    INSERT INTO mooring.shared_feed (audience, table_name, record_id, change_seq)\n")
+        sql.append(with).append("    INSERT INTO mooring.shared_feed (audience, table_name, record_id, change_seq)\n")
                 .append("    SELECT reader, tbl, rid, change_seq FROM (\n")
                 .append("      SELECT reader, tbl, rid, min(ord) AS ord, bool_and(kept) AS kept,\n")
                 .append("             CASE WHEN bool_and(kept) THEN (SELECT l.seq FROM mooring.column_versions v\n")

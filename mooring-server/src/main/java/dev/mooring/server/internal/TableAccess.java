@@ -256,7 +256,7 @@ public final class TableAccess {
     /**
      * For the capture triggers: {@code (ord, table, record id, reader)} for every user besides the owner who sees a
      * row of {@code relation} (a transition table of this table), one SELECT per read path joined by UNION.
-     * {@code live}: only rows of {@code relation} that are not tombstones.
+     * {@code live}: with a fifth column, {@code live}, whether the row of {@code relation} is not a tombstone.
      */
     String readers(String relation, boolean live) {
         List<String> selects = new ArrayList<>();
@@ -274,9 +274,9 @@ public final class TableAccess {
                         .append(hop.live(h)).append(hop.filters(h));
                 outer = h + "." + TableCatalog.quote(hop.rule().link());
             }
-            sql.append(outer).append("::text AS reader FROM ").append(relation).append(" x").append(joins)
-                    .append(" WHERE ").append(outer).append("::text IS DISTINCT FROM ").append(owner)
-                    .append(live ? " AND x.deleted_at IS NULL" : "");
+            sql.append(outer).append("::text AS reader").append(live ? ", x.deleted_at IS NULL AS live" : "")
+                    .append(" FROM ").append(relation).append(" x").append(joins)
+                    .append(" WHERE ").append(outer).append("::text IS DISTINCT FROM ").append(owner);
             selects.add(sql.toString());
         }
         return String.join(" UNION ", selects);
