@@ -75,8 +75,10 @@ public final class ChangeFeed {
      * (the user saw the row before and after it) as that change, its columns narrowed to those the user may read, and
      * with its position in the shared feed; any other as operation 'access' (the row whole or a removal, decided at
      * pull time). So does a change after which the row may have moved for the user (a later entry without a change:
-     * see the shared_feed_moves index), and a change the log no longer holds: the whole row is never wrong. With a
-     * change comes its row's last change ({@link SupersededChanges}), read here in the same index lookups.
+     * see the shared_feed_moves index), and a change the log no longer holds: the whole row is never wrong. (Such an
+     * entry keeps the change's origin, so the node that made the change passes over it like its change: the entry
+     * that moved the row reaches it on its own.) With a change comes its row's last change
+     * ({@link SupersededChanges}), read here in the same index lookups.
      */
     private static final String SHARED_BRANCH = "(SELECT f.seq, f.xid, f.table_name, f.record_id,"
             + " CASE WHEN l.seq IS NULL OR EXISTS (SELECT 1 FROM mooring.shared_feed m WHERE m.audience = f.audience"
