@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -318,21 +317,12 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
             refuseExisting(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         }
-        syncDirectory(target.getParent());
+        PrivateFiles.syncDirectory(target.getParent());
     }
 
     private static void refuseExisting(Path target) {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new MooringException(ErrorCode.IO, "refusing to overwrite " + target + ": it already exists");
-        }
-    }
-
-    /** Makes the new directory entry durable; not possible on every platform, where it is skipped. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | RuntimeException ignored) {
-            // Windows cannot open directories; the file itself is already synced
         }
     }
 

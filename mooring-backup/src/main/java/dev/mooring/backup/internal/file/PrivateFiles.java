@@ -40,6 +40,18 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Makes a directory's new or renamed entries durable, after a file was moved into it. Not possible on every
+     * platform (Windows cannot open a directory), where it is skipped: the file itself was already forced.
+     */
+    public static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // see above: skipped where directories cannot be opened or forced
+        }
+    }
+
     private static FileAttribute<?>[] ownerOnly(Path path) {
         if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[0];

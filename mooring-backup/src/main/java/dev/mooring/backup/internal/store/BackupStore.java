@@ -1,0 +1,82 @@
+package dev.mooring.backup.internal.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A place where backups are kept: a folder ({@link FolderStore}) or a bucket and prefix in an S3-compatible object
+ * store ({@link S3Store}). Objects have flat names (see {@link StoreNames}) relative to the store's folder or
+ * prefix; objects in sub-folders or under longer prefixes belong to no store and are never listed.
+ *
+ * <p>Writes are all or nothing: an object becomes visible under its name only when its {@link StoreOutput} is
+ * closed successfully, replacing an object of the same name. A failed or {@linkplain StoreOutput#abort() aborted}
+ * write leaves nothing behind; a writer that died without either (a killed process) leaves data that
+ * {@link #cleanUpIncomplete(Duration)} removes, and that {@link #list()} never shows.
+ *
+ * <p>Failures are {@link dev.mooring.core.MooringException}s whose messages name the store and the fix; they
+ * never contain credentials. Implementations are thread-safe; the streams they return are not.
+ */
+public interface BackupStore extends AutoCloseable {
+
+    /** Where the store is, for messages: a folder path or {@code s3://bucket/prefix at <endpoint>}. Never credentials. */
+    String describe();
+
+    /**
+     * Starts writing the object {@code name}. Nothing is visible until the returned stream is closed; on any
+     * failure of the caller, call {@link StoreOutput#abort()} (or use {@link #write(String, ContentWriter)}, which
+     * does). Memory use is bounded whatever the object's size.
+     */
+    StoreOutput create(String name);
+
+    /**
+     * Writes the object {@code name} with what {@code content} writes, publishing it only if {@code content}
+     * returns normally: an exception thrown by {@code content} aborts the write and is rethrown unchanged.
+     */
+    default void write(String name, ContentWriter content) throws IOException {
+        StoreOutput out = create(name);
+        try {
+            content.writeTo(out);
+        } catch (IOException | RuntimeException | Error e) {
+            out.abort();
+            throw e;
+        }
+        out.close();
+    }
+
+    /**
+     * Reads the object {@code name}.
+     *
+     * @throws dev.mooring.core.MooringException {@code IO}, naming the object and the store, when it does not exist
+     */
+    InputStream open(String name);
+
+    /** Every complete object directly in the store, sorted by name. */
+    List<StoredObject> list();
+
+    boolean exists(String name);
+
+    /** Deletes the object {@code name}; deleting an object that does not exist is no error. */
+    void delete(String name);
+
+    /**
+     * Removes what interrupted writes left behind that is older than {@code olderThan}: abandoned multipart
+     * uploads in S3, temporary files in a folder. Writes still running are younger than any sensible
+     * {@code olderThan}, so pick one longer than the longest backup.
+     *
+     * @return how many incomplete writes were removed
+     */
+    int cleanUpIncomplete(Duration olderThan);
+
+    /** Releases the store's connections; objects being written must be closed or aborted first. */
+    @Override
+    void close();
+
+    /** Writes an object's content, for {@link #write(String, ContentWriter)}. */
+    @FunctionalInterface
+    interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+}
