@@ -270,11 +270,11 @@ public final class ChangeFeed {
         // query cost about half again as much (ClientSyncBench)
         TableAccess access = catalog.access(t.sync().name()).orElse(null);
         TableAccess.Binds binds = new TableAccess.Binds();
-        List<String> branches = access == null ? List.of() : access.bootstrapBranches(userId, afterId, limit, binds);
+        List<String> branches = access == null ? List.of() : BootstrapQueries.branches(access, userId, afterId, limit, binds);
         StringBuilder sql = new StringBuilder();
         if (!branches.isEmpty()) {
             // the rows of the user's ways of seeing them, each way read in id order up to the page size; where a way
-            // came back full, only ids up to its last are known to be complete (see TableAccess.bootstrapBranches)
+            // came back full, only ids up to its last are known to be complete (see BootstrapQueries)
             sql.append("WITH ");
             List<String> bounds = new ArrayList<>();
             for (int b = 0; b < branches.size(); b++) {
