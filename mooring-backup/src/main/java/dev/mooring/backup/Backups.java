@@ -3,9 +3,11 @@ package dev.mooring.backup;
 import dev.mooring.backup.internal.BackupFiles;
 import dev.mooring.backup.internal.RestoreJob;
 import dev.mooring.backup.internal.Retention;
+import dev.mooring.backup.internal.StoredBackup;
 import dev.mooring.backup.internal.VerifyJob;
 import dev.mooring.backup.internal.postgres.PostgresBackupJob;
 import dev.mooring.backup.internal.sqlite.SqliteBackupJob;
+import dev.mooring.backup.internal.store.FolderStore;
 import dev.mooring.core.DatabaseUrl;
 
 import java.nio.file.Path;
@@ -59,13 +61,13 @@ public final class Backups {
 
     /** Restores {@code file} ({@code null}: the newest backup in {@link #dir()}) into this database. */
     public RestoreResult restore(Path file, RestoreOptions options) {
-        Path chosen = file != null ? file : latest();
+        StoredBackup chosen = file != null ? StoredBackup.of(file) : BackupFiles.latest(FolderStore.open(config.dir()));
         return new RestoreJob(url, config, progress).restore(chosen, Objects.requireNonNull(options, "options"));
     }
 
-    /** The newest backup in {@link #dir()}. */
+    /** The newest complete backup (one with its manifest) in {@link #dir()}. */
     public Path latest() {
-        return BackupFiles.latest(config.dir());
+        return BackupFiles.latest(FolderStore.open(config.dir())).file();
     }
 
     /**
@@ -83,11 +85,11 @@ public final class Backups {
      */
     public static VerifyResult verify(Path file, boolean restore, ScratchServer scratch, BackupConfig config) {
         return new VerifyJob(config.environment(), config.historyTable(), config.trustForeignFiles())
-                .verify(file, restore, scratch);
+                .verify(StoredBackup.of(file), restore, scratch);
     }
 
     /** Deletes the backups in {@code config.dir()} that {@code policy} does not keep; with {@code dryRun}, only says which. */
     public static PruneResult prune(BackupConfig config, RetentionPolicy policy, boolean dryRun) {
-        return Retention.prune(config.dir(), policy, dryRun, Instant.now());
+        return Retention.prune(FolderStore.open(config.dir()), policy, dryRun, Instant.now());
     }
 }

@@ -24,6 +24,9 @@ public interface BackupStore extends AutoCloseable {
     /** Where the store is, for messages: a folder path or {@code s3://bucket/prefix at <endpoint>}. Never credentials. */
     String describe();
 
+    /** Where the object {@code name} is, for messages: its file path or {@code s3://bucket/prefix/name}. */
+    String describe(String name);
+
     /**
      * Starts writing the object {@code name}. Nothing is visible until the returned stream is closed; on any
      * failure of the caller, call {@link StoreOutput#abort()} (or use {@link #write(String, ContentWriter)}, which

@@ -47,6 +47,16 @@ public final class FolderStore implements BackupStore {
     }
 
     @Override
+    public String describe(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    /** The folder, absolute and normalized. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
     public StoreOutput create(String name) {
         Path target = dir.resolve(StoreNames.check(name));
         try {

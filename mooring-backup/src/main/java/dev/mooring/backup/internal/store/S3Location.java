@@ -53,6 +53,11 @@ public record S3Location(String bucket, String prefix, Optional<URI> endpoint, b
         return prefix.isEmpty() ? "" : prefix + "/";
     }
 
+    /** {@code s3://bucket/prefix/name}: where the object {@code name} is, without the endpoint. */
+    String url(String name) {
+        return "s3://" + bucket + "/" + key(name);
+    }
+
     /** {@code s3://bucket/prefix}, with {@code at <endpoint>} for a store other than AWS S3. */
     String describe() {
         String url = "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);

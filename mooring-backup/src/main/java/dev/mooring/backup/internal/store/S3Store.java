@@ -146,6 +146,11 @@ public final class S3Store implements BackupStore {
         return location.describe();
     }
 
+    @Override
+    public String describe(String name) {
+        return location.url(name);
+    }
+
     /** Where this store is. */
     public S3Location location() {
         return location;
