@@ -7,6 +7,7 @@ import dev.mooring.backup.internal.StoredBackup;
 import dev.mooring.backup.internal.VerifyJob;
 import dev.mooring.backup.internal.postgres.PostgresBackupJob;
 import dev.mooring.backup.internal.sqlite.SqliteBackupJob;
+import dev.mooring.backup.internal.store.BackupStore;
 import dev.mooring.backup.internal.store.FolderStore;
 import dev.mooring.core.DatabaseUrl;
 
@@ -54,9 +55,10 @@ public final class Backups {
 
     /** Takes a backup and returns its manifest; the file is {@code dir().resolve(manifest.file())}. */
     public BackupManifest backup() {
+        BackupStore store = FolderStore.open(config.dir());
         return "sqlite".equals(url.dialect().name())
-                ? new SqliteBackupJob(url, config, progress).run()
-                : new PostgresBackupJob(url, config, progress).run();
+                ? new SqliteBackupJob(url, config, store, progress).run()
+                : new PostgresBackupJob(url, config, store, progress).run();
     }
 
     /** Restores {@code file} ({@code null}: the newest backup in {@link #dir()}) into this database. */

@@ -41,7 +41,7 @@ public record StoredBackup(BackupStore store, String name, Path file, String des
 
     /** The backup {@code name} in {@code store}. */
     public static StoredBackup in(BackupStore store, String name) {
-        Path file = store instanceof FolderStore folder ? folder.dir().resolve(name) : Path.of(name);
+        Path file = store.localFolder().map(folder -> folder.resolve(name)).orElse(Path.of(name));
         return new StoredBackup(store, name, file, store.describe(name));
     }
 
@@ -65,9 +65,7 @@ public record StoredBackup(BackupStore store, String name, Path file, String des
      * in a writable one, so that the copy stays on the same disk, else the system's temporary folder.
      */
     public Path scratchDir() {
-        if (store instanceof FolderStore folder && Files.isDirectory(folder.dir()) && Files.isWritable(folder.dir())) {
-            return folder.dir();
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"));
+        return store.localFolder().filter(folder -> Files.isDirectory(folder) && Files.isWritable(folder))
+                .orElse(Path.of(System.getProperty("java.io.tmpdir")));
     }
 }

@@ -3,8 +3,10 @@ package dev.mooring.backup.internal.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A place where backups are kept: a folder ({@link FolderStore}) or a bucket and prefix in an S3-compatible object
@@ -26,6 +28,14 @@ public interface BackupStore extends AutoCloseable {
 
     /** Where the object {@code name} is, for messages: its file path or {@code s3://bucket/prefix/name}. */
     String describe(String name);
+
+    /**
+     * The folder on this machine that holds the objects, for a store that is one: temporary files made while
+     * writing or reading its objects then stay on the same disk. Empty for a remote store.
+     */
+    default Optional<Path> localFolder() {
+        return Optional.empty();
+    }
 
     /**
      * Starts writing the object {@code name}. Nothing is visible until the returned stream is closed; on any

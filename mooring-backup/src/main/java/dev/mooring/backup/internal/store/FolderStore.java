@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link BackupStore} in a local (or mounted) folder. Each write goes to an owner-only temporary file
@@ -51,9 +52,9 @@ public final class FolderStore implements BackupStore {
         return dir.resolve(name).toString();
     }
 
-    /** The folder, absolute and normalized. */
-    public Path dir() {
-        return dir;
+    @Override
+    public Optional<Path> localFolder() {
+        return Optional.of(dir);
     }
 
     @Override
