@@ -206,6 +206,23 @@ class PostgresBackupTest {
     }
 
     @Test
+    void aBackupThatFailsWhileCopyingRowsStopsWithThatFailureAndLeavesNoFile() throws Exception {
+        fill(pg.dataSource());
+        execute(pg.dataSource(), "INSERT INTO items (name, price) SELECT 'more ' || g, g FROM generate_series(1, 20000) g");
+        // a failure in the middle of a table's COPY, as a backup store that stops taking bytes causes one
+        BackupProgress failing = new BackupProgress() {
+            @Override
+            public void advanced(long rows, long bytes) {
+                throw new IllegalStateException("stopped while copying");
+            }
+        };
+
+        assertThatThrownBy(() -> Backups.create(pg.url(), config()).withProgress(failing).backup())
+                .hasMessageContaining("stopped while copying");
+        assertThat(dumps).isEmptyDirectory();
+    }
+
+    @Test
     void pgDumpOlderThanTheServerIsAClearErrorNamingTheVersionNeeded() throws IOException {
         Path fake = dumps.resolve("pg_dump");
         Files.writeString(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)'\n");
