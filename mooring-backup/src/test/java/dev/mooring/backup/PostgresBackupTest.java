@@ -3,6 +3,7 @@ package dev.mooring.backup;
 import dev.mooring.backup.internal.ManifestStore;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
 import dev.mooring.testing.PostgresDatabaseExtension;
@@ -45,16 +46,21 @@ class PostgresBackupTest {
     }
 
     ScratchServer scratch() {
+        return scratchOn(pg.server());
+    }
+
+    /** Scratch databases on {@code server}, created and dropped per verification. */
+    static ScratchServer scratchOn(EmbeddedPostgresServer server) {
         return new ScratchServer() {
             @Override
             public DataSource createDatabase(String name) {
-                pg.server().createDatabaseIfMissing(name);
-                return pg.server().dataSource(name);
+                server.createDatabaseIfMissing(name);
+                return server.dataSource(name);
             }
 
             @Override
             public void dropDatabase(String name) {
-                pg.server().dropDatabase(name);
+                server.dropDatabase(name);
             }
         };
     }

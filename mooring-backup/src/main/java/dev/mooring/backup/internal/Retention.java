@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Applies a {@link RetentionPolicy} to the backups in one store. A backup is deleted manifest first, so that it stops
  * being a complete backup before its data goes; a backup without a manifest (an interrupted one) counts as
- * {@code incomplete}. Stateless.
+ * {@code incomplete}. Then what interrupted writes left in the store (S3 multipart uploads, a folder's temporary
+ * files) is removed once older than the policy's {@code abandonedAfter}. Stateless.
  */
 public final class Retention {
     /** A backup and what its manifest says about it. */
@@ -66,13 +67,15 @@ public final class Retention {
                 }
             }
         }
+        int abandonedRemoved = 0;
         if (!dryRun) {
             for (StoredBackup backup : doomed) {
                 store.delete(backup.manifestName());
                 store.delete(backup.name());
             }
+            abandonedRemoved = store.cleanUpIncomplete(policy.abandonedAfter());
         }
-        return new PruneResult(dryRun, kept, deleted, warnings);
+        return new PruneResult(dryRun, kept, deleted, warnings, abandonedRemoved);
     }
 
     private static String keepReason(Candidate c, Instant cutoff, List<Candidate> verified, RetentionPolicy policy,

@@ -1,5 +1,6 @@
 package dev.mooring.backup.internal.store;
 
+import dev.mooring.backup.S3Options;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import org.junit.jupiter.api.Test;
