@@ -36,6 +36,13 @@ public record StoredBackup(BackupStore store, String name, Path file, String des
         if (name == null) {
             throw new MooringException(ErrorCode.CONFIGURATION, file + " is a folder, not a backup file.");
         }
+        if (!BackupStore.isValidName(name.toString())) {
+            // what no store can hold: a hidden file, a name with control characters
+            throw new MooringException(ErrorCode.CONFIGURATION, Files.exists(absolute)
+                    ? file + " is not named like a backup: backup names do not start with a dot and hold no control"
+                    + " characters or backslashes. Rename the file."
+                    : "There is no backup file " + file + ".");
+        }
         return new StoredBackup(FolderStore.open(absolute.getParent()), name.toString(), file, file.toString());
     }
 

@@ -23,6 +23,14 @@ import java.util.Optional;
  */
 public interface BackupStore extends AutoCloseable {
 
+    /**
+     * Whether {@code name} may name an object in every store: 1 to 200 characters, no slash or backslash, no
+     * control characters, not starting with a dot. Backup file names always may.
+     */
+    static boolean isValidName(String name) {
+        return StoreNames.isValid(name);
+    }
+
     /** Where the store is, for messages: a folder path or {@code s3://bucket/prefix at <endpoint>}. Never credentials. */
     String describe();
 
