@@ -138,6 +138,18 @@ class S3StoreTest extends BackupStoreContract {
     }
 
     @Test
+    void aBucketHostNameThatDoesNotResolveSuggestsPathStyle() {
+        // .invalid never resolves: as a self-hosted store's bucket.host names mostly do not
+        S3Location location = S3Location.of(bucket, "", new S3Options(Optional.of(URI.create("http://s3.invalid:9000")),
+                false, Optional.empty()));
+
+        assertThatThrownBy(() -> S3Store.open(location, S3.credentials()))
+                .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION))
+                .hasMessageContaining("unknown host " + bucket + ".s3.invalid")
+                .hasMessageContaining("add --s3-path-style to reach the bucket as http://s3.invalid:9000/" + bucket);
+    }
+
+    @Test
     void missingCredentialsSayWhereToPutThem() {
         AwsCredentialsProvider none = () -> {
             throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
