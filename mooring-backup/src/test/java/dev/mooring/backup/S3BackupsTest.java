@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +75,24 @@ class S3BackupsTest {
         // the verification is recorded in the manifest in the bucket, which prune then relies on
         PruneResult pruned = Backups.prune(config(), new RetentionPolicy(0, 0), false);
         assertThat(pruned.kept()).singleElement().satisfies(d -> assertThat(d.status()).isEqualTo("verified"));
+    }
+
+    @Test
+    void aSnapshotAKilledBackupLeftNextToTheDatabaseIsRemovedOnceADayOld() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        Path folder = sqlite.url().sqliteFile().toAbsolutePath().getParent();
+        Path abandoned = Files.writeString(folder.resolve(".mooring-snapshot-123.sqlite"), "a killed backup's copy");
+        Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+        Path recent = Files.writeString(folder.resolve(".mooring-snapshot-456.sqlite"), "a running backup's copy");
+
+        Backups.create(sqlite.url(), config()).backup();
+
+        assertThat(abandoned).doesNotExist();
+        assertThat(recent).exists(); // it may belong to a backup still running
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".mooring-snapshot-")))
+                    .containsExactly(".mooring-snapshot-456.sqlite");
+        }
     }
 
     @Test

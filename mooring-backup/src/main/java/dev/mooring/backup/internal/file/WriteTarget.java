@@ -40,15 +40,11 @@ abstract sealed class WriteTarget {
     }
 
     /**
-     * The object {@code name} of {@code store}, which must not exist yet. The check comes before the write, not
-     * with its publication, which no store makes atomic: backup names hold the time to the millisecond, so only
-     * two backups of one database started in the same millisecond could race.
+     * The object {@code name} of {@code store}, which must not exist yet, and must not have appeared when the backup
+     * is published ({@link BackupStore#createNew(String)}).
      */
     static WriteTarget storeObject(BackupStore store, String name) {
-        if (store.exists(name)) {
-            throw new MooringException(ErrorCode.IO, "refusing to overwrite " + store.describe(name) + ": it already exists");
-        }
-        return new StoreObject(store, name, store.create(name));
+        return new StoreObject(store, name, store.createNew(name));
     }
 
     private final OutputStream out;

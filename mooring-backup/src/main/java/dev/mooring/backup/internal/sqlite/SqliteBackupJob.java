@@ -22,8 +22,11 @@ import org.sqlite.SQLiteConnection;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -59,6 +62,11 @@ public final class SqliteBackupJob {
         this.progress = progress;
     }
 
+    static final String SNAPSHOT_PREFIX = ".mooring-snapshot-";
+    static final String SNAPSHOT_SUFFIX = ".sqlite";
+    /** How old a snapshot file must be before a later backup takes it for one a killed backup left behind. */
+    static final Duration ABANDONED_SNAPSHOT_AGE = Duration.ofDays(1);
+
     public BackupManifest run() {
         Path source = url.sqliteFile();
         if (!Files.isRegularFile(source)) {
@@ -73,7 +81,8 @@ public final class SqliteBackupJob {
                     config.compression(), passphrase != null));
             Path snapshotDir = store.localFolder().orElse(source.toAbsolutePath().getParent());
             Files.createDirectories(snapshotDir);
-            Path snapshot = PrivateFiles.createTemp(snapshotDir, ".mooring-snapshot-", ".sqlite");
+            removeAbandonedSnapshots(snapshotDir);
+            Path snapshot = PrivateFiles.createTemp(snapshotDir, SNAPSHOT_PREFIX, SNAPSHOT_SUFFIX);
             try {
                 copyWithBackupApi(source, snapshot);
                 Snapshot content = read(snapshot);
@@ -101,6 +110,29 @@ public final class SqliteBackupJob {
                 java.util.Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /**
+     * Deletes the snapshots that killed backups left in {@code dir} (a copy of the whole database, next to it when
+     * the backup went to S3), once older than {@link #ABANDONED_SNAPSHOT_AGE}: a running backup's snapshot is
+     * younger, since it is written at the start of its backup and read once, straight after.
+     */
+    static int removeAbandonedSnapshots(Path dir) throws IOException {
+        Instant cutoff = Instant.now().minus(ABANDONED_SNAPSHOT_AGE);
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SNAPSHOT_PREFIX + "*" + SNAPSHOT_SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException ignored) {
+                    // another backup removed it first
+                }
+            }
+        }
+        return removed;
     }
 
     private void copyWithBackupApi(Path source, Path snapshot) throws SQLException {

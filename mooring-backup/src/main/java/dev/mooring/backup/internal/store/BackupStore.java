@@ -53,6 +53,17 @@ public interface BackupStore extends AutoCloseable {
     StoreOutput create(String name);
 
     /**
+     * As {@link #create(String)}, but closing the stream publishes the object only if no object of that name exists
+     * then: otherwise the close throws {@link ObjectExistsException} and the existing object stays as it was. A
+     * folder decides this atomically (a hard link, which cannot replace); S3 with a conditional write
+     * ({@code If-None-Match: *}), which AWS S3 and most compatible stores honour, after a check when the write
+     * starts for stores that ignore the condition.
+     *
+     * @throws ObjectExistsException if the object already exists when the write starts
+     */
+    StoreOutput createNew(String name);
+
+    /**
      * Writes the object {@code name} with what {@code content} writes, publishing it only if {@code content}
      * returns normally: an exception thrown by {@code content} aborts the write and is rethrown unchanged.
      */

@@ -59,11 +59,23 @@ public final class FolderStore implements BackupStore {
 
     @Override
     public StoreOutput create(String name) {
+        return start(name, true);
+    }
+
+    @Override
+    public StoreOutput createNew(String name) {
+        if (exists(name)) {
+            throw new ObjectExistsException(name, describe(name), null);
+        }
+        return start(name, false);
+    }
+
+    private StoreOutput start(String name, boolean replace) {
         Path target = dir.resolve(StoreNames.check(name));
         try {
             Files.createDirectories(dir);
             Path temp = PrivateFiles.createTemp(dir, "." + name + ".", TEMP_SUFFIX);
-            return FolderOutput.start(temp, target);
+            return FolderOutput.start(temp, target, name, replace);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "could not start writing " + target + ": " + e.getMessage(), e);
         }

@@ -175,7 +175,15 @@ public final class S3Store implements BackupStore {
 
     @Override
     public StoreOutput create(String name) {
-        return new S3Upload(client, location, failures, StoreNames.check(name));
+        return new S3Upload(client, location, failures, StoreNames.check(name), true);
+    }
+
+    @Override
+    public StoreOutput createNew(String name) {
+        if (exists(name)) {
+            throw new ObjectExistsException(name, describe(name), null);
+        }
+        return new S3Upload(client, location, failures, name, false);
     }
 
     @Override
