@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * How {@link Backups} writes and finds backups. Immutable; {@code withX} returns a changed copy.
  *
- * @param dir          the folder backups are written to and looked for in
+ * @param location     where backups are written to and looked for: a folder, or a bucket and prefix in S3
  * @param compression  how backup files are compressed
  * @param jobs         parallel workers for a PostgreSQL dump with the built-in engine, 1 to 64
  * @param encrypt      encrypt with AES-256-GCM under a key derived from {@code MOORING_BACKUP_PASSPHRASE}
@@ -24,14 +24,14 @@ import java.util.Objects;
  *                     pg_dump wrote), which can hold any SQL, without checking it; when false, such a file is refused
  *                     and every other is checked against what Mooring's engine writes before any of it runs
  */
-public record BackupConfig(Path dir, Compression compression, int jobs, boolean encrypt, BackupEngine engine,
+public record BackupConfig(BackupLocation location, Compression compression, int jobs, boolean encrypt, BackupEngine engine,
                            String historyTable, Map<String, String> environment, boolean privileges,
                            boolean trustForeignFiles) {
     /** The environment variable that holds the encryption passphrase. */
     public static final String PASSPHRASE_VARIABLE = "MOORING_BACKUP_PASSPHRASE";
 
     public BackupConfig {
-        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(location, "location");
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(historyTable, "historyTable");
@@ -46,52 +46,68 @@ public record BackupConfig(Path dir, Compression compression, int jobs, boolean 
      * privileges, foreign files not trusted.
      */
     public static BackupConfig defaults() {
-        return new BackupConfig(Path.of("dumps"), Compression.ZSTD, 1, false, BackupEngine.BUILTIN,
+        return new BackupConfig(BackupLocation.folder(Path.of("dumps")), Compression.ZSTD, 1, false, BackupEngine.BUILTIN,
                 MigrationConfig.DEFAULT_TABLE, System.getenv(), true, false);
     }
 
+    /**
+     * The folder backups go to and are looked for in.
+     *
+     * @throws MooringException {@code USAGE} when {@link #location()} is not a folder
+     */
+    public Path dir() {
+        if (location instanceof BackupLocation.Folder folder) {
+            return folder.dir();
+        }
+        throw new MooringException(ErrorCode.USAGE, "backups are kept in " + location.describe() + ", not in a folder");
+    }
+
     public BackupConfig withDir(Path dir) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return withLocation(BackupLocation.folder(dir));
+    }
+
+    public BackupConfig withLocation(BackupLocation location) {
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withCompression(Compression compression) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withJobs(int jobs) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withEncrypt(boolean encrypt) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withEngine(BackupEngine engine) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withHistoryTable(String historyTable) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withEnvironment(Map<String, String> environment) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withPrivileges(boolean privileges) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 
     public BackupConfig withTrustForeignFiles(boolean trustForeignFiles) {
-        return new BackupConfig(dir, compression, jobs, encrypt, engine, historyTable, environment, privileges,
+        return new BackupConfig(location, compression, jobs, encrypt, engine, historyTable, environment, privileges,
                 trustForeignFiles);
     }
 }

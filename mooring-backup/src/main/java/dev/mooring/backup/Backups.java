@@ -1,11 +1,15 @@
 package dev.mooring.backup;
 
 import dev.mooring.backup.internal.BackupFiles;
+import dev.mooring.backup.internal.BackupCopy;
 import dev.mooring.backup.internal.RestoreJob;
 import dev.mooring.backup.internal.Retention;
+import dev.mooring.backup.internal.StoredBackup;
 import dev.mooring.backup.internal.VerifyJob;
 import dev.mooring.backup.internal.postgres.PostgresBackupJob;
 import dev.mooring.backup.internal.sqlite.SqliteBackupJob;
+import dev.mooring.backup.internal.store.BackupStore;
+import dev.mooring.backup.internal.store.Stores;
 import dev.mooring.core.DatabaseUrl;
 
 import java.nio.file.Path;
@@ -14,14 +18,16 @@ import java.util.Objects;
 
 /**
  * Backups of one PostgreSQL or SQLite database: {@link #backup}, {@link #restore}, {@link #verify} and
- * {@link #prune}. Every backup is one file plus a JSON manifest beside it ({@link BackupManifest}); restores run in
- * one transaction; verification can prove a backup restores. Thread-safe: each call is independent.
+ * {@link #prune}. Every backup is one file plus a JSON manifest beside it ({@link BackupManifest}), in a folder or
+ * under a prefix of an S3 bucket ({@link BackupConfig#location()}); the manifest is written last, so a backup without
+ * one is an interrupted one, which restore never picks. Restores run in one transaction; verification can prove a
+ * backup restores. Thread-safe: each call is independent, and opens (and closes) its connection to the store.
  *
  * <pre>{@code
  * BackupConfig config = BackupConfig.defaults();
  * Backups backups = Backups.create(DatabaseUrl.parse("postgresql://app@localhost/app"), config);
  * BackupManifest written = backups.backup();
- * VerifyResult proof = Backups.verify(backups.dir().resolve(written.file()), true, scratchServer, config);
+ * VerifyResult proof = Backups.verifyNamed(written.file(), true, scratchServer, config);
  * }</pre>
  */
 public final class Backups {
@@ -45,27 +51,59 @@ public final class Backups {
         return new Backups(url, config, Objects.requireNonNull(progress, "progress"));
     }
 
-    /** The folder backups are written to and looked for in. */
+    /**
+     * The folder backups are written to and looked for in.
+     *
+     * @throws dev.mooring.core.MooringException {@code USAGE} when they are kept in S3
+     */
     public Path dir() {
         return config.dir();
     }
 
-    /** Takes a backup and returns its manifest; the file is {@code dir().resolve(manifest.file())}. */
+    /**
+     * Takes a backup and returns its manifest. The backup streams into {@link BackupConfig#location()} as it is
+     * written; its name there is {@link BackupManifest#file()}.
+     */
     public BackupManifest backup() {
-        return "sqlite".equals(url.dialect().name())
-                ? new SqliteBackupJob(url, config, progress).run()
-                : new PostgresBackupJob(url, config, progress).run();
+        try (BackupStore store = open(config)) {
+            return "sqlite".equals(url.dialect().name())
+                    ? new SqliteBackupJob(url, config, store, progress).run()
+                    : new PostgresBackupJob(url, config, store, progress).run();
+        }
     }
 
-    /** Restores {@code file} ({@code null}: the newest backup in {@link #dir()}) into this database. */
+    /** Restores {@code file} ({@code null}: the newest complete backup in the location) into this database. */
     public RestoreResult restore(Path file, RestoreOptions options) {
-        Path chosen = file != null ? file : latest();
-        return new RestoreJob(url, config, progress).restore(chosen, Objects.requireNonNull(options, "options"));
+        if (file == null) {
+            return restoreNamed(null, options);
+        }
+        return new RestoreJob(url, config, progress).restore(StoredBackup.of(file), Objects.requireNonNull(options, "options"));
     }
 
-    /** The newest backup in {@link #dir()}. */
+    /**
+     * Restores the backup {@code name} in {@link BackupConfig#location()} ({@code null}: the newest complete one),
+     * streamed from there, into this database.
+     */
+    public RestoreResult restoreNamed(String name, RestoreOptions options) {
+        Objects.requireNonNull(options, "options");
+        try (BackupStore store = open(config)) {
+            StoredBackup backup = name == null ? BackupFiles.latest(store) : StoredBackup.in(store, name);
+            return new RestoreJob(url, config, progress).restore(backup, options);
+        }
+    }
+
+    /** The newest complete backup in the location: its file in a folder, its name in S3. */
     public Path latest() {
-        return BackupFiles.latest(config.dir());
+        try (BackupStore store = open(config)) {
+            return BackupFiles.latest(store).file();
+        }
+    }
+
+    /** The name of the newest complete backup (one with its manifest) in the location. */
+    public String latestName() {
+        try (BackupStore store = open(config)) {
+            return BackupFiles.latest(store).name();
+        }
     }
 
     /**
@@ -82,12 +120,52 @@ public final class Backups {
      *                                           cannot be reached or created, or a temporary file cannot be written
      */
     public static VerifyResult verify(Path file, boolean restore, ScratchServer scratch, BackupConfig config) {
-        return new VerifyJob(config.environment(), config.historyTable(), config.trustForeignFiles())
-                .verify(file, restore, scratch);
+        return verifyJob(config).verify(StoredBackup.of(file), restore, scratch);
     }
 
-    /** Deletes the backups in {@code config.dir()} that {@code policy} does not keep; with {@code dryRun}, only says which. */
+    /**
+     * Verifies the backup {@code name} in {@code config.location()}, streamed from there, as
+     * {@link #verify(Path, boolean, ScratchServer, BackupConfig)} does a file, and records the outcome in its manifest
+     * there.
+     */
+    public static VerifyResult verifyNamed(String name, boolean restore, ScratchServer scratch, BackupConfig config) {
+        Objects.requireNonNull(name, "name");
+        try (BackupStore store = open(config)) {
+            return verifyJob(config).verify(StoredBackup.in(store, name), restore, scratch);
+        }
+    }
+
+    /**
+     * Deletes the backups in {@code config.location()} that {@code policy} does not keep, and the incomplete uploads
+     * that interrupted backups left there; with {@code dryRun}, only says which.
+     */
     public static PruneResult prune(BackupConfig config, RetentionPolicy policy, boolean dryRun) {
-        return Retention.prune(config.dir(), policy, dryRun, Instant.now());
+        try (BackupStore store = open(config)) {
+            return Retention.prune(store, policy, dryRun, Instant.now());
+        }
+    }
+
+    /**
+     * Copies the backup {@code name} and its manifest from {@code config.location()} to {@code target}, streamed
+     * (the manifest last, so the copy is complete only once whole), for a second place such as a bucket beside a
+     * local folder. A backup already at {@code target} is not overwritten.
+     *
+     * @throws dev.mooring.core.MooringException {@code CONFIGURATION} when the backup is not complete (no manifest);
+     *                                           {@code IO} when it exists at {@code target} or a store fails
+     */
+    public static void copy(String name, BackupConfig config, BackupLocation target) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(target, "target");
+        try (BackupStore from = open(config); BackupStore to = open(config.withLocation(target))) {
+            BackupCopy.copy(StoredBackup.in(from, name), to);
+        }
+    }
+
+    private static VerifyJob verifyJob(BackupConfig config) {
+        return new VerifyJob(config.environment(), config.historyTable(), config.trustForeignFiles());
+    }
+
+    private static BackupStore open(BackupConfig config) {
+        return Stores.open(config.location(), config.environment());
     }
 }

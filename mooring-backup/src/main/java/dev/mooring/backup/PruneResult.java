@@ -10,8 +10,11 @@ import java.util.List;
  * @param kept     the backups kept
  * @param deleted  the backups deleted, or to be deleted on a dry run
  * @param warnings what the user should know, such as having no verified backup at all
+ * @param abandonedRemoved how many incomplete uploads of interrupted backups (in a folder, their temporary files)
+ *                 were removed, being older than {@link RetentionPolicy#abandonedAfter()}; 0 on a dry run
  */
-public record PruneResult(boolean dryRun, List<Decision> kept, List<Decision> deleted, List<String> warnings) {
+public record PruneResult(boolean dryRun, List<Decision> kept, List<Decision> deleted, List<String> warnings,
+                          int abandonedRemoved) {
     public PruneResult {
         kept = List.copyOf(kept);
         deleted = List.copyOf(deleted);

@@ -1,9 +1,12 @@
 package dev.mooring.backup;
 
 import dev.mooring.backup.internal.export.ExportRun;
+import dev.mooring.backup.internal.store.BackupStore;
+import dev.mooring.backup.internal.store.Stores;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.util.Collections;
@@ -120,5 +123,30 @@ public final class UserDataExport {
     public UserExportResult write(String userId, Writer out) {
         Objects.requireNonNull(out, "out");
         return ExportRun.toWriter(dataSource, ownerColumn, sections, Objects.requireNonNull(userId, "userId"), out);
+    }
+
+    /**
+     * Writes the document of {@code userId} as the object {@code name} in {@code location} — a folder, or a bucket
+     * and prefix in S3 with credentials from {@code environment} as for backups ({@link BackupConfig#environment()})
+     * — which becomes visible only once complete: a failed export leaves nothing there.
+     *
+     * @throws MooringException {@link ErrorCode#CONFIRMATION_REQUIRED} when the object exists and not
+     *                          {@code overwrite}; otherwise as {@link #write(String, OutputStream)}
+     */
+    public UserExportResult write(String userId, BackupLocation location, String name, boolean overwrite,
+                                  Map<String, String> environment) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(name, "name");
+        try (BackupStore store = Stores.open(location, environment)) {
+            if (!overwrite && store.exists(name)) {
+                throw new MooringException(ErrorCode.CONFIRMATION_REQUIRED, store.describe(name)
+                        + " exists; add --force to overwrite it.");
+            }
+            UserExportResult[] result = new UserExportResult[1];
+            store.write(name, out -> result[0] = write(userId, out));
+            return result[0];
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not write " + location.describe() + ": " + e.getMessage(), e);
+        }
     }
 }

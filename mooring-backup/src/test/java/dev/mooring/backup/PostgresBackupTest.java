@@ -3,6 +3,7 @@ package dev.mooring.backup;
 import dev.mooring.backup.internal.ManifestStore;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.MigrationConfig;
 import dev.mooring.migrate.Migrator;
 import dev.mooring.testing.PostgresDatabaseExtension;
@@ -45,16 +46,21 @@ class PostgresBackupTest {
     }
 
     ScratchServer scratch() {
+        return scratchOn(pg.server());
+    }
+
+    /** Scratch databases on {@code server}, created and dropped per verification. */
+    static ScratchServer scratchOn(EmbeddedPostgresServer server) {
         return new ScratchServer() {
             @Override
             public DataSource createDatabase(String name) {
-                pg.server().createDatabaseIfMissing(name);
-                return pg.server().dataSource(name);
+                server.createDatabaseIfMissing(name);
+                return server.dataSource(name);
             }
 
             @Override
             public void dropDatabase(String name) {
-                pg.server().dropDatabase(name);
+                server.dropDatabase(name);
             }
         };
     }
@@ -203,6 +209,23 @@ class PostgresBackupTest {
         assertThat(cut.passed()).isFalse();
         assertThat(cut.problems()).anyMatch(p -> p.contains("truncated"));
         assertThat(cut.problems()).anyMatch(p -> p.contains("no manifest"));
+    }
+
+    @Test
+    void aBackupThatFailsWhileCopyingRowsStopsWithThatFailureAndLeavesNoFile() throws Exception {
+        fill(pg.dataSource());
+        execute(pg.dataSource(), "INSERT INTO items (name, price) SELECT 'more ' || g, g FROM generate_series(1, 20000) g");
+        // a failure in the middle of a table's COPY, as a backup store that stops taking bytes causes one
+        BackupProgress failing = new BackupProgress() {
+            @Override
+            public void advanced(long rows, long bytes) {
+                throw new IllegalStateException("stopped while copying");
+            }
+        };
+
+        assertThatThrownBy(() -> Backups.create(pg.url(), config()).withProgress(failing).backup())
+                .hasMessageContaining("stopped while copying");
+        assertThat(dumps).isEmptyDirectory();
     }
 
     @Test

@@ -252,6 +252,25 @@ class SqliteBackupTest {
     }
 
     @Test
+    void restoreWithoutAFileNeverPicksABackupWhoseManifestIsMissing() throws Exception {
+        SqliteFixture.create(sqlite.url());
+        execute(sqlite.url(), "DELETE FROM tags WHERE note_id > 10");
+        execute(sqlite.url(), "DELETE FROM notes WHERE id > 10");
+        BackupManifest complete = Backups.create(sqlite.url(), config()).backup();
+        execute(sqlite.url(), "DELETE FROM tags WHERE note_id > 5");
+        execute(sqlite.url(), "DELETE FROM notes WHERE id > 5");
+        BackupManifest interrupted = Backups.create(sqlite.url(), config()).backup();
+        // what an upload cut off between the backup and its manifest leaves: the manifest is written last
+        Files.delete(ManifestStore.pathOf(dumps().resolve(interrupted.file())));
+        DatabaseUrl restored = DatabaseUrl.parse(sqlite.folder().resolve("r.db").toString());
+
+        RestoreResult r = Backups.create(restored, config()).restore(null, RestoreOptions.defaults());
+
+        assertThat(r.file().getFileName().toString()).isEqualTo(complete.file());
+        assertThat(scalar(restored, "SELECT count(*) FROM notes")).isEqualTo("10");
+    }
+
+    @Test
     void verifyReportsForeignKeyViolationsThatRestoreFaithfullyKeeps() throws Exception {
         SqliteFixture.create(sqlite.url());
         execute(sqlite.url(), "DELETE FROM notes WHERE id IN (2, 4)"); // foreign keys are off: tags now dangle

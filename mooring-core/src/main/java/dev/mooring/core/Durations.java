@@ -46,4 +46,17 @@ public final class Durations {
                     + " or PT5M", e);
         }
     }
+
+    /** {@code duration} in the largest unit {@link #parse} reads that holds it exactly: {@code 1d}, {@code 90m}, {@code 500ms}. */
+    public static String format(Duration duration) {
+        long ms = duration.toMillis();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms != 0 && ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
+    }
 }

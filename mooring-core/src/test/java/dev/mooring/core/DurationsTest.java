@@ -23,4 +23,12 @@ class DurationsTest {
                 .hasMessageContaining("'soon' is not a duration").hasMessageContaining("30s, 5m");
         assertThatThrownBy(() -> Durations.parse(null)).hasMessageContaining("is not a duration");
     }
+
+    @Test
+    void formatWritesWhatParseReadsInTheLargestExactUnit() {
+        for (String text : new String[] {"1d", "36h", "90m", "45s", "500ms", "0ms"}) {
+            assertThat(Durations.format(Durations.parse(text))).isEqualTo(text);
+        }
+        assertThat(Durations.format(Duration.ofHours(48))).isEqualTo("2d");
+    }
 }

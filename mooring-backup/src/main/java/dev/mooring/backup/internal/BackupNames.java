@@ -2,7 +2,6 @@ package dev.mooring.backup.internal;
 
 import dev.mooring.backup.Compression;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,14 +30,14 @@ public final class BackupNames {
         return safe(database) + "_" + STAMP.format(at) + "." + kind + compression.extension() + (encrypted ? ".enc" : "");
     }
 
-    /** Whether {@code file} is named like a Mooring backup. */
-    public static boolean isBackup(Path file) {
-        return NAME.matcher(file.getFileName().toString()).matches();
+    /** Whether {@code name} is a Mooring backup's name. */
+    public static boolean isBackup(String name) {
+        return NAME.matcher(name).matches();
     }
 
-    /** When the backup named {@code file} was taken, if it is named like one. */
-    public static Optional<Instant> takenAt(Path file) {
-        Matcher m = NAME.matcher(file.getFileName().toString());
+    /** When the backup named {@code name} was taken, if it is named like one. */
+    public static Optional<Instant> takenAt(String name) {
+        Matcher m = NAME.matcher(name);
         if (!m.matches()) {
             return Optional.empty();
         }
@@ -50,8 +49,8 @@ public final class BackupNames {
     }
 
     /** The database part of a backup's name. */
-    public static Optional<String> database(Path file) {
-        Matcher m = NAME.matcher(file.getFileName().toString());
+    public static Optional<String> database(String name) {
+        Matcher m = NAME.matcher(name);
         return m.matches() ? Optional.of(m.group("db")) : Optional.empty();
     }
 

@@ -5,22 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.backup.BackupManifest;
-import dev.mooring.backup.internal.file.PrivateFiles;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Reads and writes the JSON manifest kept beside each backup file as {@code <file>.manifest.json}. Writes are
- * atomic (a temporary file renamed over the old one) and owner-only. Stateless and thread-safe.
+ * Reads and writes the JSON manifest kept beside each backup as {@code <backup>.manifest.json}, in the backup's store.
+ * A backup is complete only once its manifest exists, so a backup's manifest is written after the backup, and
+ * writes replace a manifest whole, never in part (see {@link dev.mooring.backup.internal.store.BackupStore}); in a
+ * folder, manifests are owner-only like the backups. Stateless and thread-safe.
  */
 public final class ManifestStore {
     /** The suffix added to a backup file's name to name its manifest. */
@@ -35,38 +34,58 @@ public final class ManifestStore {
     private ManifestStore() {
     }
 
+    /** The name of the manifest of the backup named {@code backupName}. */
+    public static String nameOf(String backupName) {
+        return backupName + SUFFIX;
+    }
+
     /** Where the manifest of {@code backupFile} lives. */
     public static Path pathOf(Path backupFile) {
-        return backupFile.resolveSibling(backupFile.getFileName() + SUFFIX);
+        return backupFile.resolveSibling(nameOf(backupFile.getFileName().toString()));
     }
 
     /** Writes (or replaces) the manifest of {@code backupFile}. */
     public static void write(Path backupFile, BackupManifest manifest) {
-        Path target = pathOf(backupFile);
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        write(StoredBackup.of(backupFile), manifest);
+    }
+
+    /** Writes (or replaces) the manifest of {@code backup}. */
+    public static void write(StoredBackup backup, BackupManifest manifest) {
+        byte[] json;
         try {
-            PrivateFiles.write(temp, JSON.writeValueAsBytes(manifest));
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            json = JSON.writeValueAsBytes(manifest);
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not write the manifest " + target + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(temp);
+            throw new UncheckedIOException(e);
+        }
+        try {
+            backup.store().write(backup.manifestName(), out -> out.write(json));
+        } catch (IOException e) {
+            throw new MooringException(ErrorCode.IO, "Could not write the manifest " + manifestDescription(backup) + ": "
+                    + e.getMessage(), e);
         }
     }
 
     /** The manifest of {@code backupFile}, empty when there is none. An unreadable manifest is an error. */
     public static Optional<BackupManifest> read(Path backupFile) {
-        Path path = pathOf(backupFile);
-        if (!Files.exists(path)) {
+        return read(StoredBackup.of(backupFile));
+    }
+
+    /** The manifest of {@code backup}, empty when there is none. An unreadable manifest is an error. */
+    public static Optional<BackupManifest> read(StoredBackup backup) {
+        if (!backup.store().exists(backup.manifestName())) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(JSON.readValue(path.toFile(), BackupManifest.class));
+        try (InputStream in = backup.store().open(backup.manifestName())) {
+            return Optional.of(JSON.readValue(in, BackupManifest.class));
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "The manifest " + path + " is not valid JSON: "
-                    + e.getMessage() + ". Restore the manifest from the place the backup was copied from, or verify the"
-                    + " backup file alone by moving the manifest away.", e);
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "The manifest " + manifestDescription(backup)
+                    + " is not valid JSON: " + e.getMessage() + ". Restore the manifest from the place the backup was"
+                    + " copied from, or verify the backup file alone by moving the manifest away.", e);
         }
+    }
+
+    private static String manifestDescription(StoredBackup backup) {
+        return backup.description() + SUFFIX;
     }
 
     /** The manifest as JSON text, as the CLI prints it. */
@@ -88,14 +107,6 @@ public final class ManifestStore {
             return p.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // best effort: a stray temporary file is harmless and named after the manifest
         }
     }
 }

@@ -41,34 +41,34 @@ public final class RestoreJob {
         this.progress = progress;
     }
 
-    public RestoreResult restore(Path file, RestoreOptions options) {
+    public RestoreResult restore(StoredBackup backup, RestoreOptions options) {
         Instant started = Instant.now();
-        if (!Files.isRegularFile(file)) {
-            throw new MooringException(ErrorCode.CONFIGURATION, "There is no backup file " + file
+        if (!backup.exists()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "There is no backup file " + backup.description()
                     + ": name an existing file, or leave it out to restore the newest backup in --dir.");
         }
-        Optional<BackupManifest> manifest = ManifestStore.read(file);
+        Optional<BackupManifest> manifest = ManifestStore.read(backup);
         List<String> warnings = new ArrayList<>();
-        String dialect = BackupFiles.dialect(file, manifest);
+        String dialect = BackupFiles.dialect(backup, manifest);
         if (!dialect.equals(url.dialect().name())) {
-            throw new MooringException(ErrorCode.RESTORE_FAILED, file.getFileName() + " is a " + dialect
+            throw new MooringException(ErrorCode.RESTORE_FAILED, backup.name() + " is a " + dialect
                     + " backup and cannot be restored into a " + url.dialect().name() + " database (" + url.redacted() + ").");
         }
         if (manifest.isPresent()) {
             checkSchemaVersion(manifest.get(), options);
-            BackupFiles.checkSha256(file, manifest.get());
+            BackupFiles.checkSha256(backup, manifest.get());
         } else {
-            warnings.add("No manifest beside " + file.getFileName() + ": the file's SHA-256 and row counts were not checked.");
+            warnings.add("No manifest beside " + backup.name() + ": the file's SHA-256 and row counts were not checked.");
         }
         List<dev.mooring.backup.TableSummary> tables;
         String schemaVersion;
         List<String> missingRoles = List.of();
         if ("sqlite".equals(dialect)) {
-            tables = restoreSqlite(file, manifest, options.clean());
+            tables = restoreSqlite(backup, manifest, options.clean());
             schemaVersion = sqliteSchemaVersion();
         } else {
             PostgresRestore.Outcome outcome = new PostgresRestore(url.toDataSource(), config.environment(),
-                    config.historyTable()).restore(file, manifest, options.clean(), config.trustForeignFiles());
+                    config.historyTable()).restore(backup, manifest, options.clean(), config.trustForeignFiles());
             tables = outcome.tables();
             schemaVersion = outcome.schemaVersion();
             missingRoles = outcome.missingRoles().stream().sorted().toList();
@@ -79,7 +79,7 @@ public final class RestoreJob {
                         + " database backup: create the roles, then restore again or grant by hand.");
             }
         }
-        return new RestoreResult(file, dialect, options.clean(), tables, schemaVersion,
+        return new RestoreResult(backup.file(), dialect, options.clean(), tables, schemaVersion,
                 Duration.between(started, Instant.now()).toMillis(), warnings, missingRoles);
     }
 
@@ -95,12 +95,12 @@ public final class RestoreJob {
         }
     }
 
-    private List<dev.mooring.backup.TableSummary> restoreSqlite(Path file, Optional<BackupManifest> manifest,
+    private List<dev.mooring.backup.TableSummary> restoreSqlite(StoredBackup backup, Optional<BackupManifest> manifest,
                                                                         boolean clean) {
         Path target = url.sqliteFile().toAbsolutePath();
-        Path temp = BackupFiles.decodeToTemp(file, config.environment(), target.getParent());
+        Path temp = BackupFiles.decodeToTemp(backup, config.environment(), target.getParent());
         try {
-            SqliteCheck.check(temp, manifest.map(BackupManifest::tables).orElse(null), file);
+            SqliteCheck.check(temp, manifest.map(BackupManifest::tables).orElse(null), backup.name());
             try (Connection c = url.toDataSource().getConnection()) {
                 return new SqliteRestore(c, progress).restore(temp, clean);
             }

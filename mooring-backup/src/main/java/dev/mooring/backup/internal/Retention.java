@@ -4,26 +4,29 @@ import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.PruneResult;
 import dev.mooring.backup.PruneResult.Decision;
 import dev.mooring.backup.RetentionPolicy;
+import dev.mooring.backup.internal.store.BackupStore;
+import dev.mooring.backup.internal.store.FolderStore;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
-/** Applies a {@link RetentionPolicy} to the backups in one folder. Stateless. */
+/**
+ * Applies a {@link RetentionPolicy} to the backups in one store. A backup is deleted manifest first, so that it stops
+ * being a complete backup before its data goes; a backup without a manifest (an interrupted one) counts as
+ * {@code incomplete}. Then what interrupted writes left in the store (S3 multipart uploads, a folder's temporary
+ * files) is removed once older than the policy's {@code abandonedAfter}. Stateless.
+ */
 public final class Retention {
-    /** A backup file and what its manifest says about it. */
-    record Candidate(Path file, Instant takenAt, String status) {
+    /** A backup and what its manifest says about it. */
+    record Candidate(StoredBackup backup, Instant takenAt, String status) {
         boolean verified() {
             return "verified".equals(status);
         }
@@ -32,11 +35,17 @@ public final class Retention {
     private Retention() {
     }
 
+    /** Prunes the backups in the folder {@code dir}. */
     public static PruneResult prune(Path dir, RetentionPolicy policy, boolean dryRun, Instant now) {
-        Map<String, List<Candidate>> byDatabase = candidates(dir);
+        return prune(FolderStore.open(dir), policy, dryRun, now);
+    }
+
+    public static PruneResult prune(BackupStore store, RetentionPolicy policy, boolean dryRun, Instant now) {
+        Map<String, List<Candidate>> byDatabase = candidates(store);
         List<Decision> kept = new ArrayList<>();
         List<Decision> deleted = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<StoredBackup> doomed = new ArrayList<>();
         Instant cutoff = now.minus(Duration.ofDays(policy.keepDays()));
         for (Map.Entry<String, List<Candidate>> entry : byDatabase.entrySet()) {
             List<Candidate> newestFirst = entry.getValue();
@@ -46,21 +55,27 @@ public final class Retention {
                     : verified.get(0);
             if (verified.isEmpty()) {
                 warnings.add("No verified backup of " + entry.getKey() + (safetyNet == null ? "."
-                        : "; keeping the newest complete one, " + safetyNet.file().getFileName() + ".")
+                        : "; keeping the newest complete one, " + safetyNet.backup().name() + ".")
                         + " Run `mooring verify --restore <file>` so that retention can rely on a proven backup.");
             }
             for (Candidate c : newestFirst) {
                 String reason = keepReason(c, cutoff, verified, policy, safetyNet);
-                (reason != null ? kept : deleted).add(new Decision(c.file(), c.status(),
+                (reason != null ? kept : deleted).add(new Decision(c.backup().file(), c.status(),
                         reason != null ? reason : deleteReason(c, policy)));
+                if (reason == null) {
+                    doomed.add(c.backup());
+                }
             }
         }
+        int abandonedRemoved = 0;
         if (!dryRun) {
-            for (Decision d : deleted) {
-                delete(d.file());
+            for (StoredBackup backup : doomed) {
+                store.delete(backup.manifestName());
+                store.delete(backup.name());
             }
+            abandonedRemoved = store.cleanUpIncomplete(policy.abandonedAfter());
         }
-        return new PruneResult(dryRun, kept, deleted, warnings);
+        return new PruneResult(dryRun, kept, deleted, warnings, abandonedRemoved);
     }
 
     private static String keepReason(Candidate c, Instant cutoff, List<Candidate> verified, RetentionPolicy policy,
@@ -93,28 +108,25 @@ public final class Retention {
     }
 
     /** Backups per database name, newest first. */
-    private static Map<String, List<Candidate>> candidates(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new MooringException(ErrorCode.CONFIGURATION, "The backup folder " + dir + " does not exist: check --dir.");
-        }
+    private static Map<String, List<Candidate>> candidates(BackupStore store) {
         Map<String, List<Candidate>> byDatabase = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(BackupNames::isBackup)
-                    .map(f -> new Candidate(f, BackupNames.takenAt(f).orElseThrow(), status(f)))
-                    .sorted(Comparator.comparing(Candidate::takenAt).reversed())
-                    .forEach(c -> byDatabase.computeIfAbsent(BackupNames.database(c.file()).orElseThrow(),
-                            k -> new ArrayList<>()).add(c));
-        } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not list " + dir + ": " + e.getMessage(), e);
+        for (BackupFiles.Listed listed : BackupFiles.list(store)) {
+            Candidate c = new Candidate(listed.backup(), listed.takenAt(),
+                    listed.complete() ? status(listed.backup()) : "incomplete");
+            byDatabase.computeIfAbsent(BackupNames.database(listed.backup().name()).orElseThrow(), k -> new ArrayList<>())
+                    .add(c);
         }
         return byDatabase;
     }
 
-    private static String status(Path file) {
+    private static String status(StoredBackup backup) {
         Optional<BackupManifest> manifest;
         try {
-            manifest = ManifestStore.read(file);
+            manifest = ManifestStore.read(backup);
         } catch (MooringException e) {
+            if (e.code() != ErrorCode.BACKUP_CORRUPT) {
+                throw e; // the store failed, which says nothing about the backup
+            }
             return "incomplete";
         }
         if (manifest.isEmpty()) {
@@ -122,14 +134,5 @@ public final class Retention {
         }
         BackupManifest.Verification v = manifest.get().verification();
         return v == null ? "unverified" : v.passed() ? "verified" : "failed";
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(ManifestStore.pathOf(file));
-        } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not delete " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.mooring.backup.internal;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -36,9 +35,9 @@ final class Verdicts {
      * The error for a verification that could not run because of {@code e}: {@code BACKUP_PASSPHRASE} for a key
      * problem, {@code VERIFY_NOT_RUN} otherwise.
      */
-    static MooringException notRun(Path file, MooringException e) {
+    static MooringException notRun(String backup, MooringException e) {
         ErrorCode code = e.code() == ErrorCode.BACKUP_PASSPHRASE ? ErrorCode.BACKUP_PASSPHRASE : ErrorCode.VERIFY_NOT_RUN;
-        return new MooringException(code, "The verification of " + file.getFileName() + " could not run, so it is no"
+        return new MooringException(code, "The verification of " + backup + " could not run, so it is no"
                 + " verdict on the backup and nothing was recorded in its manifest: " + e.getMessage(), e);
     }
 

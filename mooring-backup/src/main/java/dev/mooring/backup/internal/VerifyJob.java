@@ -54,66 +54,66 @@ public final class VerifyJob {
         this.trustForeignFiles = trustForeignFiles;
     }
 
-    /** Verifies {@code file}; {@code scratch} is needed for a PostgreSQL backup with {@code restore}. */
-    public VerifyResult verify(Path file, boolean restore, ScratchServer scratch) {
-        if (!Files.isRegularFile(file)) {
-            throw new MooringException(ErrorCode.CONFIGURATION, "There is no backup file " + file + ".");
+    /** Verifies {@code backup}; {@code scratch} is needed for a PostgreSQL backup with {@code restore}. */
+    public VerifyResult verify(StoredBackup backup, boolean restore, ScratchServer scratch) {
+        if (!backup.exists()) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "There is no backup file " + backup.description() + ".");
         }
-        Optional<BackupManifest> manifest = ManifestStore.read(file);
-        String dialect = BackupFiles.dialect(file, manifest);
+        Optional<BackupManifest> manifest = ManifestStore.read(backup);
+        String dialect = BackupFiles.dialect(backup, manifest);
         if (manifest.isEmpty()) {
             problems.add("no manifest beside the file: row counts and checksums cannot be compared");
-        } else if (!sha256Matches(file, manifest.get())) {
-            return finish(file, manifest, false);
+        } else if (!sha256Matches(backup, manifest.get())) {
+            return finish(backup, manifest, false);
         }
         Path temp = null;
         try {
             if ("sqlite".equals(dialect)) {
-                temp = BackupFiles.decodeToTemp(file, environment, tempDir(file));
+                temp = BackupFiles.decodeToTemp(backup, environment, backup.scratchDir());
                 List<TableSummary> reference = checkSqlite(temp, manifest);
                 if (restore && problems.isEmpty()) {
                     restoreSqlite(temp, reference, manifest);
                 }
             } else {
-                scanScript(file, manifest);
+                scanScript(backup, manifest);
                 if (restore && problems.isEmpty()) {
-                    restorePostgres(file, manifest, Objects.requireNonNull(scratch, "scratch"));
+                    restorePostgres(backup, manifest, Objects.requireNonNull(scratch, "scratch"));
                 }
             }
         } catch (MooringException e) {
-            problems.add(verdict(file, e));
+            problems.add(verdict(backup, e));
         } finally {
             deleteQuietly(temp);
         }
-        return finish(file, manifest, restore);
+        return finish(backup, manifest, restore);
     }
 
-    private boolean sha256Matches(Path file, BackupManifest manifest) {
+    private boolean sha256Matches(StoredBackup backup, BackupManifest manifest) {
         try {
-            BackupFiles.checkSha256(file, manifest);
+            BackupFiles.checkSha256(backup, manifest);
             checks.add("sha256 matches the manifest");
             return true;
         } catch (MooringException e) {
-            problems.add(verdict(file, e));
+            problems.add(verdict(backup, e));
             return false;
         }
     }
 
     /** The problem {@code e} proves about the backup; throws when it only stopped the verification from running. */
-    private static String verdict(Path file, MooringException e) {
+    private static String verdict(StoredBackup backup, MooringException e) {
         if (!Verdicts.provesBackupBad(e)) {
-            throw Verdicts.notRun(file, e);
+            throw Verdicts.notRun(backup.name(), e);
         }
         return e.getMessage();
     }
 
-    private void scanScript(Path file, Optional<BackupManifest> manifest) {
+    private void scanScript(StoredBackup backup, Optional<BackupManifest> manifest) {
         List<TableSummary> expected = manifest.map(BackupManifest::tables).orElse(null);
         ScriptResult scan;
-        try (InputStream in = BackupFiles.open(file, environment)) {
+        try (InputStream in = BackupFiles.open(backup, environment)) {
             scan = PostgresRestore.scan(in, manifest, trustForeignFiles);
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "could not read " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new MooringException(ErrorCode.IO, "could not read " + backup.name() + ": " + e.getMessage(), e);
         }
         List<String> found = new ArrayList<>();
         if (!scan.complete()) {
@@ -132,11 +132,11 @@ public final class VerifyJob {
         record("structure: decrypts, decompresses, parses to the completion marker, row counts match", found);
     }
 
-    private void restorePostgres(Path file, Optional<BackupManifest> manifest, ScratchServer scratch) {
+    private void restorePostgres(StoredBackup backup, Optional<BackupManifest> manifest, ScratchServer scratch) {
         String name = "mooring_verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         DataSource db = scratch.createDatabase(name);
         try {
-            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restoreUnprivileged(file,
+            PostgresRestore.Outcome outcome = new PostgresRestore(db, environment, historyTable).restoreUnprivileged(backup,
                     manifest, trustForeignFiles);
             checks.add("restored into a scratch database: " + outcome.tables().size() + " tables, foreign keys and"
                     + " constraints validated");
@@ -219,21 +219,16 @@ public final class VerifyJob {
         }
     }
 
-    private VerifyResult finish(Path file, Optional<BackupManifest> manifest, boolean restored) {
+    private VerifyResult finish(StoredBackup backup, Optional<BackupManifest> manifest, boolean restored) {
         BackupManifest updated = null;
         if (manifest.isPresent()) {
             BackupManifest base = completedTables != null && problems.isEmpty()
                     ? manifest.get().withTables(completedTables) : manifest.get();
             updated = base.withVerification(new BackupManifest.Verification(Instant.now(), restored,
                     problems.isEmpty(), problems));
-            ManifestStore.write(file, updated);
+            ManifestStore.write(backup, updated);
         }
-        return new VerifyResult(file, updated, restored, checks, problems);
-    }
-
-    private static Path tempDir(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        return Files.isWritable(parent) ? parent : Path.of(System.getProperty("java.io.tmpdir"));
+        return new VerifyResult(backup.file(), updated, restored, checks, problems);
     }
 
     private static void deleteQuietly(Path path) {

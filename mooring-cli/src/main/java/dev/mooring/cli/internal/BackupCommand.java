@@ -2,24 +2,34 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.BackupEngine;
+import dev.mooring.backup.BackupLocation;
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.Backups;
 import dev.mooring.backup.Compression;
 import dev.mooring.backup.VerifyResult;
 import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
 import dev.mooring.migrate.Migrator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** {@code mooring backup}: one consistent, checksummed backup file plus its manifest. */
+/**
+ * {@code mooring backup}: one consistent, checksummed backup file plus its manifest, in a folder or S3, and with
+ * {@code --copy-to} a second copy elsewhere.
+ */
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = "Back up a PostgreSQL database (a plain SQL script that psql can restore too) or a SQLite file (with"
-                + " SQLite's online backup API) into --dir, with a JSON manifest of row counts, checksums and SHA-256.")
+                + " SQLite's online backup API) into --dir, with a JSON manifest of row counts, checksums and SHA-256."
+                + " An s3:// --dir streams the backup into the bucket as it is written; the manifest comes last, so an"
+                + " interrupted backup is never taken for a complete one.")
 public final class BackupCommand extends DatabaseCommand {
     @Mixin
     BackupOptions backup;
@@ -49,10 +59,20 @@ public final class BackupCommand extends DatabaseCommand {
             + " (see `mooring verify --restore`).")
     boolean verify;
 
+    @Option(names = "--copy-to", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "Keep a second copy of the"
+            + " backup and its manifest here too (after --verify, so the copy's manifest records it), such as a bucket"
+            + " beside a local --dir. Repeatable; `mooring prune` then takes a --dir for each place.")
+    List<String> copyTo = new ArrayList<>();
+
     @Override
     int run(Migrator migrator, DatabaseUrl url, PrintWriter out) {
-        BackupConfig config = backup.config(db.table).withCompression(Compression.parse(compress)).withJobs(jobs)
-                .withEncrypt(encrypt).withEngine(BackupEngine.parse(engine)).withPrivileges(!noPrivileges);
+        List<String> places = new ArrayList<>(List.of(backup.dir));
+        places.addAll(copyTo);
+        BackupLocation location = backup.store.location(backup.dir, places);
+        List<BackupLocation> copies = copyTo.stream().map(c -> backup.store.location(c, places)).toList();
+        BackupConfig config = BackupConfig.defaults().withLocation(location).withHistoryTable(db.table)
+                .withCompression(Compression.parse(compress))
+                .withJobs(jobs).withEncrypt(encrypt).withEngine(BackupEngine.parse(engine)).withPrivileges(!noPrivileges);
         ProgressBar progress = ProgressBar.forConsole(spec.commandLine().getErr());
         BackupManifest manifest;
         try {
@@ -60,26 +80,40 @@ public final class BackupCommand extends DatabaseCommand {
         } finally {
             progress.finish();
         }
+        String where = StoreOptions.where(location, manifest.file());
         VerifyResult verification = verify
-                ? VerifyCommand.verify(config.dir().resolve(manifest.file()), true, config, null) : null;
+                ? VerifyCommand.verify(new StoreOptions.Named(location, manifest.file()), true, config, null) : null;
+        List<String> copied = new ArrayList<>();
+        for (BackupLocation copy : copies) {
+            try {
+                Backups.copy(manifest.file(), config, copy);
+            } catch (MooringException e) {
+                throw new MooringException(e.code(), "The backup is complete in " + where + (copied.isEmpty() ? ""
+                        : " and " + String.join(", ", copied)) + ", but its copy to " + copy.describe() + " failed: "
+                        + e.getMessage(), e);
+            }
+            copied.add(StoreOptions.where(copy, manifest.file()));
+        }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("file", config.dir().resolve(manifest.file()).toString());
+            doc.put("file", where);
+            doc.put("copies", copied);
             doc.put("manifest", verification != null ? verification.manifest() : manifest);
             Output.json(out, doc);
         } else {
-            Output.text(out, render(manifest, config));
+            Output.text(out, render(manifest, where));
+            copied.forEach(c -> Output.text(out, "  copy:   " + c));
             if (verification != null) {
-                Output.text(out, VerifyCommand.render(verification));
+                Output.text(out, VerifyCommand.render(verification, where));
             }
         }
-        return verification == null || verification.passed() ? 0 : dev.mooring.core.ErrorCode.BACKUP_CORRUPT.exitCode();
+        return verification == null || verification.passed() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();
     }
 
-    static String render(BackupManifest m, BackupConfig config) {
+    static String render(BackupManifest m, String where) {
         return "Backed up " + m.source() + " (" + m.dialect() + " " + m.serverVersion() + ", schema version "
                 + (m.schemaVersion() == null ? "none" : m.schemaVersion()) + ")\n"
-                + "  file:   " + config.dir().resolve(m.file()) + "\n"
+                + "  file:   " + where + "\n"
                 + "  tables: " + m.tables().size() + ", rows: " + m.totalRows() + "\n"
                 + "  size:   " + Sizes.human(m.contentBytes()) + " -> " + Sizes.human(m.fileBytes()) + " (" + m.compression()
                 + (m.encrypted() ? ", " + m.encryption() : "") + ") in " + m.durationMs() + " ms\n"

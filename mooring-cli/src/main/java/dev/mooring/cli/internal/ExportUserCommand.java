@@ -10,6 +10,7 @@ import dev.mooring.migrate.Migrator;
 import dev.mooring.server.SyncConfigFile;
 import dev.mooring.server.SyncService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedOutputStream;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -45,8 +47,13 @@ public final class ExportUserCommand extends DatabaseCommand {
             description = "The column that holds the owning user's id. Default: ${DEFAULT-VALUE}.")
     String ownerColumn;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the document to FILE (readable by its owner only) instead of standard output.")
-    Path out;
+    @Option(names = "--out", paramLabel = "FILE|s3://BUCKET/PREFIX/NAME", description = "Write the document to FILE"
+            + " (readable by its owner only), or to an object in S3, instead of standard output. "
+            + StoreOptions.CREDENTIALS)
+    String out;
+
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--force", description = "Overwrite the --out file if it exists.")
     boolean force;
@@ -76,12 +83,23 @@ public final class ExportUserCommand extends DatabaseCommand {
                     .toList()) + ")."));
             return 0;
         }
-        Path file = out.toAbsolutePath();
-        UserExportResult result = writeFile(export, file);
-        if (json) {
-            Output.json(stdout, summary(result, file));
+        String where;
+        UserExportResult result;
+        if (StoreOptions.isUrl(out)) {
+            // the object appears only when complete, so a failed export leaves nothing, as with a file
+            StoreOptions.Named object = store.backup(out);
+            result = export.write(userId, object.location(), object.name(), force, System.getenv());
+            where = object.where();
         } else {
-            Output.text(stdout, render(result, file));
+            store.location(out, List.of(out)); // refuses --s3-* options for a file
+            Path file = Path.of(out).toAbsolutePath();
+            result = writeFile(export, file);
+            where = file.toString();
+        }
+        if (json) {
+            Output.json(stdout, summary(result, where));
+        } else {
+            Output.text(stdout, render(result, where));
         }
         return 0;
     }
@@ -146,11 +164,11 @@ public final class ExportUserCommand extends DatabaseCommand {
         }
     }
 
-    private static Map<String, Object> summary(UserExportResult result, Path file) {
+    private static Map<String, Object> summary(UserExportResult result, String file) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userId", result.userId());
         body.put("ownerColumn", result.ownerColumn());
-        body.put("file", file.toString());
+        body.put("file", file);
         body.put("totalRows", result.totalRows());
         body.put("rowsByTable", result.rowsByTable());
         Map<String, Long> shared = result.sectionRows().get(SHARED_WITH_USER);
@@ -161,7 +179,7 @@ public final class ExportUserCommand extends DatabaseCommand {
         return body;
     }
 
-    static String render(UserExportResult result, Path file) {
+    static String render(UserExportResult result, String file) {
         String text = "Exported " + result.totalRows() + " row(s) of user " + result.userId() + " (owner column "
                 + result.ownerColumn() + ") to " + file + "\n\n" + rowTable(result.rowsByTable());
         Map<String, Long> shared = result.sectionRows().get(SHARED_WITH_USER);

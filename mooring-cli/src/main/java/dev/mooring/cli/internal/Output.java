@@ -3,6 +3,8 @@ package dev.mooring.cli.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -12,6 +14,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -24,6 +27,8 @@ public final class Output {
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                // a path as written (a backup in S3 is a bare name), not Jackson's file:// URI of it
+                .registerModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(SerializationFeature.INDENT_OUTPUT);
     }

@@ -1,25 +1,40 @@
 package dev.mooring.cli.internal;
 
 import dev.mooring.backup.BackupConfig;
+import dev.mooring.backup.BackupLocation;
 import dev.mooring.backup.Backups;
 import dev.mooring.backup.PruneResult;
 import dev.mooring.backup.RetentionPolicy;
+import dev.mooring.core.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code mooring prune}: delete old backups, never the newest verified one. */
+/** {@code mooring prune}: delete old backups, never the newest verified one, in each place given. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Delete backups in --dir that the retention policy does not keep. Kept, per database: backups younger"
                 + " than --keep-days, the --keep-last newest verified backups, and always the newest verified one. Failed"
-                + " and unverified backups never count toward --keep-last.")
+                + " and unverified backups never count toward --keep-last. Also removes what interrupted backups left:"
+                + " incomplete S3 multipart uploads (in a folder, temporary files) older than --abandoned-after. With"
+                + " several --dir (a folder and a bucket that --copy-to fills), the rules apply to each place on its own.")
 public final class PruneCommand implements Callable<Integer> {
+    @Option(names = "--dir", paramLabel = "DIR|s3://BUCKET/PREFIX", defaultValue = "dumps",
+            description = "Where the backups are: a folder, or a bucket and prefix in S3. Repeatable. "
+                    + StoreOptions.CREDENTIALS + " Default: ${DEFAULT-VALUE}.")
+    List<String> dirs;
+
     @Mixin
-    BackupOptions backup;
+    StoreOptions store;
 
     @Option(names = "--keep-days", required = true, description = "Keep backups taken within this many days.")
     int keepDays;
@@ -27,10 +42,16 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--keep-last", defaultValue = "0", description = "Keep this many newest verified backups. Default: ${DEFAULT-VALUE}.")
     int keepLast;
 
+    @Option(names = "--abandoned-after", paramLabel = "DURATION", defaultValue = "1d", converter = DurationConverter.class,
+            description = "How old an incomplete upload must be to be taken for an interrupted backup's and removed;"
+                    + " longer than your longest backup, which has one while it runs. Default: ${DEFAULT-VALUE}.")
+    Duration abandonedAfter;
+
     @Option(names = "--dry-run", description = "Only show what would be deleted.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "Print the result as JSON: one place's result, or with several --dir a list"
+            + " of {location, result}.")
     boolean json;
 
     @Spec
@@ -38,17 +59,29 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BackupConfig config = backup.config(dev.mooring.migrate.MigrationConfig.DEFAULT_TABLE);
-        PruneResult result = Backups.prune(config, new RetentionPolicy(keepDays, keepLast), dryRun);
+        RetentionPolicy policy = new RetentionPolicy(keepDays, keepLast, abandonedAfter);
+        List<Map<String, Object>> results = new ArrayList<>();
+        PrintWriter out = spec.commandLine().getOut();
+        for (String dir : dirs) {
+            BackupLocation location = store.location(dir, dirs);
+            BackupConfig config = BackupConfig.defaults().withLocation(location);
+            PruneResult result = Backups.prune(config, policy, dryRun);
+            if (json) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("location", location.describe());
+                entry.put("result", result);
+                results.add(entry);
+            } else {
+                Output.text(out, (dirs.size() > 1 ? "== " + location.describe() + " ==\n" : "") + render(result, abandonedAfter));
+            }
+        }
         if (json) {
-            Output.json(spec.commandLine().getOut(), result);
-        } else {
-            Output.text(spec.commandLine().getOut(), render(result));
+            Output.json(out, results.size() == 1 ? results.get(0).get("result") : results);
         }
         return 0;
     }
 
-    static String render(PruneResult r) {
+    static String render(PruneResult r, Duration abandonedAfter) {
         TextTable table = new TextTable("Backup", "Status", "Action", "Why");
         r.kept().forEach(d -> table.row(d.file().getFileName().toString(), d.status(), "keep", d.reason()));
         r.deleted().forEach(d -> table.row(d.file().getFileName().toString(), d.status(),
@@ -56,8 +89,11 @@ public final class PruneCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         r.warnings().forEach(w -> text.append("warning: ").append(w).append('\n'));
         text.append(r.kept().isEmpty() && r.deleted().isEmpty() ? "No backups found.\n" : table.toString());
-        text.append(r.dryRun() ? "Dry run: nothing was deleted; " + r.deleted().size() + " would be."
-                : "Deleted " + r.deleted().size() + ", kept " + r.kept().size() + ".");
+        String age = Durations.format(abandonedAfter);
+        text.append(r.dryRun() ? "Dry run: nothing was deleted; " + r.deleted().size() + " would be. Incomplete uploads"
+                + " older than " + age + " would be removed."
+                : "Deleted " + r.deleted().size() + ", kept " + r.kept().size() + ". Removed " + r.abandonedRemoved()
+                + " incomplete upload(s) of interrupted backups older than " + age + ".");
         return text.toString();
     }
 }

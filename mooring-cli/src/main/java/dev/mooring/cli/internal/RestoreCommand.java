@@ -20,6 +20,7 @@ import java.io.Console;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /** {@code mooring restore}: restore a backup in one transaction. */
@@ -27,8 +28,9 @@ import java.util.Objects;
         description = "Restore a backup (the newest in --dir when no file is given) into the database, in one transaction:"
                 + " a failure leaves the database exactly as it was. Without --clean the target must be empty.")
 public final class RestoreCommand extends DatabaseCommand {
-    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The backup file. Default: the newest in --dir.")
-    Path file;
+    @Parameters(paramLabel = "FILE|s3://BUCKET/PREFIX/NAME", arity = "0..1", description = "The backup: a file, or an"
+            + " object in S3. Default: the newest complete backup (one with its manifest) in --dir.")
+    String file;
 
     @Mixin
     BackupOptions backup;
@@ -62,19 +64,32 @@ public final class RestoreCommand extends DatabaseCommand {
 
     @Override
     int run(Migrator migrator, DatabaseUrl url, PrintWriter out) {
-        BackupConfig config = backup.config(db.table).withTrustForeignFiles(trustForeignFile);
-        Backups backups = Backups.create(url, config);
-        Path chosen = file != null ? file : backups.latest();
+        BackupConfig config = BackupConfig.defaults().withHistoryTable(db.table).withTrustForeignFiles(trustForeignFile);
+        Path localFile = null;
+        String name;
+        if (file == null) {
+            config = config.withLocation(backup.location());
+            name = Backups.create(url, config).latestName();
+        } else if (StoreOptions.isUrl(file)) {
+            StoreOptions.Named named = backup.store.backup(file);
+            config = config.withLocation(named.location());
+            name = named.name();
+        } else {
+            backup.store.location(file, List.of(file)); // refuses --s3-* options for a file
+            localFile = Path.of(file);
+            name = localFile.getFileName().toString();
+        }
         PrintWriter err = spec.commandLine().getErr();
         if (clean) {
-            confirm(url, chosen, err);
+            confirm(url, name, err);
         }
         RestoreOptions options = RestoreOptions.defaults().withClean(clean).withForce(force)
                 .withKnownSchemaVersion(knownVersion(migrator));
         ProgressBar progress = ProgressBar.forConsole(err);
         RestoreResult result;
         try {
-            result = backups.withProgress(progress).restore(chosen, options);
+            Backups backups = Backups.create(url, config).withProgress(progress);
+            result = localFile != null ? backups.restore(localFile, options) : backups.restoreNamed(name, options);
         } finally {
             progress.finish();
         }
@@ -86,7 +101,7 @@ public final class RestoreCommand extends DatabaseCommand {
         return 0;
     }
 
-    private void confirm(DatabaseUrl url, Path chosen, PrintWriter err) {
+    private void confirm(DatabaseUrl url, String chosen, PrintWriter err) {
         String name = databaseName(url);
         Console console = System.console();
         if (!yes) {
@@ -95,7 +110,7 @@ public final class RestoreCommand extends DatabaseCommand {
                         + " and there is no terminal to confirm it on. Pass --yes to confirm.");
             }
             err.println("--clean will DROP " + what(url) + " in " + name + " (" + url.redacted() + ") and replace them with "
-                    + chosen.getFileName() + ".");
+                    + chosen + ".");
             err.flush();
             String typed = console.readLine("Type the database name (%s) to continue: ", name);
             if (!name.equals(typed == null ? null : typed.strip())) {

@@ -9,13 +9,16 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.embedded.EmbeddedPostgresServer;
 import dev.mooring.migrate.MigrationConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /** {@code mooring verify}: prove a backup is intact, and with {@code --restore} that it restores. */
@@ -25,10 +28,15 @@ import javax.sql.DataSource;
                 + " SQLite file) and compare every table's rows and checksum, the foreign keys and the migration history."
                 + " The result is recorded in the manifest. Exits with code 15 when the backup is bad; with 16 when it"
                 + " cannot be decrypted (no or wrong passphrase) and 28 when the verification could not run (the scratch"
-                + " database cannot be reached, a full disk), which record nothing.")
+                + " database cannot be reached, a full disk), which record nothing. A backup in S3 is read from there"
+                + " and its manifest there records the result.")
 public final class VerifyCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "The backup file.")
-    Path file;
+    @Parameters(paramLabel = "FILE|s3://BUCKET/PREFIX/NAME", description = "The backup: a file, or an object in S3. "
+            + StoreOptions.CREDENTIALS)
+    String file;
+
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--restore", description = "Also restore into a scratch database and compare.")
     boolean restore;
@@ -55,26 +63,42 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerifyResult result = verify(file, restore, BackupConfig.defaults().withHistoryTable(table)
-                .withTrustForeignFiles(trustForeignFile), scratchUrl);
+        BackupConfig config = BackupConfig.defaults().withHistoryTable(table).withTrustForeignFiles(trustForeignFile);
+        VerifyResult result;
+        String where;
+        if (StoreOptions.isUrl(file)) {
+            StoreOptions.Named backup = store.backup(file);
+            result = verify(backup, restore, config, scratchUrl);
+            where = backup.where();
+        } else {
+            store.location(file, List.of(file)); // refuses --s3-* options for a file
+            result = withScratch(scratchUrl, scratch -> Backups.verify(Path.of(file), restore, scratch, config));
+            where = file;
+        }
         if (json) {
             Output.json(spec.commandLine().getOut(), result);
         } else {
-            Output.text(spec.commandLine().getOut(), render(result));
+            Output.text(spec.commandLine().getOut(), render(result, where));
         }
         return result.passed() ? 0 : ErrorCode.BACKUP_CORRUPT.exitCode();
     }
 
+    /** Verifies {@code backup}, read from its place, on a scratch server as {@link #withScratch} gives. */
+    static VerifyResult verify(StoreOptions.Named backup, boolean restore, BackupConfig config, String scratchUrl) {
+        BackupConfig there = config.withLocation(backup.location());
+        return withScratch(scratchUrl, scratch -> Backups.verifyNamed(backup.name(), restore, scratch, there));
+    }
+
     /**
-     * Verifies on the server at {@code scratchUrl}, or else on an embedded PostgreSQL started only when a PostgreSQL
-     * restore gets as far as needing it.
+     * Runs {@code verification} on the server at {@code scratchUrl}, or else on an embedded PostgreSQL started only
+     * when a PostgreSQL restore gets as far as needing it.
      */
-    static VerifyResult verify(Path file, boolean restore, BackupConfig config, String scratchUrl) {
+    private static VerifyResult withScratch(String scratchUrl, Function<ScratchServer, VerifyResult> verification) {
         if (scratchUrl != null) {
-            return Backups.verify(file, restore, ScratchServer.on(DatabaseUrl.parse(scratchUrl)), config);
+            return verification.apply(ScratchServer.on(DatabaseUrl.parse(scratchUrl)));
         }
         try (EmbeddedScratch scratch = new EmbeddedScratch()) {
-            return Backups.verify(file, restore, scratch, config);
+            return verification.apply(scratch);
         }
     }
 
@@ -123,8 +147,9 @@ public final class VerifyCommand implements Callable<Integer> {
         };
     }
 
-    static String render(VerifyResult r) {
-        StringBuilder text = new StringBuilder(r.passed() ? "Verified " : "FAILED verification of ").append(r.file())
+    /** The result for people; {@code where} is the backup's path or URL. */
+    static String render(VerifyResult r, String where) {
+        StringBuilder text = new StringBuilder(r.passed() ? "Verified " : "FAILED verification of ").append(where)
                 .append(r.restored() ? " (restored into a scratch database)" : "").append('\n');
         r.checks().forEach(c -> text.append("  ok:      ").append(c).append('\n'));
         r.problems().forEach(p -> text.append("  PROBLEM: ").append(p).append('\n'));

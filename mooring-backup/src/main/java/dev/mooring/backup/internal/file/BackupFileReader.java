@@ -39,12 +39,23 @@ public final class BackupFileReader {
      */
     public static InputStream open(Path file, Supplier<char[]> passphrase) {
         Objects.requireNonNull(file, "file");
-        InputStream raw = openRaw(file);
+        return open(openRaw(file), file.toString(), passphrase);
+    }
+
+    /**
+     * Returns the content of the backup whose stored bytes {@code stored} reads, as {@link #open(Path, Supplier)}
+     * does; {@code source} names the backup in messages (a path or an object's URL). The returned stream owns
+     * {@code stored}, which is closed on failure here.
+     */
+    public static InputStream open(InputStream stored, String source, Supplier<char[]> passphrase) {
+        Objects.requireNonNull(stored, "stored");
+        Objects.requireNonNull(source, "source");
+        InputStream raw = new BufferedInputStream(stored, BUFFER_SIZE);
         try {
-            return new ReadErrorTranslatingInputStream(contentStream(raw, file, passphrase), file);
+            return new ReadErrorTranslatingInputStream(contentStream(raw, source, passphrase), source);
         } catch (IOException e) {
             closeQuietly(raw);
-            throw ReadErrorTranslatingInputStream.translate(file, e);
+            throw ReadErrorTranslatingInputStream.translate(source, e);
         } catch (RuntimeException e) {
             closeQuietly(raw);
             throw e;
@@ -54,20 +65,20 @@ public final class BackupFileReader {
     /** Finds how {@code file} is stored, without a passphrase: an encrypted file's header names its compression. */
     public static FileFormat detect(Path file) {
         Objects.requireNonNull(file, "file");
-        try (InputStream in = openRaw(file)) {
+        try (InputStream in = new BufferedInputStream(openRaw(file), BUFFER_SIZE)) {
             byte[] head = new byte[EncryptionHeader.LENGTH];
             int n = in.readNBytes(head, 0, head.length);
             if (EncryptionHeader.hasMagic(head, n)) {
                 return new FileFormat(true, EncryptionHeader.parse(head, n, file).compression());
             }
-            rejectDamagedMagic(head, n, file);
+            rejectDamagedMagic(head, n, file.toString());
             return new FileFormat(false, sniff(head, n));
         } catch (IOException e) {
-            throw ReadErrorTranslatingInputStream.translate(file, e);
+            throw ReadErrorTranslatingInputStream.translate(file.toString(), e);
         }
     }
 
-    private static InputStream contentStream(InputStream raw, Path file, Supplier<char[]> passphrase) throws IOException {
+    private static InputStream contentStream(InputStream raw, String file, Supplier<char[]> passphrase) throws IOException {
         raw.mark(EncryptionHeader.LENGTH);
         byte[] head = new byte[EncryptionHeader.LENGTH];
         int n = raw.readNBytes(head, 0, head.length);
@@ -112,13 +123,13 @@ public final class BackupFileReader {
         return Compression.NONE;
     }
 
-    private static void rejectDamagedMagic(byte[] head, int length, Path file) {
+    private static void rejectDamagedMagic(byte[] head, int length, String file) {
         if (EncryptionHeader.hasDamagedMagic(head, length)) {
             throw EncryptionHeader.corrupt(file, "the encryption magic is damaged or the file is truncated");
         }
     }
 
-    private static char[] askPassphrase(Supplier<char[]> passphrase, Path file) {
+    private static char[] askPassphrase(Supplier<char[]> passphrase, String file) {
         char[] value = passphrase == null ? null : passphrase.get();
         if (value == null || value.length == 0) {
             throw new MooringException(ErrorCode.BACKUP_PASSPHRASE, "backup file " + file
@@ -129,11 +140,11 @@ public final class BackupFileReader {
 
     private static InputStream openRaw(Path file) {
         try {
-            return new BufferedInputStream(Files.newInputStream(file), BUFFER_SIZE);
+            return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new MooringException(ErrorCode.IO, "backup file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw ReadErrorTranslatingInputStream.translate(file, e);
+            throw ReadErrorTranslatingInputStream.translate(file.toString(), e);
         }
     }
 

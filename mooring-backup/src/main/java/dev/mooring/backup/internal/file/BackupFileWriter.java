@@ -1,18 +1,13 @@
 package dev.mooring.backup.internal.file;
 
 import dev.mooring.backup.Compression;
+import dev.mooring.backup.internal.store.BackupStore;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +15,17 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Writes one backup file: compressed segment by segment, optionally encrypted, then published atomically.
  *
- * <p>Contract: bytes go to {@code <file>.partial} (owner-only); {@link #finish()} flushes, fsyncs, and moves
- * it to {@code file} without ever replacing an existing file, returning its size and SHA-256. {@link #close()}
- * without a successful {@code finish()} deletes the partial file and every temp file. Call {@code finish()}
- * only when every producer succeeded: a segment closed early by a failing producer looks complete.
+ * <p>Contract: bytes stream to the target as they are written — to {@code <file>.partial} (owner-only) for a file,
+ * or into a {@link BackupStore}'s object, which bounds memory and keeps no local copy. {@link #finish()} flushes
+ * and publishes: a file is fsynced and linked to {@code file} without ever replacing an existing one, an object is
+ * completed by its store. It returns the size and SHA-256. {@link #close()} without a successful {@code finish()}
+ * deletes the partial file (or aborts the object) and every temp file. Call {@code finish()} only when every
+ * producer succeeded: a segment closed early by a failing producer looks complete.
  *
  * <p>Segments: the one at the head of the line (every earlier segment closed and drained) streams into the
  * file; the others buffer their compressed bytes ({@link SegmentBuffer}) until the segments before them
@@ -43,8 +41,7 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
 
     static final long DEFAULT_SPILL_THRESHOLD = 32L * 1024 * 1024;
 
-    private final Path target;
-    private final Path partial;
+    private final WriteTarget target;
     private final Compression compression;
     private final long spillThreshold;
     private final FileSink sink;
@@ -60,13 +57,12 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
     private volatile boolean finished;
     private int segmentsOpened;
 
-    private BackupFileWriter(Path target, Path partial, Compression compression, long spillThreshold,
-                             FileSink sink, ChunkCipher cipher) throws IOException {
+    private BackupFileWriter(WriteTarget target, Compression compression, long spillThreshold, ChunkCipher cipher)
+            throws IOException {
         this.target = target;
-        this.partial = partial;
         this.compression = compression;
         this.spillThreshold = spillThreshold;
-        this.sink = sink;
+        this.sink = new FileSink(target.out());
         this.encryptor = cipher == null ? null : new ChunkEncryptingOutputStream(cipher, sink);
         this.body = encryptor == null ? sink : encryptor;
     }
@@ -86,30 +82,46 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
     static BackupFileWriter create(Path file, Compression compression, char[] passphraseOrNull, int kdfIterations,
                                    long spillThreshold) {
         Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(compression, "compression");
         Path target = file.toAbsolutePath();
-        refuseExisting(target);
+        return create(() -> WriteTarget.partialFile(target), compression, passphraseOrNull, kdfIterations, spillThreshold);
+    }
+
+    /**
+     * Starts writing the object {@code name} of {@code store}, as {@link #create(Path, Compression, char[])} does a
+     * file.
+     *
+     * @throws MooringException {@code IO} if the object exists or cannot be created; {@code BACKUP_PASSPHRASE} if
+     *                          the passphrase is empty
+     */
+    public static BackupFileWriter create(BackupStore store, String name, Compression compression,
+                                          char[] passphraseOrNull) {
+        return create(store, name, compression, passphraseOrNull, EncryptionHeader.DEFAULT_ITERATIONS,
+                DEFAULT_SPILL_THRESHOLD);
+    }
+
+    /** As {@link #create(BackupStore, String, Compression, char[])} with a chosen KDF cost and memory limit (tests). */
+    static BackupFileWriter create(BackupStore store, String name, Compression compression, char[] passphraseOrNull,
+                                   int kdfIterations, long spillThreshold) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(name, "name");
+        return create(() -> WriteTarget.storeObject(store, name), compression, passphraseOrNull, kdfIterations,
+                spillThreshold);
+    }
+
+    private static BackupFileWriter create(Supplier<WriteTarget> opener, Compression compression,
+                                           char[] passphraseOrNull, int kdfIterations, long spillThreshold) {
+        Objects.requireNonNull(compression, "compression");
         if (passphraseOrNull != null && passphraseOrNull.length == 0) {
             throw new MooringException(ErrorCode.BACKUP_PASSPHRASE, "the backup passphrase is empty: set MOORING_BACKUP_PASSPHRASE");
         }
         ChunkCipher cipher = passphraseOrNull == null ? null
                 : ChunkCipher.forWriting(passphraseOrNull, compression, kdfIterations, EncryptionHeader.DEFAULT_CHUNK_SIZE);
-        Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        FileChannel channel;
+        WriteTarget target = opener.get();
         try {
-            channel = PrivateFiles.createNew(partial);
-        } catch (FileAlreadyExistsException e) {
-            throw new MooringException(ErrorCode.IO, partial + " exists: another backup is writing it, or one was"
-                    + " interrupted; delete it if no backup is running", e);
-        } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "could not create " + partial + ": " + e.getMessage(), e);
-        }
-        try {
-            return new BackupFileWriter(target, partial, compression, spillThreshold, new FileSink(channel), cipher);
+            return new BackupFileWriter(target, compression, spillThreshold, cipher);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            deleteQuietly(partial);
-            throw new MooringException(ErrorCode.IO, "could not write " + partial + ": " + e.getMessage(), e);
+            target.discard();
+            throw new MooringException(ErrorCode.IO, "could not write " + target.description() + ": " + e.getMessage(), e);
         }
     }
 
@@ -131,12 +143,12 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
         Segment segment;
         synchronized (pending) {
             if (closed) {
-                throw new IOException("backup writer for " + target + " is closed");
+                throw new IOException("backup writer for " + target.description() + " is closed");
             }
             int index = segmentsOpened++;
             // at the head of the line only when every earlier segment is already in the file
             SegmentBuffer buffer = pending.isEmpty() ? null
-                    : new SegmentBuffer(target.getParent(), target.getFileName() + "." + index + ".", spillThreshold);
+                    : new SegmentBuffer(target.spillDirectory(), target.name() + "." + index + ".", spillThreshold);
             segment = new Segment(this, index, buffer);
             pending.addLast(segment);
         }
@@ -157,7 +169,7 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
      */
     public WrittenFile finish() {
         if (finished || closed) {
-            throw new IllegalStateException("backup writer for " + target + " is already finished or closed");
+            throw new IllegalStateException("backup writer for " + target.description() + " is already finished or closed");
         }
         try {
             writeEmptySegmentIfNone();
@@ -166,14 +178,13 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
             if (encryptor != null) {
                 encryptor.finish();
             }
-            sink.force();
-            sink.close();
-            publish();
+            target.publish();
             finished = true;
-            return new WrittenFile(target, sink.bytes(), contentBytes.get(), sink.sha256Hex());
+            return new WrittenFile(target.path(), sink.bytes(), contentBytes.get(), sink.sha256Hex());
         } catch (IOException e) {
             fail(e);
-            throw new MooringException(ErrorCode.IO, "could not write backup file " + target + ": " + e.getMessage(), e);
+            throw new MooringException(ErrorCode.IO, "could not write backup file " + target.description() + ": "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             fail(e);
             throw e;
@@ -195,8 +206,7 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
         for (Segment segment : segments) {
             segment.discard();
         }
-        closeQuietly(sink);
-        deleteQuietly(partial);
+        target.discard();
     }
 
     // ---- called by segments ----
@@ -207,10 +217,10 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
 
     void checkWritable() throws IOException {
         if (closed) {
-            throw new IOException("backup writer for " + target + " is closed");
+            throw new IOException("backup writer for " + target.description() + " is closed");
         }
         if (failure != null) {
-            throw new IOException("backup writer for " + target + " failed: " + failure.getMessage(), failure);
+            throw new IOException("backup writer for " + target.description() + " failed: " + failure.getMessage(), failure);
         }
     }
 
@@ -302,43 +312,6 @@ public final class BackupFileWriter implements SegmentedOutput, AutoCloseable {
             return;
         }
         ErrorCode code = cause instanceof MooringException m ? m.code() : ErrorCode.IO;
-        throw new MooringException(code, "backup file " + target + " was not written: " + cause.getMessage(), cause);
-    }
-
-    /** A hard link cannot replace an existing file, so it publishes without a check-then-act race. */
-    private void publish() throws IOException {
-        try {
-            Files.createLink(target, partial);
-            Files.delete(partial);
-        } catch (FileAlreadyExistsException e) {
-            throw new MooringException(ErrorCode.IO, "refusing to overwrite " + target + ": it appeared while the backup was written", e);
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            // no hard links here (FAT, some network file systems): rename, which may replace, so check first
-            refuseExisting(target);
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        }
-        PrivateFiles.syncDirectory(target.getParent());
-    }
-
-    private static void refuseExisting(Path target) {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new MooringException(ErrorCode.IO, "refusing to overwrite " + target + ": it already exists");
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // failure path: the delete that follows is what matters
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // failure path: nothing more can be done
-        }
+        throw new MooringException(code, "backup file " + target.description() + " was not written: " + cause.getMessage(), cause);
     }
 }

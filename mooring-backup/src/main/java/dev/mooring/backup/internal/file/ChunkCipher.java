@@ -5,7 +5,6 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -72,7 +71,7 @@ final class ChunkCipher {
     }
 
     /** A cipher for reading a file with this header; a wrong passphrase fails here, before any chunk. */
-    static ChunkCipher forReading(EncryptionHeader header, char[] passphrase, Path file) {
+    static ChunkCipher forReading(EncryptionHeader header, char[] passphrase, String file) {
         byte[][] keys = deriveKeys(passphrase, header.salt(), header.iterations());
         try {
             byte[] expected = keyCheck(keys[1], header.bytes());

@@ -4,7 +4,6 @@ import dev.mooring.core.MooringException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 
@@ -21,7 +20,7 @@ import javax.crypto.AEADBadTagException;
 final class ChunkDecryptingInputStream extends InputStream {
     private final InputStream in;
     private final ChunkCipher cipher;
-    private final Path file;
+    private final String file;
     private final byte[] record;
     private final byte[] plain;
     private int position;
@@ -30,7 +29,7 @@ final class ChunkDecryptingInputStream extends InputStream {
     private boolean sawFinal;
     private int carried = -1;
 
-    ChunkDecryptingInputStream(InputStream in, ChunkCipher cipher, Path file) {
+    ChunkDecryptingInputStream(InputStream in, ChunkCipher cipher, String file) {
         this.in = in;
         this.cipher = cipher;
         this.file = file;

@@ -101,8 +101,16 @@ final class EncryptionHeader {
         return n < MAGIC_LENGTH ? differentBits == 0 : differentBits <= 3;
     }
 
-    /** Parses and checks a header read from {@code file}; the magic has been checked by the caller. */
+    /** As {@link #parse(byte[], int, String)}, for a header read from {@code file}. */
     static EncryptionHeader parse(byte[] head, int length, Path file) {
+        return parse(head, length, file.toString());
+    }
+
+    /**
+     * Parses and checks a header read from the backup {@code file} (a path or an object's URL, for messages); the
+     * magic has been checked by the caller.
+     */
+    static EncryptionHeader parse(byte[] head, int length, String file) {
         if (length < LENGTH) {
             throw corrupt(file, "the encryption header is truncated");
         }
@@ -164,7 +172,7 @@ final class EncryptionHeader {
         }
     }
 
-    private static Compression compression(byte id, Path file) {
+    private static Compression compression(byte id, String file) {
         for (Compression c : Compression.values()) {
             if (compressionId(c) == id) {
                 return c;
@@ -183,7 +191,7 @@ final class EncryptionHeader {
         }
     }
 
-    static MooringException corrupt(Path file, String problem) {
+    static MooringException corrupt(String file, String problem) {
         return new MooringException(ErrorCode.BACKUP_CORRUPT, "backup file " + file + " is corrupt: " + problem);
     }
 }

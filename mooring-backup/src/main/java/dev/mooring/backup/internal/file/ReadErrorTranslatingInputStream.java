@@ -8,7 +8,6 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.zip.ZipException;
 
 /**
@@ -17,9 +16,9 @@ import java.util.zip.ZipException;
  * I/O error becomes {@code IO}. Not thread-safe, like the stream it wraps.
  */
 final class ReadErrorTranslatingInputStream extends FilterInputStream {
-    private final Path file;
+    private final String file;
 
-    ReadErrorTranslatingInputStream(InputStream in, Path file) {
+    ReadErrorTranslatingInputStream(InputStream in, String file) {
         super(in);
         this.file = file;
     }
@@ -69,7 +68,7 @@ final class ReadErrorTranslatingInputStream extends FilterInputStream {
         }
     }
 
-    static MooringException translate(Path file, IOException e) {
+    static MooringException translate(String file, IOException e) {
         if (e instanceof EOFException) {
             return new MooringException(ErrorCode.BACKUP_CORRUPT, "backup file " + file
                     + " is truncated: the compressed data ends early (" + e.getMessage() + ")", e);

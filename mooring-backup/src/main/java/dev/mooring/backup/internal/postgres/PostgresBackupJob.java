@@ -6,17 +6,16 @@ import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.internal.BackupNames;
 import dev.mooring.backup.BackupProgress;
 import dev.mooring.backup.internal.ManifestStore;
+import dev.mooring.backup.internal.StoredBackup;
 import dev.mooring.backup.internal.file.BackupFileWriter;
 import dev.mooring.backup.internal.file.Passphrase;
 import dev.mooring.backup.internal.file.WrittenFile;
+import dev.mooring.backup.internal.store.BackupStore;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.migrate.Migrator;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,17 +27,20 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * Backs up a PostgreSQL database into one file with the built-in engine or pg_dump, then writes its manifest.
- * The passphrase is checked before anything is written. Single use, not thread-safe.
+ * Backs up a PostgreSQL database into one object of a store with the built-in engine or pg_dump, streamed as it is
+ * written, then writes its manifest, which makes the backup complete. The passphrase is checked before anything is
+ * written. Single use, not thread-safe.
  */
 public final class PostgresBackupJob {
     private final DatabaseUrl url;
     private final BackupConfig config;
+    private final BackupStore store;
     private final BackupProgress progress;
 
-    public PostgresBackupJob(DatabaseUrl url, BackupConfig config, BackupProgress progress) {
+    public PostgresBackupJob(DatabaseUrl url, BackupConfig config, BackupStore store, BackupProgress progress) {
         this.url = url;
         this.config = config;
+        this.store = store;
         this.progress = progress;
     }
 
@@ -53,18 +55,17 @@ public final class PostgresBackupJob {
                 database = currentDatabase(c);
                 schemaVersion = Migrator.appliedVersion(c, config.historyTable()).orElse(null);
             }
-            Files.createDirectories(config.dir());
-            Path target = config.dir().resolve(BackupNames.fileName(database, started, "postgresql",
+            StoredBackup target = StoredBackup.in(store, BackupNames.fileName(database, started, "postgresql",
                     config.compression(), passphrase != null));
             PostgresDumpResult dump;
             WrittenFile written;
-            try (BackupFileWriter writer = BackupFileWriter.create(target, config.compression(), passphrase)) {
+            try (BackupFileWriter writer = BackupFileWriter.create(store, target.name(), config.compression(), passphrase)) {
                 dump = config.engine() == BackupEngine.PG_DUMP
                         ? new PgDumpEngine(url, config.environment(), config.privileges(), progress).writeTo(writer)
                         : PostgresDump.create(dataSource, config.jobs(), config.privileges(), progress).writeTo(writer);
                 written = writer.finish();
             }
-            BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, target.getFileName().toString(), database,
+            BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, target.name(), database,
                     url.redacted(), "postgresql", dump.serverVersion(), schemaVersion,
                     config.engine().name().toLowerCase(Locale.ROOT), started,
                     Duration.between(started, Instant.now()).toMillis(),
@@ -75,9 +76,6 @@ public final class PostgresBackupJob {
             return manifest;
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.CONNECTION, "Could not connect to " + url.redacted() + ": "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not write the backup to " + config.dir() + ": "
                     + e.getMessage(), e);
         } finally {
             if (passphrase != null) {

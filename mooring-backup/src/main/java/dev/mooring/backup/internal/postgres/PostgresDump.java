@@ -85,11 +85,20 @@ public final class PostgresDump {
         try (Connection conn = source.getConnection()) {
             PostgresSession.apply(conn);
             PostgresSession.beginSnapshot(conn, null);
+            PostgresDumpResult result;
             try {
-                return dump(conn, out);
-            } finally {
-                conn.rollback();
+                result = dump(conn, out);
+            } catch (RuntimeException e) {
+                // a COPY cut short by the failure makes the rollback fail too; the failure is the news
+                try {
+                    conn.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
             }
+            conn.rollback();
+            return result;
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "The dump's connection failed: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.mooring.backup.internal.postgres;
 
 import dev.mooring.backup.BackupManifest;
 import dev.mooring.backup.internal.BackupFiles;
+import dev.mooring.backup.internal.StoredBackup;
 import dev.mooring.backup.TableSummary;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -9,7 +10,6 @@ import dev.mooring.migrate.Migrator;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.ResultSet;
@@ -56,7 +56,7 @@ public final class PostgresRestore {
      * Restores {@code file}. With {@code trustForeignFile} nothing is checked: the file runs as psql would run it
      * (pg_dump's files need this); otherwise see the class comment.
      */
-    public Outcome restore(Path file, Optional<BackupManifest> manifest, boolean clean, boolean trustForeignFile) {
+    public Outcome restore(StoredBackup file, Optional<BackupManifest> manifest, boolean clean, boolean trustForeignFile) {
         DumpAllowList checked = checkUnlessTrusted(file, manifest, trustForeignFile);
         try (Connection c = target.getConnection()) {
             return inOneTransaction(c, file, manifest, clean, checked);
@@ -73,7 +73,7 @@ public final class PostgresRestore {
      * {@link #restore} does: the backup's code still runs without superuser rights ({@link ConfinedRun}). A trusted
      * foreign file runs as the data source's role.
      */
-    public Outcome restoreUnprivileged(Path file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
+    public Outcome restoreUnprivileged(StoredBackup file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
         DumpAllowList checked = checkUnlessTrusted(file, manifest, trustForeignFile);
         if (checked == null) {
             return restore(file, manifest, false, true);
@@ -96,13 +96,13 @@ public final class PostgresRestore {
         }
     }
 
-    private DumpAllowList checkUnlessTrusted(Path file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
+    private DumpAllowList checkUnlessTrusted(StoredBackup file, Optional<BackupManifest> manifest, boolean trustForeignFile) {
         if (trustForeignFile) {
             return null;
         }
         if (!ownFormat(manifest)) {
             // not proof against the file (a verification records nothing): a confirmation that was not given
-            throw new MooringException(ErrorCode.CONFIRMATION_REQUIRED, file.getFileName() + " was written by "
+            throw new MooringException(ErrorCode.CONFIRMATION_REQUIRED, file.name() + " was written by "
                     + manifest.get().engine() + ", not by Mooring's dump engine, so it may hold any SQL, and Mooring"
                     + " cannot check it. Nothing was run. If you made this backup and trust its content, restore"
                     + " it with --trust-foreign-file.");
@@ -110,7 +110,7 @@ public final class PostgresRestore {
         return check(file);
     }
 
-    private Outcome inOneTransaction(Connection c, Path file, Optional<BackupManifest> manifest, boolean clean,
+    private Outcome inOneTransaction(Connection c, StoredBackup file, Optional<BackupManifest> manifest, boolean clean,
             DumpAllowList checked) throws SQLException {
         c.setAutoCommit(false);
         try {
@@ -122,7 +122,7 @@ public final class PostgresRestore {
             throw e;
         } catch (IOException e) {
             c.rollback();
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file + ": " + e.getMessage()
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file.description() + ": " + e.getMessage()
                     + ". The restore was rolled back, the target is unchanged.", e);
         }
     }
@@ -155,18 +155,18 @@ public final class PostgresRestore {
     }
 
     /** The whole file against the allow-list, before anything runs; returns the list that checked it. */
-    private DumpAllowList check(Path file) {
+    private DumpAllowList check(StoredBackup file) {
         DumpAllowList allowList = DumpAllowList.forScan();
         try (InputStream in = BackupFiles.open(file, environment)) {
             scan(in, allowList);
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file + ": " + e.getMessage()
-                    + ". Nothing was run.", e);
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, "Could not read " + file.description() + ": "
+                    + e.getMessage() + ". Nothing was run.", e);
         }
         return allowList;
     }
 
-    private Outcome run(Connection c, Path file, Optional<BackupManifest> manifest, boolean clean, DumpAllowList checked)
+    private Outcome run(Connection c, StoredBackup file, Optional<BackupManifest> manifest, boolean clean, DumpAllowList checked)
             throws SQLException, IOException {
         if (clean && !ownFormat(manifest)) {
             // pg_dump scripts carry no clean section of Mooring's: drop the schemas the manifest lists.
@@ -179,7 +179,7 @@ public final class PostgresRestore {
                     : runChecked(c, in, clean, checked, allowList);
         }
         if (!result.complete()) {
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, file.getFileName() + " ends before its completion"
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, file.name() + " ends before its completion"
                     + " marker: it is truncated. The restore was rolled back, the target is unchanged.");
         }
         List<TableSummary> tables = tables(result.rowsByTable(), manifest);

@@ -38,23 +38,27 @@ final class TableCopier {
                 out.write(table.copyIn().getBytes(StandardCharsets.UTF_8));
             }
             CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(table.copyOut());
-            long rows = 0;
-            long bytes = 0;
-            byte[] row;
-            while ((row = copy.readFromCopy()) != null) {
-                // The server sends exactly one row per CopyData message, ending with its newline.
-                digest.add(row, 0, row.length - 1);
-                if (out != null) {
-                    out.write(row);
+            try {
+                long rows = 0;
+                long bytes = 0;
+                byte[] row;
+                while ((row = copy.readFromCopy()) != null) {
+                    // The server sends exactly one row per CopyData message, ending with its newline.
+                    digest.add(row, 0, row.length - 1);
+                    if (out != null) {
+                        out.write(row);
+                    }
+                    bytes += row.length;
+                    if (++rows == REPORT_EVERY) {
+                        progress.advanced(rows, bytes);
+                        rows = 0;
+                        bytes = 0;
+                    }
                 }
-                bytes += row.length;
-                if (++rows == REPORT_EVERY) {
-                    progress.advanced(rows, bytes);
-                    rows = 0;
-                    bytes = 0;
-                }
+                progress.advanced(rows, bytes);
+            } finally {
+                cancelIfActive(copy);
             }
-            progress.advanced(rows, bytes);
             if (out != null) {
                 out.write(END_OF_DATA);
             }
@@ -68,5 +72,19 @@ final class TableCopier {
         TableSummary summary = new TableSummary(table.name(), digest.rows(), digest.value());
         progress.tableDone(summary);
         return summary;
+    }
+
+    /**
+     * Ends a COPY that a failure stopped half way (the backup's store failed, a listener threw): left active, it
+     * would hold the connection, and the rollback that follows would wait for it forever.
+     */
+    private static void cancelIfActive(CopyOut copy) {
+        if (copy.isActive()) {
+            try {
+                copy.cancelCopy();
+            } catch (SQLException ignored) {
+                // the failure that stopped the copy is the one to report; the connection is closed after it
+            }
+        }
     }
 }

@@ -6,12 +6,14 @@ import dev.mooring.backup.Compression;
 import dev.mooring.backup.internal.BackupNames;
 import dev.mooring.backup.BackupProgress;
 import dev.mooring.backup.internal.ManifestStore;
+import dev.mooring.backup.internal.StoredBackup;
 import dev.mooring.backup.internal.file.PrivateFiles;
 import dev.mooring.backup.TableSummary;
 import dev.mooring.backup.internal.file.BackupFileWriter;
 import dev.mooring.backup.internal.file.FileDigest;
 import dev.mooring.backup.internal.file.Passphrase;
 import dev.mooring.backup.internal.file.WrittenFile;
+import dev.mooring.backup.internal.store.BackupStore;
 import dev.mooring.core.DatabaseUrl;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
@@ -20,8 +22,11 @@ import org.sqlite.SQLiteConnection;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -39,18 +44,28 @@ import java.util.concurrent.CompletionException;
  * consistent even while other connections write, never a copy of the live file. Row counts and the schema version
  * are then read from that copy, so they describe exactly what the backup holds. Content checksums are not computed
  * here: reading every row costs several times the copy itself, and the backup file is the snapshot, so the first
- * {@code verify} reads them from the file and records them in the manifest. Single use, not thread-safe.
+ * {@code verify} reads them from the file and records them in the manifest.
+ *
+ * <p>The copy is a temporary file in the store's folder, or for a remote store beside the database (the backup API
+ * writes to a file); it is then streamed into the store, and the manifest written last. Single use, not thread-safe.
  */
 public final class SqliteBackupJob {
     private final DatabaseUrl url;
     private final BackupConfig config;
+    private final BackupStore store;
     private final BackupProgress progress;
 
-    public SqliteBackupJob(DatabaseUrl url, BackupConfig config, BackupProgress progress) {
+    public SqliteBackupJob(DatabaseUrl url, BackupConfig config, BackupStore store, BackupProgress progress) {
         this.url = url;
         this.config = config;
+        this.store = store;
         this.progress = progress;
     }
+
+    static final String SNAPSHOT_PREFIX = ".mooring-snapshot-";
+    static final String SNAPSHOT_SUFFIX = ".sqlite";
+    /** How old a snapshot file must be before a later backup takes it for one a killed backup left behind. */
+    static final Duration ABANDONED_SNAPSHOT_AGE = Duration.ofDays(1);
 
     public BackupManifest run() {
         Path source = url.sqliteFile();
@@ -62,10 +77,12 @@ public final class SqliteBackupJob {
         Instant started = Instant.now();
         String database = stem(source);
         try {
-            Files.createDirectories(config.dir());
-            Path target = config.dir().resolve(BackupNames.fileName(database, started, "sqlite", config.compression(),
-                    passphrase != null));
-            Path snapshot = PrivateFiles.createTemp(config.dir(), ".mooring-snapshot-", ".sqlite");
+            StoredBackup target = StoredBackup.in(store, BackupNames.fileName(database, started, "sqlite",
+                    config.compression(), passphrase != null));
+            Path snapshotDir = store.localFolder().orElse(source.toAbsolutePath().getParent());
+            Files.createDirectories(snapshotDir);
+            removeAbandonedSnapshots(snapshotDir);
+            Path snapshot = PrivateFiles.createTemp(snapshotDir, SNAPSHOT_PREFIX, SNAPSHOT_SUFFIX);
             try {
                 copyWithBackupApi(source, snapshot);
                 Snapshot content = read(snapshot);
@@ -73,7 +90,7 @@ public final class SqliteBackupJob {
                         Files.size(snapshot));
                 WrittenFile written = store(snapshot, target, passphrase);
                 content.tables().forEach(progress::tableDone);
-                BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, target.getFileName().toString(),
+                BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, target.name(),
                         database, url.redacted(), "sqlite", content.sqliteVersion(), content.schemaVersion(),
                         "sqlite-backup-api", started, Duration.between(started, Instant.now()).toMillis(),
                         config.compression().name().toLowerCase(java.util.Locale.ROOT),
@@ -85,7 +102,7 @@ public final class SqliteBackupJob {
                 Files.deleteIfExists(snapshot);
             }
         } catch (IOException e) {
-            throw new MooringException(ErrorCode.IO, "Could not write the backup to " + config.dir() + ": " + e.getMessage(), e);
+            throw new MooringException(ErrorCode.IO, "Could not write the backup to " + store.describe() + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "Could not back up " + source + ": " + e.getMessage(), e);
         } finally {
@@ -93,6 +110,29 @@ public final class SqliteBackupJob {
                 java.util.Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /**
+     * Deletes the snapshots that killed backups left in {@code dir} (a copy of the whole database, next to it when
+     * the backup went to S3), once older than {@link #ABANDONED_SNAPSHOT_AGE}: a running backup's snapshot is
+     * younger, since it is written at the start of its backup and read once, straight after.
+     */
+    static int removeAbandonedSnapshots(Path dir) throws IOException {
+        Instant cutoff = Instant.now().minus(ABANDONED_SNAPSHOT_AGE);
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, SNAPSHOT_PREFIX + "*" + SNAPSHOT_SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException ignored) {
+                    // another backup removed it first
+                }
+            }
+        }
+        return removed;
     }
 
     private void copyWithBackupApi(Path source, Path snapshot) throws SQLException {
@@ -127,22 +167,22 @@ public final class SqliteBackupJob {
         }
     }
 
-    private WrittenFile store(Path snapshot, Path target, char[] passphrase) throws IOException {
+    private WrittenFile store(Path snapshot, StoredBackup target, char[] passphrase) throws IOException {
         long size = Files.size(snapshot);
-        if (config.compression() == Compression.NONE && passphrase == null) {
-            // The snapshot already is the backup: owner-only, complete. It is checksummed while it is synced, then
-            // linked into place, which avoids copying every byte again and, unlike a rename, fails rather than
-            // replace a file that is already there.
+        if (config.compression() == Compression.NONE && passphrase == null && store.localFolder().isPresent()) {
+            // The snapshot already is the backup, in the store's folder: owner-only, complete. It is checksummed
+            // while it is synced, then linked into place, which avoids copying every byte again and, unlike a
+            // rename, fails rather than replace a file that is already there.
             CompletableFuture<String> sha256 = CompletableFuture.supplyAsync(() -> FileDigest.sha256(snapshot));
             try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
             String digest = joined(sha256);
-            Files.createLink(target, snapshot);
+            Files.createLink(target.file(), snapshot);
             Files.delete(snapshot);
-            return new WrittenFile(target, size, size, digest);
+            return new WrittenFile(target.file(), size, size, digest);
         }
-        try (BackupFileWriter writer = BackupFileWriter.create(target, config.compression(), passphrase)) {
+        try (BackupFileWriter writer = BackupFileWriter.create(store, target.name(), config.compression(), passphrase)) {
             try (OutputStream out = writer.openStream()) {
                 Files.copy(snapshot, out);
             }

@@ -23,14 +23,14 @@ public final class SqliteCheck {
 
     /**
      * Fails with {@link ErrorCode#BACKUP_CORRUPT} when {@code database} is damaged or differs from {@code expected}
-     * ({@code null}: no manifest, only the integrity check runs). {@code backup} names the file in messages.
+     * ({@code null}: no manifest, only the integrity check runs). {@code backup} is the backup's name, for messages.
      * Foreign key violations are not checked here: a backup faithfully holds those of its source, and a restore
      * brings them back; {@code verify} reports them.
      */
-    public static void check(Path database, List<TableSummary> expected, Path backup) {
+    public static void check(Path database, List<TableSummary> expected, String backup) {
         List<String> problems = problems(database, expected, false);
         if (!problems.isEmpty()) {
-            throw new MooringException(ErrorCode.BACKUP_CORRUPT, backup.getFileName() + " is damaged or was altered: "
+            throw new MooringException(ErrorCode.BACKUP_CORRUPT, backup + " is damaged or was altered: "
                     + String.join("; ", problems) + ". Nothing was restored; use another backup.");
         }
     }

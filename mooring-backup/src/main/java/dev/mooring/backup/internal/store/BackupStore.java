@@ -3,8 +3,10 @@ package dev.mooring.backup.internal.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A place where backups are kept: a folder ({@link FolderStore}) or a bucket and prefix in an S3-compatible object
@@ -21,8 +23,27 @@ import java.util.List;
  */
 public interface BackupStore extends AutoCloseable {
 
+    /**
+     * Whether {@code name} may name an object in every store: 1 to 200 characters, no slash or backslash, no
+     * control characters, not starting with a dot. Backup file names always may.
+     */
+    static boolean isValidName(String name) {
+        return StoreNames.isValid(name);
+    }
+
     /** Where the store is, for messages: a folder path or {@code s3://bucket/prefix at <endpoint>}. Never credentials. */
     String describe();
+
+    /** Where the object {@code name} is, for messages: its file path or {@code s3://bucket/prefix/name}. */
+    String describe(String name);
+
+    /**
+     * The folder on this machine that holds the objects, for a store that is one: temporary files made while
+     * writing or reading its objects then stay on the same disk. Empty for a remote store.
+     */
+    default Optional<Path> localFolder() {
+        return Optional.empty();
+    }
 
     /**
      * Starts writing the object {@code name}. Nothing is visible until the returned stream is closed; on any
@@ -30,6 +51,17 @@ public interface BackupStore extends AutoCloseable {
      * does). Memory use is bounded whatever the object's size.
      */
     StoreOutput create(String name);
+
+    /**
+     * As {@link #create(String)}, but closing the stream publishes the object only if no object of that name exists
+     * then: otherwise the close throws {@link ObjectExistsException} and the existing object stays as it was. A
+     * folder decides this atomically (a hard link, which cannot replace); S3 with a conditional write
+     * ({@code If-None-Match: *}), which AWS S3 and most compatible stores honour, after a check when the write
+     * starts for stores that ignore the condition.
+     *
+     * @throws ObjectExistsException if the object already exists when the write starts
+     */
+    StoreOutput createNew(String name);
 
     /**
      * Writes the object {@code name} with what {@code content} writes, publishing it only if {@code content}

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link BackupStore} in a local (or mounted) folder. Each write goes to an owner-only temporary file
@@ -47,12 +48,34 @@ public final class FolderStore implements BackupStore {
     }
 
     @Override
+    public String describe(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @Override
+    public Optional<Path> localFolder() {
+        return Optional.of(dir);
+    }
+
+    @Override
     public StoreOutput create(String name) {
+        return start(name, true);
+    }
+
+    @Override
+    public StoreOutput createNew(String name) {
+        if (exists(name)) {
+            throw new ObjectExistsException(name, describe(name), null);
+        }
+        return start(name, false);
+    }
+
+    private StoreOutput start(String name, boolean replace) {
         Path target = dir.resolve(StoreNames.check(name));
         try {
             Files.createDirectories(dir);
             Path temp = PrivateFiles.createTemp(dir, "." + name + ".", TEMP_SUFFIX);
-            return FolderOutput.start(temp, target);
+            return FolderOutput.start(temp, target, name, replace);
         } catch (IOException e) {
             throw new MooringException(ErrorCode.IO, "could not start writing " + target + ": " + e.getMessage(), e);
         }

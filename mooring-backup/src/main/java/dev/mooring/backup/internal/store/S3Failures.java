@@ -77,6 +77,12 @@ final class S3Failures {
                 : network.getClass().getSimpleName() + (network.getMessage() == null ? "" : " (" + network.getMessage() + ")");
         String fix = location.endpoint().isPresent() ? "check --s3-endpoint and that the store is running"
                 : "check the network, or set --s3-endpoint for a store other than AWS S3";
+        if (network instanceof UnknownHostException && !location.pathStyle() && location.endpoint().isPresent()
+                && String.valueOf(network.getMessage()).startsWith(location.bucket() + ".")) {
+            // the bucket's own host name, which most self-hosted stores do not have
+            fix = "add --s3-path-style to reach the bucket as " + location.endpoint().get() + "/" + location.bucket()
+                    + ", or " + fix;
+        }
         return new MooringException(ErrorCode.CONNECTION, "cannot reach the S3 store at " + location.endpointDescription()
                 + ": " + why + ": " + fix, cause);
     }

@@ -1,8 +1,11 @@
 package dev.mooring.backup.internal.store;
 
 import dev.mooring.core.MooringException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -23,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +44,9 @@ import java.util.Objects;
  */
 public final class S3Store implements BackupStore {
     private static final Region DEFAULT_REGION = Region.US_EAST_1;
+    private static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    private static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    private static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
 
     private final S3Location location;
     private final S3Client client;
@@ -56,13 +63,23 @@ public final class S3Store implements BackupStore {
     }
 
     /**
-     * Connects to {@code location} with the default credentials chain and checks that the bucket exists and the
-     * credentials may use it.
+     * Connects to {@code location} and checks that the bucket exists and the credentials may use it. The credentials
+     * are {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} (with {@code AWS_SESSION_TOKEN}, if set) from
+     * {@code environment} — the process environment, unless a caller gives another — and without them the rest of
+     * the AWS SDK's default chain: system properties, {@code AWS_PROFILE} and {@code ~/.aws/credentials}, web
+     * identity, a container or instance role.
      *
      * @throws MooringException {@code CONFIGURATION} when no credentials are found or the bucket does not exist;
      *                          {@code CONNECTION} when the store cannot be reached or refuses the credentials
      */
-    public static S3Store open(S3Location location) {
+    public static S3Store open(S3Location location, Map<String, String> environment) {
+        String keyId = environment.get(ACCESS_KEY_ID);
+        String secret = environment.get(SECRET_ACCESS_KEY);
+        if (keyId != null && !keyId.isBlank() && secret != null && !secret.isBlank()) {
+            String token = environment.get(SESSION_TOKEN);
+            return open(location, StaticCredentialsProvider.create(token == null || token.isBlank()
+                    ? AwsBasicCredentials.create(keyId, secret) : AwsSessionCredentials.create(keyId, secret, token)));
+        }
         DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
         try {
             return open(location, chain, true);
@@ -72,7 +89,7 @@ public final class S3Store implements BackupStore {
         }
     }
 
-    /** As {@link #open(S3Location)} with given credentials (tests), which the store does not close. */
+    /** As {@link #open(S3Location, Map)} with given credentials, which the store does not close. */
     static S3Store open(S3Location location, AwsCredentialsProvider credentials) {
         return open(location, credentials, false);
     }
@@ -146,6 +163,11 @@ public final class S3Store implements BackupStore {
         return location.describe();
     }
 
+    @Override
+    public String describe(String name) {
+        return location.url(name);
+    }
+
     /** Where this store is. */
     public S3Location location() {
         return location;
@@ -153,7 +175,15 @@ public final class S3Store implements BackupStore {
 
     @Override
     public StoreOutput create(String name) {
-        return new S3Upload(client, location, failures, StoreNames.check(name));
+        return new S3Upload(client, location, failures, StoreNames.check(name), true);
+    }
+
+    @Override
+    public StoreOutput createNew(String name) {
+        if (exists(name)) {
+            throw new ObjectExistsException(name, describe(name), null);
+        }
+        return new S3Upload(client, location, failures, name, false);
     }
 
     @Override

@@ -6,6 +6,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -38,13 +39,16 @@ final class S3Upload extends StoreOutput {
     private final S3Failures failures;
     private final String name;
     private final String key;
+    private final boolean replace;
     private final List<CompletedPart> parts = new ArrayList<>();
     private byte[] buffer = new byte[INITIAL_BUFFER_SIZE];
     private int count;
     private String uploadId;
     private OutputState state = OutputState.OPEN;
 
-    S3Upload(S3Client client, S3Location location, S3Failures failures, String name) {
+    /** Writes {@code name}; closing fails with {@link ObjectExistsException} if it exists then, unless {@code replace}. */
+    S3Upload(S3Client client, S3Location location, S3Failures failures, String name, boolean replace) {
+        this.replace = replace;
         this.client = client;
         this.location = location;
         this.failures = failures;
@@ -91,14 +95,22 @@ final class S3Upload extends StoreOutput {
         state.checkNotFailed(objectDescription());
         try {
             if (uploadId == null) {
-                client.putObject(r -> r.bucket(location.bucket()).key(key).contentLength((long) count).contentMD5(md5()), body());
+                client.putObject(r -> r.bucket(location.bucket()).key(key).contentLength((long) count).contentMD5(md5())
+                        .ifNoneMatch(replace ? null : "*"), body());
             } else {
                 if (count > 0) {
                     uploadPart();
                 }
                 client.completeMultipartUpload(r -> r.bucket(location.bucket()).key(key).uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(parts)));
+                        .multipartUpload(m -> m.parts(parts)).ifNoneMatch(replace ? null : "*"));
             }
+        } catch (S3Exception e) {
+            if (!replace && e.statusCode() == 412) {
+                abortUpload();
+                state = OutputState.ABORTED;
+                throw new ObjectExistsException(name, location.url(name), e);
+            }
+            throw fail(e, "write backup object " + name);
         } catch (SdkException e) {
             throw fail(e, "write backup object " + name);
         }

@@ -123,6 +123,47 @@ abstract class BackupStoreContract {
     }
 
     @Test
+    void createNewRefusesAnObjectThatAlreadyExists() throws IOException {
+        store.write("app.sql", out -> out.write("first".getBytes(StandardCharsets.UTF_8)));
+
+        assertThatThrownBy(() -> store.createNew("app.sql"))
+                .isInstanceOfSatisfying(ObjectExistsException.class, e -> assertThat(e.name()).isEqualTo("app.sql"))
+                .hasMessageContaining("refusing to overwrite").hasMessageContaining("app.sql");
+        assertThat(new String(read("app.sql"), StandardCharsets.UTF_8)).isEqualTo("first");
+    }
+
+    @Test
+    void createNewDoesNotReplaceASmallObjectThatAppearedDuringTheWrite() throws IOException {
+        refusesAnObjectThatAppearedDuringTheWrite(1000);
+    }
+
+    @Test
+    void createNewDoesNotReplaceALargeObjectThatAppearedDuringTheWrite() throws IOException {
+        refusesAnObjectThatAppearedDuringTheWrite(10 * 1024 * 1024); // a multipart upload on S3
+    }
+
+    private void refusesAnObjectThatAppearedDuringTheWrite(int size) throws IOException {
+        StoreOutput late = store.createNew("app.sql");
+        late.write(new byte[size]);
+        store.write("app.sql", out -> out.write("winner".getBytes(StandardCharsets.UTF_8)));
+
+        assertThatThrownBy(late::close).isInstanceOf(ObjectExistsException.class).hasMessageContaining("app.sql");
+        assertThat(new String(read("app.sql"), StandardCharsets.UTF_8)).isEqualTo("winner");
+        assertNothingPartialLeft();
+    }
+
+    @Test
+    void createNewPublishesWhenNothingIsInTheWay() throws IOException {
+        StoreOutput out = store.createNew("app.sql");
+        out.write("only".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.exists("app.sql")).isFalse();
+        out.close();
+
+        assertThat(new String(read("app.sql"), StandardCharsets.UTF_8)).isEqualTo("only");
+        assertNothingPartialLeft();
+    }
+
+    @Test
     void abortedWriteLeavesNothing() throws IOException {
         StoreOutput out = store.create("app.sql");
         out.write(new byte[10 * 1024 * 1024]);

@@ -1,5 +1,6 @@
 package dev.mooring.backup.internal.store;
 
+import dev.mooring.backup.S3Options;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,18 @@ class S3StoreTest extends BackupStoreContract {
                 .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION))
                 .hasMessageContaining("cannot reach the S3 store at " + nowhere)
                 .hasMessageContaining("--s3-endpoint");
+    }
+
+    @Test
+    void aBucketHostNameThatDoesNotResolveSuggestsPathStyle() {
+        // .invalid never resolves: as a self-hosted store's bucket.host names mostly do not
+        S3Location location = S3Location.of(bucket, "", new S3Options(Optional.of(URI.create("http://s3.invalid:9000")),
+                false, Optional.empty()));
+
+        assertThatThrownBy(() -> S3Store.open(location, S3.credentials()))
+                .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION))
+                .hasMessageContaining("unknown host " + bucket + ".s3.invalid")
+                .hasMessageContaining("add --s3-path-style to reach the bucket as http://s3.invalid:9000/" + bucket);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.mooring.backup.internal.store;
+package dev.mooring.backup;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;

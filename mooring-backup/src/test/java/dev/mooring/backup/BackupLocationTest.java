@@ -1,5 +1,9 @@
-package dev.mooring.backup.internal.store;
+package dev.mooring.backup;
 
+import dev.mooring.backup.internal.store.BackupStore;
+import dev.mooring.backup.internal.store.FolderStore;
+import dev.mooring.backup.internal.store.S3Location;
+import dev.mooring.backup.internal.store.Stores;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import org.junit.jupiter.api.Test;
@@ -7,44 +11,43 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StoreUrlTest {
+class BackupLocationTest {
 
     @Test
     void plainPathIsAFolder() {
-        assertThat(StoreUrl.parse("backups/daily")).isEqualTo(new StoreUrl.Folder(Path.of("backups/daily")));
-        assertThat(StoreUrl.parse("/var/backups")).isEqualTo(new StoreUrl.Folder(Path.of("/var/backups")));
+        assertThat(BackupLocation.parse("backups/daily")).isEqualTo(new BackupLocation.Folder(Path.of("backups/daily")));
+        assertThat(BackupLocation.parse("/var/backups")).isEqualTo(new BackupLocation.Folder(Path.of("/var/backups")));
     }
 
     @Test
     void s3UrlNamesBucketAndPrefix() {
-        assertThat(StoreUrl.parse("s3://my-bucket/some/prefix")).isEqualTo(new StoreUrl.S3("my-bucket", "some/prefix"));
-        assertThat(StoreUrl.parse("S3://my-bucket/some/prefix/")).isEqualTo(new StoreUrl.S3("my-bucket", "some/prefix"));
-        assertThat(StoreUrl.parse("s3://my-bucket")).isEqualTo(new StoreUrl.S3("my-bucket", ""));
-        assertThat(StoreUrl.parse("s3://my-bucket/")).isEqualTo(new StoreUrl.S3("my-bucket", ""));
+        assertThat(BackupLocation.parse("s3://my-bucket/some/prefix")).isEqualTo(s3("my-bucket", "some/prefix"));
+        assertThat(BackupLocation.parse("S3://my-bucket/some/prefix/")).isEqualTo(s3("my-bucket", "some/prefix"));
+        assertThat(BackupLocation.parse("s3://my-bucket")).isEqualTo(s3("my-bucket", ""));
+        assertThat(BackupLocation.parse("s3://my-bucket/")).isEqualTo(s3("my-bucket", ""));
     }
 
     @Test
     void locationTakesTheOptions() {
         S3Options options = S3Options.DEFAULT.withEndpoint(URI.create("http://localhost:9000")).withPathStyle(true).withRegion("eu-west-1");
 
-        S3Location location = ((StoreUrl.S3) StoreUrl.parse("s3://my-bucket/db")).at(options);
+        BackupLocation location = BackupLocation.parse("s3://my-bucket/db", options);
 
-        assertThat(location).isEqualTo(new S3Location("my-bucket", "db", Optional.of(URI.create("http://localhost:9000")),
-                true, Optional.of("eu-west-1")));
-        assertThat(location.key("app.sql")).isEqualTo("db/app.sql");
+        assertThat(S3Location.of((BackupLocation.S3) location)).isEqualTo(new S3Location("my-bucket", "db",
+                Optional.of(URI.create("http://localhost:9000")), true, Optional.of("eu-west-1")));
         assertThat(location.describe()).isEqualTo("s3://my-bucket/db at http://localhost:9000");
-        assertThat(S3Location.of("my-bucket", "", S3Options.DEFAULT).key("app.sql")).isEqualTo("app.sql");
-        assertThat(S3Location.of("my-bucket", "", S3Options.DEFAULT).describe()).isEqualTo("s3://my-bucket");
+        assertThat(BackupLocation.parse("s3://my-bucket").describe()).isEqualTo("s3://my-bucket");
     }
 
     @Test
     void credentialsInTheUrlAreRefusedWithoutEchoingThem() {
-        assertThatThrownBy(() -> StoreUrl.parse("s3://AKIAEXAMPLE:s3cr3t/Value@my-bucket/db"))
+        assertThatThrownBy(() -> BackupLocation.parse("s3://AKIAEXAMPLE:s3cr3t/Value@my-bucket/db"))
                 .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
                 .hasMessageContaining("AWS_ACCESS_KEY_ID")
                 .hasMessageNotContaining("s3cr3t")
@@ -56,7 +59,7 @@ class StoreUrlTest {
 
     @Test
     void otherSchemesAreRefused() {
-        assertThatThrownBy(() -> StoreUrl.parse("gs://my-bucket/db"))
+        assertThatThrownBy(() -> BackupLocation.parse("gs://my-bucket/db"))
                 .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
                 .hasMessageContaining("'gs://' is not supported");
     }
@@ -65,7 +68,7 @@ class StoreUrlTest {
     void invalidBucketsAndPrefixesAreRefused() {
         for (String url : new String[] {"s3://", "s3://My_Bucket/db", "s3://ab", "s3://my-bucket//db", "s3://my-bucket/a/../b",
                 "s3://my-bucket/db?versionId=1"}) {
-            assertThatThrownBy(() -> StoreUrl.parse(url), url)
+            assertThatThrownBy(() -> BackupLocation.parse(url), url)
                     .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION));
         }
     }
@@ -80,7 +83,7 @@ class StoreUrlTest {
 
     @Test
     void openGivesAFolderStoreForAPath(@TempDir Path dir) {
-        try (BackupStore store = StoreUrl.open(dir.toString(), S3Options.DEFAULT)) {
+        try (BackupStore store = Stores.open(BackupLocation.parse(dir.toString(), S3Options.DEFAULT), Map.of())) {
             assertThat(store).isInstanceOf(FolderStore.class);
             assertThat(store.describe()).isEqualTo(dir.toString());
         }
@@ -88,7 +91,11 @@ class StoreUrlTest {
 
     @Test
     void s3OptionsForAFolderAreAMistake(@TempDir Path dir) {
-        assertThatThrownBy(() -> StoreUrl.open(dir.toString(), S3Options.DEFAULT.withPathStyle(true)))
+        assertThatThrownBy(() -> BackupLocation.parse(dir.toString(), S3Options.DEFAULT.withPathStyle(true)))
                 .isInstanceOfSatisfying(MooringException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+    }
+
+    static BackupLocation.S3 s3(String bucket, String prefix) {
+        return new BackupLocation.S3(bucket, prefix, S3Options.DEFAULT);
     }
 }
