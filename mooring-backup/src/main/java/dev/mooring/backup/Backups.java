@@ -10,11 +10,18 @@ import dev.mooring.backup.internal.postgres.PostgresBackupJob;
 import dev.mooring.backup.internal.sqlite.SqliteBackupJob;
 import dev.mooring.backup.internal.store.BackupStore;
 import dev.mooring.backup.internal.store.Stores;
+import dev.mooring.backup.internal.BackupNames;
 import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Backups of one PostgreSQL or SQLite database: {@link #backup}, {@link #restore}, {@link #verify} and
@@ -96,6 +103,39 @@ public final class Backups {
     public Path latest() {
         try (BackupStore store = open(config)) {
             return BackupFiles.latest(store).file();
+        }
+    }
+
+    /**
+     * When the newest complete backup of this database in the location was taken (the time in its name), or empty
+     * when there is none; a {@link BackupSchedule} resumes from it after a restart.
+     *
+     * @throws dev.mooring.core.MooringException {@code CONNECTION} when a PostgreSQL database cannot be reached (its
+     *                                           name is needed); as {@link #latestName()} when the store fails
+     */
+    public Optional<Instant> lastBackupAt() {
+        String part = BackupNames.databasePart(databaseName());
+        try (BackupStore store = open(config)) {
+            return BackupFiles.list(store).stream().filter(BackupFiles.Listed::complete)
+                    .filter(listed -> BackupNames.database(listed.backup().name()).filter(part::equals).isPresent())
+                    .map(BackupFiles.Listed::takenAt).findFirst();
+        } catch (MooringException e) {
+            if (config.location() instanceof BackupLocation.Folder folder && !Files.exists(folder.dir())) {
+                return Optional.empty(); // the first backup creates the folder
+            }
+            throw e;
+        }
+    }
+
+    private String databaseName() {
+        if ("sqlite".equals(url.dialect().name())) {
+            return SqliteBackupJob.stem(url.sqliteFile());
+        }
+        try (Connection c = url.toDataSource().getConnection()) {
+            return PostgresBackupJob.currentDatabase(c);
+        } catch (SQLException e) {
+            throw new MooringException(ErrorCode.CONNECTION, "Could not connect to " + url.redacted() + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,9 @@ import dev.mooring.core.MooringException;
 import dev.mooring.migrate.MigrationVersion;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,9 +21,10 @@ import java.util.Objects;
  * @param packagesDir          where data packages that users order ({@code POST /v1/packages}) are written; null: the
  *                             server cuts none on request (it still serves those cut with {@code mooring package
  *                             create})
+ * @param healthChecks         what else the health report shows, by name (such as {@code backup}), in order
  */
 public record ServerOptions(String host, int port, long maxRequestBytes, String serverSchemaVersion,
-                            String minimumClientVersion, Path packagesDir) {
+                            String minimumClientVersion, Path packagesDir, Map<String, HealthCheck> healthChecks) {
     public static final int DEFAULT_PORT = 8630;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
 
@@ -36,33 +40,43 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
         if (minimumClientVersion != null) {
             MigrationVersion.parse(minimumClientVersion);
         }
+        healthChecks = Collections.unmodifiableMap(new LinkedHashMap<>(healthChecks));
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null);
+        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of());
     }
 
     public ServerOptions withHost(String value) {
-        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir);
+        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
     }
 
     public ServerOptions withPort(int value) {
-        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir);
+        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
     }
 
     public ServerOptions withMaxRequestBytes(long value) {
-        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir);
+        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
     }
 
     public ServerOptions withServerSchemaVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir);
+        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir, healthChecks);
     }
 
     public ServerOptions withMinimumClientVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir, healthChecks);
+    }
+
+    /** Adds {@code check} to the health report under {@code name}, replacing a check of that name. */
+    public ServerOptions withHealthCheck(String name, HealthCheck check) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(check, "check");
+        Map<String, HealthCheck> checks = new LinkedHashMap<>(healthChecks);
+        checks.put(name, check);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, checks);
     }
 
     public ServerOptions withPackagesDir(Path value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value, healthChecks);
     }
 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /** The health of sync at a glance, read from the bookkeeping schema in one statement. Stateless and thread-safe. */
 public final class SyncHealth {
@@ -35,7 +36,8 @@ public final class SyncHealth {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(REPORT_SQL)) {
             rs.next();
             return new HealthReport(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getLong(5),
-                    SqlValues.instant(rs, 6), rs.getDouble(4), rs.getLong(7), rs.getLong(8), SqlValues.instant(rs, 9));
+                    SqlValues.instant(rs, 6), rs.getDouble(4), rs.getLong(7), rs.getLong(8), SqlValues.instant(rs, 9),
+                    Map.of());
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "Could not read the sync health: " + e.getMessage(), e);
         }

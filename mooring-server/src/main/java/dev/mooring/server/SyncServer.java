@@ -31,6 +31,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +108,7 @@ public final class SyncServer implements AutoCloseable {
             config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict);
             config.routes.get("/v1/health", ctx -> {
                 sessions.flush();
-                send(ctx, 200, SyncHealth.report(dataSource));
+                send(ctx, 200, SyncHealth.report(dataSource).withChecks(checks()));
             });
             config.routes.get("/v1/sessions", this::sessions);
             config.routes.get("/v1/packages", ctx -> send(ctx, 200,
@@ -123,6 +125,21 @@ public final class SyncServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** The health checks' results now; a check that throws is reported unhealthy with its error. */
+    private Map<String, HealthCheck.Result> checks() {
+        Map<String, HealthCheck.Result> results = new LinkedHashMap<>();
+        options.healthChecks().forEach((name, check) -> {
+            HealthCheck.Result result;
+            try {
+                result = check.check();
+            } catch (RuntimeException e) {
+                result = new HealthCheck.Result(false, "could not check: " + e.getMessage(), null);
+            }
+            results.put(name, result);
+        });
+        return results;
     }
 
     /**

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -36,6 +37,7 @@ class SyncServerHttpTest {
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = SyncJson.mapper();
     SyncServer server;
+    volatile boolean backupHealthy = true;
     String alice;
     String bob;
 
@@ -47,7 +49,12 @@ class SyncServerHttpTest {
         SyncSchema.install(pg.dataSource(), config);
         server = SyncServer.start(pg.dataSource(), config, ServerOptions.defaults().withPort(0)
                 .withMaxRequestBytes(64 * 1024).withServerSchemaVersion("20260210140000")
-                .withMinimumClientVersion("20260105093000"));
+                .withMinimumClientVersion("20260105093000")
+                .withHealthCheck("backup", () -> new HealthCheck.Result(backupHealthy, backupHealthy ? "ok" : "failing (exit 12)",
+                        Map.of("state", backupHealthy ? "ok" : "failing", "exitCode", backupHealthy ? 0 : 12)))
+                .withHealthCheck("broken", () -> {
+                    throw new IllegalStateException("the check itself failed");
+                }));
         Tokens tokens = Tokens.create(pg.dataSource());
         alice = tokens.issue("alice", "test").token();
         bob = tokens.issue("bob", "test").token();
@@ -246,5 +253,19 @@ class SyncServerHttpTest {
         JsonNode health = body(call("GET", "/v1/health", alice, null));
         assertThat(health.get("pendingConflicts").asLong()).isZero();
         assertThat(body(call("GET", "/v1/sessions", alice, null))).isNotEmpty();
+    }
+
+    @Test
+    void theHealthReportCarriesTheServersChecks() throws Exception {
+        JsonNode ok = body(call("GET", "/v1/health", alice, null));
+        backupHealthy = false;
+        JsonNode failing = body(call("GET", "/v1/health", alice, null));
+
+        assertThat(ok.get("checks").get("backup").get("healthy").asBoolean()).isTrue();
+        assertThat(failing.get("checks").get("backup").get("healthy").asBoolean()).isFalse();
+        assertThat(failing.get("checks").get("backup").get("detail").get("exitCode").asInt()).isEqualTo(12);
+        assertThat(failing.get("checks").get("broken").get("healthy").asBoolean()).isFalse();
+        assertThat(failing.get("checks").get("broken").get("summary").asText()).isEqualTo("could not check: the check itself failed");
+        assertThat(failing.get("sessionsLastHour")).isNotNull();
     }
 }

@@ -54,6 +54,11 @@ public final class BackupNames {
         return m.matches() ? Optional.of(m.group("db")) : Optional.empty();
     }
 
+    /** The database part of the names of {@code database}'s backups. */
+    public static String databasePart(String database) {
+        return safe(database);
+    }
+
     // Database names may hold anything PostgreSQL allows; keep the file name portable.
     private static String safe(String database) {
         String s = database.replaceAll("[^A-Za-z0-9._-]", "-");

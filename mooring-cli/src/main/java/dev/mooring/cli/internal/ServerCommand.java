@@ -2,6 +2,11 @@ package dev.mooring.cli.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.mooring.backup.BackupConfig;
+import dev.mooring.backup.BackupRun;
+import dev.mooring.backup.BackupSchedule;
+import dev.mooring.backup.BackupScheduleStatus;
+import dev.mooring.backup.RetentionPolicy;
 import dev.mooring.server.InstallReport;
 import dev.mooring.server.ServerOptions;
 import dev.mooring.server.SyncSchema;
@@ -22,7 +27,11 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +71,35 @@ public final class ServerCommand implements Callable<Integer> {
             + " line: where it listens, the database (password masked), the synced tables, and how to create a token.")
     boolean json;
 
+    @Option(names = "--backup-every", paramLabel = "DURATION", converter = DurationConverter.class, description = "Back"
+            + " up the database every DURATION (such as 24h) while the server runs: the first backup DURATION after the"
+            + " newest one already in --backup-to, or at once. Each run is a line of output; the last run's state and"
+            + " exit code are in GET /v1/health under checks.backup.")
+    Duration backupEvery;
+
+    @Option(names = "--backup-to", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "Where the scheduled backups"
+            + " go: a folder, or a bucket and prefix in S3. " + StoreOptions.CREDENTIALS + " Default: dumps.")
+    String backupTo;
+
+    @Mixin
+    StoreOptions backupStore;
+
+    @Option(names = "--keep-days", paramLabel = "N", description = "After each successful scheduled backup, delete"
+            + " backups older than N days there (never the newest verified one). Default: keep every backup.")
+    Integer keepDays;
+
+    @Option(names = "--keep-last", paramLabel = "N", defaultValue = "0", description = "With --keep-days, also keep"
+            + " the N newest verified backups. Default: ${DEFAULT-VALUE}.")
+    int keepLast;
+
+    @Option(names = "--verify", description = "Prove each scheduled backup by restoring it into a scratch database"
+            + " (an embedded PostgreSQL started for the check); a backup that fails it makes the run fail.")
+    boolean verify;
+
+    @Option(names = "--backup-encrypt", description = "Encrypt the scheduled backups with the passphrase in $"
+            + BackupConfig.PASSPHRASE_VARIABLE + ".")
+    boolean backupEncrypt;
+
     @Spec
     CommandSpec spec;
 
@@ -69,17 +107,26 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         requireListenable(host, port); // before the database starts: a busy port is the likelier mistake
+        requireBackupEveryForBackupOptions();
         SyncTarget db = SyncTarget.openForServer(target, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         HikariDataSource pool = null;
+        BackupSchedule backups = null;
         try {
             InstallReport installed = SyncSchema.install(db.dataSource, db.config);
             pool = pool(db);
             HikariDataSource connections = pool;
-            SyncServer server = SyncServer.start(pool, db.config, ServerOptions.defaults().withHost(host)
+            ServerOptions options = ServerOptions.defaults().withHost(host)
                     .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion)
-                    .withPackagesDir(packagesDir));
+                    .withPackagesDir(packagesDir);
+            if (backupEvery != null) {
+                backups = startBackups(db, out);
+                BackupSchedule schedule = backups;
+                options = options.withHealthCheck("backup", () -> ScheduledBackups.health(schedule.status()));
+            }
+            SyncServer server = SyncServer.start(pool, db.config, options);
             announce(out, db, installed, server);
+            BackupSchedule schedule = backups;
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "mooring-sync-maintenance");
                 t.setDaemon(true);
@@ -88,6 +135,9 @@ public final class ServerCommand implements Callable<Integer> {
             maintenance.scheduleWithFixedDelay(() -> prune(connections, db, out), 0, 1, TimeUnit.HOURS);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 maintenance.shutdownNow();
+                if (schedule != null) {
+                    schedule.close();
+                }
                 server.close();
                 connections.close();
                 db.close();
@@ -96,12 +146,79 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.await();
             return 0;
         } catch (RuntimeException e) {
+            if (backups != null) {
+                backups.close();
+            }
             if (pool != null) {
                 pool.close();
             }
             db.close();
             throw e;
         }
+    }
+
+    /** --backup-to and the rest configure --backup-every's backups: alone they would silently do nothing. */
+    private void requireBackupEveryForBackupOptions() {
+        if (backupEvery != null) {
+            return;
+        }
+        List<String> given = new ArrayList<>();
+        if (backupTo != null) {
+            given.add("--backup-to");
+        }
+        if (keepDays != null || keepLast > 0) {
+            given.add(keepDays != null ? "--keep-days" : "--keep-last");
+        }
+        if (verify) {
+            given.add("--verify");
+        }
+        if (backupEncrypt) {
+            given.add("--backup-encrypt");
+        }
+        if (!backupStore.options().equals(dev.mooring.backup.S3Options.DEFAULT)) {
+            given.add("--s3-endpoint, --s3-path-style and --s3-region");
+        }
+        if (!given.isEmpty()) {
+            throw new MooringException(ErrorCode.USAGE, String.join(", ", given) + " configure"
+                    + (given.size() == 1 ? "s" : "") + " scheduled backups: add --backup-every DURATION (such as 24h)");
+        }
+    }
+
+    /** Starts the backup schedule; its runs are lines of output. Fails at once when --backup-to cannot be read. */
+    private BackupSchedule startBackups(SyncTarget db, PrintWriter out) {
+        if (keepDays == null && keepLast > 0) {
+            throw new MooringException(ErrorCode.USAGE, "--keep-last applies with --keep-days: add --keep-days N");
+        }
+        String to = backupTo == null ? "dumps" : backupTo;
+        BackupConfig config = BackupConfig.defaults().withLocation(backupStore.location(to, List.of(to)))
+                .withEncrypt(backupEncrypt);
+        RetentionPolicy retention = ScheduledBackups.retention(keepDays, keepLast);
+        BackupSchedule.Listener listener = new BackupSchedule.Listener() {
+            @Override
+            public void scheduled(BackupScheduleStatus status) {
+                note(out, ScheduledBackups.started(db.url.redacted(), status, retention, verify) + ".");
+            }
+
+            @Override
+            public void finished(BackupRun run, BackupScheduleStatus status) {
+                if (json) {
+                    synchronized (out) {
+                        Output.jsonLine(out, Map.of("backup", ScheduledBackups.json(run, status)));
+                        out.flush();
+                    }
+                } else {
+                    note(out, ScheduledBackups.line(run, status));
+                }
+            }
+
+            @Override
+            public void skipped(long count, Instant runningSince) {
+                note(out, "note: skipped " + count + " scheduled backup(s) due while the one started at " + runningSince
+                        + " still ran");
+            }
+        };
+        return BackupSchedule.start(db.url, config, ScheduledBackups.plan(backupEvery, retention, verify, List.of()),
+                VerifyCommand.EmbeddedScratch::new, listener);
     }
 
     /**
@@ -167,14 +284,16 @@ public final class ServerCommand implements Callable<Integer> {
                 + (db.passwordOnlyInUrl ? " (set $MOORING_PASSWORD to the database password first)" : "");
     }
 
-    /** A line about the running server: with --json, {@code {"note": "..."}}. */
+    /** A line about the running server: with --json, {@code {"note": "..."}}. Lines come from several threads. */
     private void note(PrintWriter out, String text) {
-        if (json) {
-            Output.jsonLine(out, Map.of("note", text));
-        } else {
-            Output.text(out, text);
+        synchronized (out) {
+            if (json) {
+                Output.jsonLine(out, Map.of("note", text));
+            } else {
+                Output.text(out, text);
+            }
+            out.flush();
         }
-        out.flush();
     }
 
     /** Removes history older than the tombstone retention; a failure is reported and retried in an hour. */

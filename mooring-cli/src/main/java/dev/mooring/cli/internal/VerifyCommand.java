@@ -107,7 +107,7 @@ public final class VerifyCommand implements Callable<Integer> {
      * restore (a wrong passphrase, a damaged file) or needs none (SQLite) never waits for a server to start, and one
      * that cannot start is a verification that could not run.
      */
-    private static final class EmbeddedScratch implements ScratchServer, AutoCloseable {
+    static final class EmbeddedScratch implements ScratchServer, AutoCloseable {
         private EmbeddedPostgresServer server;
 
         @Override

@@ -84,7 +84,7 @@ public final class PostgresBackupJob {
         }
     }
 
-    static String currentDatabase(Connection c) throws SQLException {
+    public static String currentDatabase(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
             rs.next();
             return rs.getString(1);

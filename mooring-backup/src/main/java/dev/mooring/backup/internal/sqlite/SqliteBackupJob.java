@@ -201,7 +201,8 @@ public final class SqliteBackupJob {
         }
     }
 
-    private static String stem(Path file) {
+    /** The database part of a SQLite backup's name: the file name without its extension. */
+    public static String stem(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

@@ -183,7 +183,12 @@ public final class S3Store implements BackupStore {
         if (exists(name)) {
             throw new ObjectExistsException(name, describe(name), null);
         }
-        return new S3Upload(client, location, failures, name, false);
+        return createNewWithoutCheck(name);
+    }
+
+    /** As {@link #createNew} without the check at the start: only the conditional write decides (tests). */
+    StoreOutput createNewWithoutCheck(String name) {
+        return new S3Upload(client, location, failures, StoreNames.check(name), false);
     }
 
     @Override

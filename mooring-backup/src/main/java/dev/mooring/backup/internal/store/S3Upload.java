@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,6 +42,8 @@ final class S3Upload extends StoreOutput {
     private final String key;
     private final boolean replace;
     private final List<CompletedPart> parts = new ArrayList<>();
+    /** The MD5 of each request's body, in order: what the object's ETag is made of. */
+    private final List<byte[]> md5s = new ArrayList<>();
     private byte[] buffer = new byte[INITIAL_BUFFER_SIZE];
     private int count;
     private String uploadId;
@@ -106,7 +109,13 @@ final class S3Upload extends StoreOutput {
             }
         } catch (S3Exception e) {
             if (!replace && e.statusCode() == 412) {
-                abortUpload();
+                boolean ours = isOurs();
+                abortUpload(); // an upload whose completion was refused is still open; a completed one is gone already
+                if (ours) {
+                    // the SDK retried a request whose first attempt had stored the object: this write succeeded
+                    state = OutputState.CLOSED;
+                    return;
+                }
                 state = OutputState.ABORTED;
                 throw new ObjectExistsException(name, location.url(name), e);
             }
@@ -166,11 +175,40 @@ final class S3Upload extends StoreOutput {
                 "application/octet-stream");
     }
 
+    /** The Content-MD5 of the buffered bytes, which are about to be sent as one request. */
     private String md5() {
+        MessageDigest md5 = newMd5();
+        md5.update(buffer, 0, count);
+        byte[] digest = md5.digest();
+        md5s.add(digest);
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    /**
+     * Whether the object now under the key is the one this upload wrote, by its ETag: the MD5 of a single PUT's
+     * body, or for a multipart upload the MD5 of its parts' MD5s and {@code -<parts>}, as every S3 store computes
+     * them for unencrypted objects. A different or unreadable ETag is someone else's object.
+     */
+    private boolean isOurs() {
+        String expected;
+        if (uploadId == null) {
+            expected = HexFormat.of().formatHex(md5s.get(md5s.size() - 1));
+        } else {
+            MessageDigest ofParts = newMd5();
+            md5s.forEach(ofParts::update);
+            expected = HexFormat.of().formatHex(ofParts.digest()) + "-" + parts.size();
+        }
         try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update(buffer, 0, count);
-            return Base64.getEncoder().encodeToString(md5.digest());
+            String eTag = client.headObject(r -> r.bucket(location.bucket()).key(key)).eTag();
+            return eTag != null && eTag.replace("\"", "").equalsIgnoreCase(expected);
+        } catch (SdkException e) {
+            return false;
+        }
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has MD5", e);
         }

@@ -206,4 +206,31 @@ class S3StoreTest extends BackupStoreContract {
             return AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, revoked ? WRONG : S3ProxyServer.SECRET_KEY);
         }
     }
+
+    @Test
+    void aConditionalWriteThatFindsItsOwnObjectSucceeds() throws IOException {
+        // what the SDK's retry of a PUT whose first attempt was stored looks like: 412, and the object is this one
+        writeTwiceWithTheSameContent(1000);
+    }
+
+    @Test
+    void aConditionalMultipartWriteThatFindsItsOwnObjectSucceeds() throws IOException {
+        writeTwiceWithTheSameContent(10 * 1024 * 1024);
+    }
+
+    private void writeTwiceWithTheSameContent(int size) throws IOException {
+        byte[] content = new byte[size];
+        new java.util.Random(size).nextBytes(content);
+        store.write("app.sql", out -> out.write(content));
+        StoreOutput again = ((S3Store) store).createNewWithoutCheck("app.sql");
+        again.write(content);
+        again.close();
+        assertThat(read("app.sql")).isEqualTo(content);
+
+        content[size / 2] ^= 1;
+        StoreOutput other = ((S3Store) store).createNewWithoutCheck("app.sql");
+        other.write(content);
+        assertThatThrownBy(other::close).isInstanceOf(ObjectExistsException.class);
+        assertNothingPartialLeft();
+    }
 }
