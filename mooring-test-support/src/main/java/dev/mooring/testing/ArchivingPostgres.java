@@ -91,6 +91,36 @@ public final class ArchivingPostgres implements AutoCloseable {
         }
     }
 
+    /** A single value of {@code sql}, as text. */
+    public String query(String sql) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until the archiver reports {@code segment} (or a later one) archived; fails on a time-out of 2 minutes. */
+    public void awaitArchived(String segment) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            String last = query("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver");
+            if (last.length() == 24 && last.compareTo(segment) >= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("segment " + segment + " was not archived within 2 minutes: "
+                + query("SELECT row_to_json(a)::text FROM pg_stat_archiver a"));
+    }
+
     @Override
     public void close() {
         try {
