@@ -6,6 +6,7 @@ import dev.mooring.cli.internal.ConflictsCommand;
 import dev.mooring.cli.internal.HealthCommand;
 import dev.mooring.cli.internal.ServerCommand;
 import dev.mooring.cli.internal.TokenCommand;
+import dev.mooring.cli.internal.BaseBackupCommand;
 import dev.mooring.cli.internal.BaselineCommand;
 import dev.mooring.cli.internal.DriftCommand;
 import dev.mooring.cli.internal.ExportUserCommand;
@@ -25,6 +26,7 @@ import dev.mooring.cli.internal.ValidateCommand;
 import dev.mooring.cli.internal.VerifyCommand;
 import dev.mooring.cli.internal.VersionProvider;
 import dev.mooring.cli.internal.VisibleText;
+import dev.mooring.cli.internal.WalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,7 +42,7 @@ import java.io.PrintWriter;
                 RevertCommand.class, BaselineCommand.class, RepairCommand.class, NewCommand.class, DriftCommand.class,
                 LintCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, PruneCommand.class,
                 ExportUserCommand.class, ServerCommand.class, TokenCommand.class, HealthCommand.class,
-                ConflictsCommand.class, ClientSyncCommand.class, PackageCommand.class, PeerCommand.class,
+                ConflictsCommand.class, ClientSyncCommand.class, PackageCommand.class, PeerCommand.class, WalCommand.class, BaseBackupCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MooringCli implements Runnable {
     @CommandLine.Spec

