@@ -2,13 +2,16 @@ package dev.mooring.backup;
 
 import dev.mooring.backup.internal.file.Passphrase;
 import dev.mooring.backup.internal.pitr.SubLocation;
+import dev.mooring.backup.internal.pitr.WalCheck;
 import dev.mooring.backup.internal.pitr.WalNames;
 import dev.mooring.backup.internal.pitr.WalTransfer;
 import dev.mooring.backup.internal.store.BackupStore;
 import dev.mooring.backup.internal.store.StoredObject;
 import dev.mooring.backup.internal.store.Stores;
+import dev.mooring.core.DatabaseUrl;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -85,6 +88,21 @@ public final class WalArchive implements AutoCloseable {
         Objects.requireNonNull(destination, "destination");
         long bytes = transfer.fetch(name, destination);
         return new WalFetchResult(name, bytes >= 0, bytes, destination);
+    }
+
+    /**
+     * Checks that the server {@code url} names archives its WAL here: its settings ({@code wal_level},
+     * {@code archive_mode}, {@code archive_command}), then forces a segment switch and waits up to {@code timeout}
+     * for that segment to arrive, watching {@code pg_stat_archiver} for failures. The role needs to read the settings
+     * and run {@code pg_switch_wal()} (a superuser, or {@code GRANT EXECUTE ON FUNCTION pg_switch_wal()}).
+     *
+     * @throws dev.mooring.core.MooringException {@code DATABASE} when the server cannot be asked, naming the right
+     *                                           the role lacks
+     */
+    public WalCheckResult check(DatabaseUrl url, Duration timeout) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(timeout, "timeout");
+        return WalCheck.run(url, store, timeout);
     }
 
     /** The names of the archived files, sorted. */

@@ -97,5 +97,15 @@ class PitrJarIT {
         JarRun nonEmpty = run(place, "restore", "--pitr", "--target", "latest", "--pgdata", pgdata.toString());
         assertThat(nonEmpty.code()).isEqualTo(2);
         assertThat(nonEmpty.output()).contains("error: the data directory " + pgdata + " is not empty");
+
+        JarRun check = run(place, "wal", "check", "--url", server.url().jdbcUrl(), "--user", "postgres");
+        assertThat(check.code()).as(check.output()).isZero();
+        assertThat(check.output()).contains("archive_mode on").containsPattern("Archiving works: [0-9A-F]{24} arrived in s3://"
+                + bucket + "/pg/wal");
+
+        JarRun prune = run(place, "prune", "--keep-days", "0");
+        assertThat(prune.code()).as(prune.output()).isZero();
+        assertThat(prune.output()).contains("Point-in-time recovery archive:").contains("the newest base backup")
+                .containsPattern("Deleted 0 base backup\\(s\\) and \\d+ WAL file\\(s\\); kept 1 base backup\\(s\\)");
     }
 }

@@ -1,6 +1,8 @@
 package dev.mooring.cli;
 
+import dev.mooring.testing.PostgresDatabaseExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -12,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code mooring wal push} and {@code wal fetch} as PostgreSQL runs them, in process. */
 class WalCliTest {
     static final String SEGMENT = "00000001000000000000000A";
+
+    @RegisterExtension
+    static PostgresDatabaseExtension pg = PostgresDatabaseExtension.perClass();
 
     @TempDir
     Path dir;
@@ -92,5 +97,16 @@ class WalCliTest {
                 dir.resolve("b").toString());
         assertThat(gone.exitCode()).isEqualTo(2);
         assertThat(gone.err()).contains("does not exist");
+    }
+
+    @Test
+    void walCheckOnAServerThatDoesNotArchiveNamesTheSettingAndTheFix() {
+        CliRun check = CliRun.of("wal", "check", "--url", pg.url().jdbcUrl(), "--user", pg.url().user(),
+                "--dir", dir.resolve("backups").toString());
+
+        assertThat(check.exitCode()).as(check.err()).isEqualTo(3);
+        assertThat(check.out()).contains("archive_mode off")
+                .contains("problem: archive_mode is off: set archive_mode = on in postgresql.conf and restart the server")
+                .contains("Archiving does not reach " + dir.resolve("backups/wal") + ".");
     }
 }

@@ -45,6 +45,12 @@ public final class Output {
         }
     }
 
+    /** {@code value}'s JSON fields as a mutable map, in order, to add fields to before printing it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object value) {
+        return Json.MAPPER.convertValue(value, LinkedHashMap.class);
+    }
+
     /** Prints {@code value} as JSON on one line: one document per line for output that streams ({@code --watch}). */
     public static void jsonLine(PrintWriter out, Object value) {
         try {

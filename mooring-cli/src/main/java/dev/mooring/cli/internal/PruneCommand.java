@@ -3,6 +3,8 @@ package dev.mooring.cli.internal;
 import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.BackupLocation;
 import dev.mooring.backup.Backups;
+import dev.mooring.backup.PitrPruneResult;
+import dev.mooring.backup.PitrRetention;
 import dev.mooring.backup.PruneResult;
 import dev.mooring.backup.RetentionPolicy;
 import dev.mooring.core.Durations;
@@ -66,19 +68,52 @@ public final class PruneCommand implements Callable<Integer> {
             BackupLocation location = store.location(dir, dirs);
             BackupConfig config = BackupConfig.defaults().withLocation(location);
             PruneResult result = Backups.prune(config, policy, dryRun);
+            PitrPruneResult pitr = PitrRetention.prune(config, policy, dryRun);
+            boolean hasPitr = !pitr.keptBase().isEmpty() || !pitr.deletedBase().isEmpty() || pitr.walKept() + pitr.walDeleted() > 0;
             if (json) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("location", location.describe());
                 entry.put("result", result);
+                if (hasPitr) {
+                    entry.put("pitr", pitr);
+                }
                 results.add(entry);
             } else {
-                Output.text(out, (dirs.size() > 1 ? "== " + location.describe() + " ==\n" : "") + render(result, abandonedAfter));
+                Output.text(out, (dirs.size() > 1 ? "== " + location.describe() + " ==\n" : "") + render(result, abandonedAfter)
+                        + (hasPitr ? "\n" + render(pitr) : ""));
             }
         }
         if (json) {
-            Output.json(out, results.size() == 1 ? results.get(0).get("result") : results);
+            if (results.size() == 1) {
+                // one place: the result itself, with the point-in-time archive's under "pitr" when there is one
+                Map<String, Object> single = Output.asMap(results.get(0).get("result"));
+                if (results.get(0).containsKey("pitr")) {
+                    single.put("pitr", results.get(0).get("pitr"));
+                }
+                Output.json(out, single);
+            } else {
+                Output.json(out, results);
+            }
         }
         return 0;
+    }
+
+    static String render(PitrPruneResult r) {
+        TextTable table = new TextTable("Base backup", "Action", "Why");
+        r.keptBase().forEach(d -> table.row(d.file().toString(), "keep", d.reason()));
+        r.deletedBase().forEach(d -> table.row(d.file().toString(), r.dryRun() ? "would delete" : "deleted", d.reason()));
+        StringBuilder text = new StringBuilder("Point-in-time recovery archive:\n");
+        r.warnings().forEach(w -> text.append("warning: ").append(w).append('\n'));
+        if (!r.keptBase().isEmpty() || !r.deletedBase().isEmpty()) {
+            text.append(table);
+        }
+        text.append(r.dryRun() ? "Dry run: " + r.deletedBase().size() + " base backup(s) and " + r.walDeleted()
+                + " WAL file(s) would be deleted" : "Deleted " + r.deletedBase().size() + " base backup(s) and "
+                + r.walDeleted() + " WAL file(s)").append("; kept ").append(r.keptBase().size()).append(" base backup(s)")
+                .append(" and ").append(r.walKept()).append(" WAL file(s)")
+                .append(r.oldestWalKept() == null ? "." : ", from " + r.oldestWalKept() + ", which the oldest kept base"
+                        + " backup starts at.");
+        return text.toString();
     }
 
     static String render(PruneResult r, Duration abandonedAfter) {

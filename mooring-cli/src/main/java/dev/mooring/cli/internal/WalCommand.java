@@ -2,8 +2,11 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.backup.Compression;
 import dev.mooring.backup.WalArchive;
+import dev.mooring.backup.WalCheckResult;
 import dev.mooring.backup.WalFetchResult;
 import dev.mooring.backup.WalPushResult;
+import dev.mooring.core.DatabaseUrl;
+import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -22,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "wal", mixinStandardHelpOptions = true,
         description = "The PostgreSQL WAL archive for point-in-time recovery: push and fetch are PostgreSQL's"
                 + " archive_command and restore_command.",
-        subcommands = {WalCommand.Push.class, WalCommand.Fetch.class})
+        subcommands = {WalCommand.Push.class, WalCommand.Fetch.class, WalCommand.Check.class})
 public final class WalCommand {
     /** The exit code of {@code wal fetch} for a file the archive does not hold: PostgreSQL then ends recovery. */
     static final int NOT_IN_ARCHIVE = 1;
@@ -100,6 +105,59 @@ public final class WalCommand {
                 Output.text(spec.commandLine().getErr(), "error: " + e.getMessage());
                 return FETCH_FAILED;
             }
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check that a running PostgreSQL archives its WAL into --dir: its settings (wal_level,"
+                    + " archive_mode, archive_command), then a forced segment switch (pg_switch_wal) whose segment must"
+                    + " arrive in the archive within --timeout. Exits 0 when it does, 3 when it does not, naming why.")
+    static final class Check implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions db;
+
+        @Mixin
+        WalArchiveOptions archive;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+                description = "How long to wait for the segment. Default: ${DEFAULT-VALUE}.")
+        Duration timeout;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            DatabaseUrl url = db.databaseUrl(System.getenv());
+            WalCheckResult r;
+            try (WalArchive wal = WalArchive.open(archive.config())) {
+                r = wal.check(url, timeout);
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    Output.json(out, r);
+                } else {
+                    Output.text(out, render(r, wal.describe()));
+                }
+            }
+            return r.works() ? 0 : ErrorCode.CONFIGURATION.exitCode();
+        }
+
+        static String render(WalCheckResult r, String where) {
+            StringBuilder text = new StringBuilder();
+            text.append("wal_level ").append(r.walLevel()).append(", archive_mode ").append(r.archiveMode())
+                    .append(", archive_command ").append(r.archiveCommand().isEmpty() ? "(empty)" : r.archiveCommand())
+                    .append("\narchived ").append(r.archivedCount()).append(" file(s), ").append(r.failedCount())
+                    .append(" failure(s)").append(r.lastFailedWal() == null ? "" : ", the last for " + r.lastFailedWal()
+                            + " at " + r.lastFailedAt()).append('\n');
+            r.problems().forEach(p -> text.append(r.works() ? "warning: " : "problem: ").append(p).append('\n'));
+            text.append(r.works() ? "Archiving works: " + r.segment() + " arrived in " + where + " "
+                    + r.waited().toMillis() + " ms after the switch."
+                    : "Archiving does not reach " + where + (r.segment() == null ? "." : " (waited for " + r.segment()
+                    + ")."));
+            return text.toString();
         }
     }
 }

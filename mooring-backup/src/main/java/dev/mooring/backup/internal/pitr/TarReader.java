@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * names that would leave the folder they are unpacked into. Not thread-safe.
  */
 public final class TarReader {
+    /** A PAX header holds a long path: 64 KiB is far more than any data directory's path needs. */
+    private static final int MAX_PAX_HEADER = 64 * 1024;
     /** One entry; for a file, its bytes are read from {@link #content()} before the next entry is asked for. */
     public record Entry(String path, boolean directory, int mode, long size, InputStream content) {
     }
@@ -44,7 +46,13 @@ public final class TarReader {
             byte type = h[156];
             long size = octal(h, 124, 12);
             if (type == 'x') {
+                if (size > MAX_PAX_HEADER) {
+                    throw corrupt("it has an extended header of " + size + " bytes, more than base backups ever write");
+                }
                 byte[] records = in.readNBytes((int) size);
+                if (records.length < size) {
+                    throw corrupt("it ends in the middle of an entry");
+                }
                 skip(padding(size));
                 paxPath = paxPath(new String(records, StandardCharsets.UTF_8));
                 continue;
