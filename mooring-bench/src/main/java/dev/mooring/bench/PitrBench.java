@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * runs {@code archive_command}. The server is PostgreSQL 15 by default (zonky's binaries, copied by the build), since
  * the machine's pgBackRest 2.45 (Debian 12) refuses PostgreSQL 18 ("unexpected control version = 1800").
  * <pre>
- * java -cp mooring-bench/target/benchmarks.jar dev.mooring.bench.PitrBench [--scale 2.0] [--rounds 3]
+ * java -cp mooring-bench/target/benchmarks.jar dev.mooring.bench.PitrBench [--scale 1.25] [--rounds 3]
  *      [--segments 32] [--work target/pitr-bench] [--cli mooring-cli/target/mooring.jar]
  *      [--binaries mooring-bench/target/postgres-15/postgres-15-linux-amd64.jar]
  *      [--only basebackup|push] [--markdown results.md]
@@ -38,6 +38,8 @@ public final class PitrBench {
     private static final String MOORING_BASE = "mooring basebackup (CLI)";
     private static final String MOORING_BASE_API = "BaseBackups.take in-process (diagnostic)";
     private static final String PGBACKREST_BASE = "pgbackrest backup --type=full";
+    private static final String START_STOP_WAIT = "pg_backup_start + pg_backup_stop(true) alone (diagnostic)";
+    private static final String START_STOP = "pg_backup_start + pg_backup_stop(false) alone (diagnostic)";
     private static final String COPY_FLOOR = "cp -a + sync (floor)";
     private static final String MOORING_PUSH = "mooring wal push (CLI)";
     private static final String MOORING_PUSH_API = "WalArchive.push in-process (diagnostic)";
@@ -58,7 +60,7 @@ public final class PitrBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchOptions.parse(args);
-        double scale = Double.parseDouble(options.getOrDefault("--scale", "2.0"));
+        double scale = Double.parseDouble(options.getOrDefault("--scale", "1.25"));
         int segments = Integer.parseInt(options.getOrDefault("--segments", "32"));
         Path cli = Path.of(options.getOrDefault("--cli", "mooring-cli/target/mooring.jar")).toAbsolutePath();
         if (!Files.isRegularFile(cli)) {
@@ -80,10 +82,12 @@ public final class PitrBench {
             PgBackRest pgbackrest = PgBackRest.configure(work.resolve("pgbackrest"), server.dataDirectory(),
                     server.port(), server.socketDirectory());
             pgbackrest.resetRepository();
-            bench.report.append(String.format(Locale.ROOT, "%s, %s, java %s; scale %s: database %d MB, data directory"
-                            + " %d MB without pg_wal (%d files); %d WAL segments of %d MB%n%n", server.version(),
+            bench.report.append(String.format(Locale.ROOT, "%s (data checksums %s), %s, java %s; scale %s: database %d"
+                            + " MB, data directory %d MB without pg_wal (%d files); %d WAL segments of %d MB; load"
+                            + " average at the start %s%n%n", server.version(), server.dataChecksums() ? "on" : "off",
                     PgBackRest.version(), System.getProperty("java.version"), scale, server.databaseBytes() / 1_000_000,
-                    server.contentBytes() / 1_000_000, server.contentFiles(), segments, server.segmentBytes() >> 20));
+                    server.contentBytes() / 1_000_000, server.contentFiles(), segments, server.segmentBytes() >> 20,
+                    loadAverage()));
             if (!only.equals("push")) {
                 bench.baseBackup(server, pgbackrest);
             }
@@ -91,6 +95,7 @@ public final class PitrBench {
                 bench.push(server, pgbackrest, server.segments());
             }
         } finally {
+            bench.report.append("Load average at the end: ").append(loadAverage()).append('\n');
             System.out.println(bench.report);
             if (options.containsKey("--markdown")) {
                 Files.writeString(Path.of(options.get("--markdown")), bench.report.toString());
@@ -116,6 +121,14 @@ public final class PitrBench {
             return PgBackRest.bytesUnder(apiDir);
         });
         contenders.put(PGBACKREST_BASE, pgbackrest::fullBackup);
+        contenders.put(START_STOP_WAIT, () -> {
+            server.startAndStopBackup(true);
+            return 0L;
+        });
+        contenders.put(START_STOP, () -> {
+            server.startAndStopBackup(false);
+            return 0L;
+        });
         contenders.put(COPY_FLOOR, () -> {
             Files.createDirectories(copy);
             List<String> line = new ArrayList<>(List.of("cp", "-a"));
@@ -239,6 +252,11 @@ public final class PitrBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.exists(loadavg) ? String.join(" ", List.of(Files.readString(loadavg).split(" ")).subList(0, 3)) : "?";
     }
 
     private static String java() {

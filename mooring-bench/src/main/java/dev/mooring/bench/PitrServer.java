@@ -89,6 +89,22 @@ final class PitrServer implements AutoCloseable {
         setArchiveCommand("true");
     }
 
+    /**
+     * {@code pg_backup_start(label, true)} then {@code pg_backup_stop(waitForArchive)} in one session, with nothing
+     * copied between: the fixed cost a base backup pays on the server. With {@code true} (what Mooring asks for) the
+     * stop waits until the archiver has taken the segment it ends, polling once a second.
+     */
+    void startAndStopBackup(boolean waitForArchive) throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_backup_start('bench', true)");
+            s.execute("SELECT * FROM pg_backup_stop(" + waitForArchive + ")");
+        }
+    }
+
+    boolean dataChecksums() throws SQLException {
+        return "on".equals(query("SHOW data_checksums"));
+    }
+
     /** The archived segments in the source folder, sorted by name. */
     List<Path> segments() throws IOException {
         return archived();
