@@ -109,4 +109,15 @@ class WalCliTest {
                 .contains("problem: archive_mode is off: set archive_mode = on in postgresql.conf and restart the server")
                 .contains("Archiving does not reach " + dir.resolve("backups/wal") + ".");
     }
+
+    @Test
+    void theHelpOfPushAndFetchShowsThePlaceholdersPostgresSubstitutes() {
+        CliRun push = CliRun.of("wal", "push", "--help");
+        CliRun fetch = CliRun.of("wal", "fetch", "--help");
+
+        assertThat(push.exitCode()).isZero();
+        assertThat(push.out()).contains("Usage: mooring wal push").contains("archive_command = 'mooring wal push %p --dir");
+        assertThat(fetch.out()).contains("restore_command = 'mooring wal fetch %f %p --dir");
+        assertThat(push.err() + fetch.err()).doesNotContain("WARN");
+    }
 }

@@ -38,7 +38,7 @@ public final class WalCommand {
     static final int FETCH_FAILED = 128;
 
     @Command(name = "push", mixinStandardHelpOptions = true,
-            description = "Archive one WAL file: archive_command = 'mooring wal push %p --dir …'. Pushing a file that"
+            description = "Archive one WAL file: archive_command = 'mooring wal push %%p --dir …'. Pushing a file that"
                     + " is archived with the same content again succeeds; a different file of the same name is an error,"
                     + " never an overwrite.")
     static final class Push implements Callable<Integer> {
@@ -74,7 +74,7 @@ public final class WalCommand {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = "Restore one archived WAL file: restore_command = 'mooring wal fetch %f %p --dir …'. Exits 1"
+            description = "Restore one archived WAL file: restore_command = 'mooring wal fetch %%f %%p --dir …'. Exits 1"
                     + " when the archive does not hold the file (normal at the end of recovery), 128 on any other"
                     + " failure, so PostgreSQL stops recovery instead of ending it early.")
     static final class Fetch implements Callable<Integer> {
