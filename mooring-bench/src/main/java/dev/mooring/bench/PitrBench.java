@@ -43,6 +43,7 @@ public final class PitrBench {
     private static final String COPY_FLOOR = "cp -a + sync (floor)";
     private static final String MOORING_PUSH = "mooring wal push (CLI)";
     private static final String MOORING_PUSH_API = "WalArchive.push in-process (diagnostic)";
+    private static final String MOORING_ARCHIVER = "mooring wal archiver + its archive_command";
     private static final String JVM_START = "java -jar mooring.jar --version (diagnostic)";
     private static final String PGBACKREST_PUSH = "pgbackrest archive-push";
     private static final String CP_FLOOR = "cp per segment + sync (floor)";
@@ -192,12 +193,24 @@ public final class PitrBench {
             ExternalTools.run(List.of("sync"));
             return 0L;
         });
-        Map<String, Timing> timings = Timing.measure(contenders, rounds, Workspace::settleDisk, () -> {
-            emptyQuietly(mooringDir);
-            emptyQuietly(apiDir);
-            emptyQuietly(copyDir);
-            reset(pgbackrest);
+        Path asyncDir = work.resolve("mooring-wal-async");
+        AsyncArchiver async = AsyncArchiver.start(java(), cli, work.resolve("async-pgdata"), asyncDir);
+        contenders.put(MOORING_ARCHIVER, () -> {
+            async.archiveAsPostgresWould(segments);
+            return PgBackRest.bytesUnder(asyncDir);
         });
+        Map<String, Timing> timings;
+        try {
+            timings = Timing.measure(contenders, rounds, Workspace::settleDisk, () -> {
+                emptyQuietly(mooringDir);
+                emptyQuietly(apiDir);
+                emptyQuietly(copyDir);
+                emptyQuietly(asyncDir);
+                reset(pgbackrest);
+            });
+        } finally {
+            async.close();
+        }
         long bytes = segments.size() * server.segmentBytes();
         report.append("### WAL push, ").append(segments.size()).append(" segments one after another (")
                 .append(bytes / 1_000_000).append(" MB; ").append(rounds)
@@ -206,6 +219,8 @@ public final class PitrBench {
         report.append(String.format(Locale.ROOT, "Per segment (median): %s%n%n", perSegment(timings, segments.size())));
         report.append(verdict("WAL push", timings, MOORING_PUSH, PGBACKREST_PUSH, PUSH_TARGET));
         report.append(verdict("WAL push, in-process (diagnostic)", timings, MOORING_PUSH_API, PGBACKREST_PUSH,
+                PUSH_TARGET));
+        report.append(verdict("WAL push with the archiver", timings, MOORING_ARCHIVER, PGBACKREST_PUSH,
                 PUSH_TARGET)).append('\n');
     }
 

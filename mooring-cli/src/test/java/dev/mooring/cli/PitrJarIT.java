@@ -108,4 +108,39 @@ class PitrJarIT {
         assertThat(prune.output()).contains("Point-in-time recovery archive:").contains("the newest base backup")
                 .containsPattern("Deleted 0 base backup\\(s\\) and \\d+ WAL file\\(s\\); kept 1 base backup\\(s\\)");
     }
+
+    @Test
+    void theArchiverPrintsAnArchiveCommandThatRunsAsPrintedAndArchivesAheadOfPostgres() throws Exception {
+        Path archive = dir.resolve("archive");
+        server = ArchivingPostgres.start(dir.resolve("source"), "false");
+        server.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)");
+        Process archiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "mooring.jar").toAbsolutePath().toString(), "wal", "archiver", "--pgdata",
+                server.dataDirectory().toString(), "--dir", archive.toString(), "--verbose")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(archiver.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertThat(line).startsWith("Archiving the WAL of " + server.dataDirectory());
+            String setting = out.readLine();
+            assertThat(setting).startsWith("archive_command = '").endsWith("'");
+            // the line goes into postgresql.conf as printed; ALTER SYSTEM takes the value inside the quotes
+            String value = setting.substring("archive_command = '".length(), setting.length() - 1).replace("''", "'");
+            server.setArchiveCommand(value);
+
+            server.execute("INSERT INTO notes VALUES (1, 'x')");
+            String segment = server.switchWal();
+            server.awaitArchived(segment);
+            assertThat(archive.resolve("wal").resolve(segment)).exists();
+            String pushed;
+            do {
+                pushed = out.readLine();
+            } while (pushed != null && !pushed.contains(segment));
+            assertThat(pushed).as("the archiver, not the fallback, archived " + segment).contains(segment + " archived in");
+        } finally {
+            archiver.destroy();
+            assertThat(archiver.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }

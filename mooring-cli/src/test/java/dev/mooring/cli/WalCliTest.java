@@ -120,4 +120,12 @@ class WalCliTest {
         assertThat(fetch.out()).contains("restore_command = 'mooring wal fetch %f %p --dir");
         assertThat(push.err() + fetch.err()).doesNotContain("WARN");
     }
+
+    @Test
+    void theArchiverRefusesAFolderThatIsNotADataDirectory() {
+        CliRun archiver = CliRun.of("wal", "archiver", "--pgdata", dir.toString(), "--dir", dir.resolve("b").toString());
+
+        assertThat(archiver.exitCode()).isEqualTo(3);
+        assertThat(archiver.err()).contains(dir + " is not a PostgreSQL data directory").contains("--pgdata");
+    }
 }

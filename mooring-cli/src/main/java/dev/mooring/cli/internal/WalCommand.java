@@ -1,7 +1,9 @@
 package dev.mooring.cli.internal;
 
 import dev.mooring.backup.Compression;
+import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.WalArchive;
+import dev.mooring.backup.WalArchiver;
 import dev.mooring.backup.WalCheckResult;
 import dev.mooring.backup.WalFetchResult;
 import dev.mooring.backup.WalPushResult;
@@ -27,7 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "wal", mixinStandardHelpOptions = true,
         description = "The PostgreSQL WAL archive for point-in-time recovery: push and fetch are PostgreSQL's"
                 + " archive_command and restore_command.",
-        subcommands = {WalCommand.Push.class, WalCommand.Fetch.class, WalCommand.Check.class})
+        subcommands = {WalCommand.Push.class, WalCommand.Fetch.class, WalCommand.Check.class, WalCommand.Archiver.class})
 public final class WalCommand {
     /** The exit code of {@code wal fetch} for a file the archive does not hold: PostgreSQL then ends recovery. */
     static final int NOT_IN_ARCHIVE = 1;
@@ -158,6 +160,94 @@ public final class WalCommand {
                     : "Archiving does not reach " + where + (r.segment() == null ? "." : " (waited for " + r.segment()
                     + ")."));
             return text.toString();
+        }
+    }
+
+    @Command(name = "archiver", mixinStandardHelpOptions = true,
+            description = "Archive a server's WAL ahead of PostgreSQL, so that archive_command need not start a JVM per"
+                    + " segment: runs until stopped, watching pg_wal/archive_status, pushing each file as wal push does"
+                    + " (--jobs at a time), and prints the archive_command to set, which waits for the archiver and"
+                    + " falls back to wal push when it is stopped. Run it on the database host as the data directory's"
+                    + " owner, for example as a systemd service beside PostgreSQL's.")
+    static final class Archiver implements Callable<Integer> {
+        @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "The server's data directory.")
+        Path pgdata;
+
+        @Mixin
+        WalArchiveOptions archive;
+
+        @Option(names = "--jobs", defaultValue = "2", description = "Pushes at a time. Default: ${DEFAULT-VALUE}.")
+        int jobs;
+
+        @Option(names = "--compress", paramLabel = "none|gzip|zstd", defaultValue = "zstd",
+                description = "Compression. Default: ${DEFAULT-VALUE}.")
+        String compress;
+
+        @Option(names = "--encrypt", description = "Encrypt with AES-256-GCM, keyed by the passphrase in $"
+                + "MOORING_BACKUP_PASSPHRASE.")
+        boolean encrypt;
+
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+                description = "How long the printed archive_command waits for the archiver before it pushes the file"
+                        + " itself. Default: ${DEFAULT-VALUE}.")
+        Duration wait;
+
+        @Option(names = "--verbose", description = "Print a line for every file pushed, not only for failures.")
+        boolean verbose;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            BackupConfig config = archive.config().withCompression(Compression.parse(compress)).withEncrypt(encrypt);
+            java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("--compress", compress));
+            if (encrypt) {
+                options.add("--encrypt");
+            }
+            String push = dev.mooring.backup.internal.pitr.RecoverySettings.pushCommand(PitrRestoreOptions.mooringCommand(),
+                    archive.location(), options);
+            String command = WalArchiver.archiveCommand(pgdata, wait, push);
+            StopOnSignal stop = new StopOnSignal("mooring-wal-archiver-stop");
+            WalArchiver.Listener listener = new WalArchiver.Listener() {
+                @Override
+                public void pushed(String name, boolean alreadyArchived, Duration took) {
+                    if (verbose) {
+                        synchronized (out) {
+                            Output.text(out, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                    + " " + name + (alreadyArchived ? " was already archived" : " archived") + " in "
+                                    + took.toMillis() + " ms");
+                            out.flush();
+                        }
+                    }
+                }
+
+                @Override
+                public void failed(String name, String error) {
+                    synchronized (out) {
+                        Output.text(err, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                + " warning: could not archive " + name + " (trying again in 5 s; archive_command pushes"
+                                + " it itself if this goes on): " + error);
+                        err.flush();
+                    }
+                }
+            };
+            try (WalArchiver archiver = WalArchiver.start(config, pgdata, jobs, listener)) {
+                Output.text(out, "Archiving the WAL of " + pgdata.toAbsolutePath().normalize() + " into "
+                        + WalArchive.location(archive.location()).describe() + " ahead of PostgreSQL, " + jobs
+                        + " at a time (Ctrl+C stops). Set in postgresql.conf, then reload:\n"
+                        + "archive_command = '" + command.replace("'", "''") + "'");
+                out.flush();
+                new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl+C or SIGTERM (StopOnSignal)
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } finally {
+                stop.release();
+            }
         }
     }
 }

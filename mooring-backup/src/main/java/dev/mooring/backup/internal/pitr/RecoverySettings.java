@@ -62,6 +62,30 @@ public final class RecoverySettings {
         return line.toString();
     }
 
+    /**
+     * The shell command that runs {@code wal push %p} into the archive under {@code location}, with {@code options}
+     * (such as {@code --compress zstd}, {@code --encrypt}) after it, quoted as {@link #restoreCommand} is.
+     */
+    public static String pushCommand(List<String> mooring, BackupLocation location, List<String> options) {
+        StringBuilder line = new StringBuilder();
+        for (String word : mooring) {
+            line.append(shellWord(word)).append(' ');
+        }
+        line.append("wal push %p");
+        for (String word : locationWords(location)) {
+            line.append(' ').append(shellWord(word));
+        }
+        for (String word : options) {
+            line.append(' ').append(shellWord(word));
+        }
+        return line.toString();
+    }
+
+    /** A word for a shell in a command PostgreSQL runs: quoted when needed, {@code %} doubled. */
+    public static String commandWord(String word) {
+        return shellWord(word);
+    }
+
     private static List<String> locationWords(BackupLocation location) {
         List<String> words = new ArrayList<>();
         words.add("--dir");
