@@ -78,6 +78,7 @@ public final class WalArchiver implements AutoCloseable {
     private final Map<String, Instant> failedAt = new ConcurrentHashMap<>();
     private final AtomicLong pushed = new AtomicLong();
     private volatile Instant lastCleanUp = Instant.EPOCH;
+    private volatile Instant lastScanError = Instant.EPOCH;
 
     private WalArchiver(BackupConfig config, Path pgdata, int jobs, Listener listener) {
         this.pgWal = pgdata.toAbsolutePath().normalize().resolve("pg_wal");
@@ -172,7 +173,11 @@ public final class WalArchiver implements AutoCloseable {
                 lastCleanUp = Instant.now();
             }
         } catch (RuntimeException | IOException e) {
-            listener.failed("(scan)", e.getMessage());
+            // once a minute at most: a data directory that went away (a stopped, moved server) must not flood the log
+            if (lastScanError.plus(Duration.ofMinutes(1)).isBefore(Instant.now())) {
+                lastScanError = Instant.now();
+                listener.failed("(scan of " + pgWal.resolve("archive_status") + ")", String.valueOf(e.getMessage()));
+            }
         }
     }
 
@@ -185,12 +190,12 @@ public final class WalArchiver implements AutoCloseable {
             failedAt.remove(name);
             pushed.incrementAndGet();
             listener.pushed(name, result.alreadyArchived(), Duration.between(started, Instant.now()));
-        } catch (MooringException e) {
+        } catch (RuntimeException e) {
             if (!Files.exists(pgWal.resolve("archive_status").resolve(name + ".ready"))) {
                 return; // archived meanwhile by the fallback push, and perhaps recycled: nothing to do
             }
             failedAt.put(name, Instant.now());
-            listener.failed(name, e.getMessage());
+            listener.failed(name, String.valueOf(e.getMessage()));
         } catch (IOException e) {
             failedAt.put(name, Instant.now());
             listener.failed(name, "the file was archived, but its marker could not be written: " + e.getMessage());
