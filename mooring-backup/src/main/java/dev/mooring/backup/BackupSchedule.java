@@ -253,14 +253,8 @@ public final class BackupSchedule implements AutoCloseable {
                 Backups.copy(name, config, copy);
                 copied.add(copy.describe());
             }
-            int pruned = 0;
-            if (plan.retention() != null) {
-                List<BackupLocation> places = new ArrayList<>(List.of(config.location()));
-                places.addAll(plan.copies());
-                for (BackupLocation place : places) {
-                    pruned += Backups.prune(config.withLocation(place), plan.retention(), false).deleted().size();
-                }
-            }
+            int pruned = plan.retention() == null ? 0 : Backups.prune(config, plan.copies(), plan.retention()).values()
+                    .stream().mapToInt(r -> r.deleted().size()).sum();
             return new BackupRun(started, Instant.now(), true, 0, name, where, copied, verified, pruned, null);
         } catch (MooringException e) {
             return new BackupRun(started, Instant.now(), false, e.code().exitCode(), name, where, copied, verified, 0,

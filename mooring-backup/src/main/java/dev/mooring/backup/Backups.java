@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -183,6 +186,20 @@ public final class Backups {
         try (BackupStore store = open(config)) {
             return Retention.prune(store, policy, dryRun, Instant.now());
         }
+    }
+
+    /**
+     * Applies {@code policy} to {@code config.location()} and then to each of {@code copies} (where
+     * {@link #copy} put second copies), each place on its own; the results by place, as
+     * {@link BackupLocation#describe()} names it.
+     */
+    public static Map<String, PruneResult> prune(BackupConfig config, List<BackupLocation> copies, RetentionPolicy policy) {
+        Map<String, PruneResult> results = new LinkedHashMap<>();
+        results.put(config.location().describe(), prune(config, policy, false));
+        for (BackupLocation copy : copies) {
+            results.put(copy.describe(), prune(config.withLocation(copy), policy, false));
+        }
+        return results;
     }
 
     /**

@@ -129,7 +129,7 @@ public final class BackupCommand extends DatabaseCommand {
         boolean passed = verification == null || verification.passed();
         // retention only after a backup that is complete everywhere and, when asked, proven
         Map<String, PruneResult> pruned = retention != null && passed
-                ? ScheduledBackups.prune(config, copies, retention) : Map.of();
+                ? Backups.prune(config, copies, retention) : Map.of();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("file", where);

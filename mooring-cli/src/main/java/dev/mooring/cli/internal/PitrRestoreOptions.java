@@ -138,7 +138,8 @@ public final class PitrRestoreOptions {
         text.append("  WAL files restored: ").append(r.walFilesRestored()).append(", last transaction: ")
                 .append(r.recoveredTo() == null ? "unknown" : r.recoveredTo()).append('\n');
         text.append("  server: ").append(r.running() ? "running on localhost:" + r.port() + " (PostgreSQL programs in "
-                + r.pgBin() + ")" : "stopped; start it with: " + r.pgBin().resolve("pg_ctl") + " start -D " + r.pgdata())
+                + r.pgBin() + ")" : "stopped; start it with: "
+                + dev.mooring.backup.internal.pitr.RecoveryServer.pgCtlCommand(r.pgBin(), r.pgdata(), "start"))
                 .append("\n  log: ").append(r.logFile()).append('\n');
         TextTable table = new TextTable("Database", "Table", "Rows");
         new TreeMap<>(r.databases()).forEach((db, tables) -> new TreeMap<>(tables).forEach((t, n) -> table.row(db, t, n)));

@@ -3,9 +3,6 @@ package dev.mooring.cli.internal;
 import dev.mooring.backup.BackupLocation;
 import dev.mooring.backup.BackupRun;
 import dev.mooring.backup.BackupScheduleStatus;
-import dev.mooring.backup.Backups;
-import dev.mooring.backup.BackupConfig;
-import dev.mooring.backup.PruneResult;
 import dev.mooring.backup.RetentionPolicy;
 import dev.mooring.backup.ScheduledBackup;
 import dev.mooring.core.Durations;
@@ -33,24 +30,13 @@ final class ScheduledBackups {
         return ScheduledBackup.every(every).withRetention(retention).withVerify(verify).withCopies(copies);
     }
 
-    /** Applies {@code retention} to {@code location} and each of {@code copies}; the results, by place. */
-    static Map<String, PruneResult> prune(BackupConfig config, List<BackupLocation> copies, RetentionPolicy retention) {
-        Map<String, PruneResult> results = new LinkedHashMap<>();
-        List<BackupLocation> places = new ArrayList<>(List.of(config.location()));
-        places.addAll(copies);
-        for (BackupLocation place : places) {
-            results.put(place.describe(), Backups.prune(config.withLocation(place), retention, false));
-        }
-        return results;
-    }
-
     /** One line about a finished run, for a person. */
     static String line(BackupRun run, BackupScheduleStatus status) {
-        String next = status.nextRunAt() == null ? "" : "; next at " + seconds(status.nextRunAt());
         if (!run.succeeded()) {
             return seconds(run.finishedAt()) + " backup FAILED (exit " + run.exitCode() + "): " + run.error()
-                    + next.replace("next", "next attempt");
+                    + (status.nextRunAt() == null ? "" : "; next attempt at " + seconds(status.nextRunAt()));
         }
+        String next = status.nextRunAt() == null ? "" : "; next at " + seconds(status.nextRunAt());
         List<String> notes = new ArrayList<>();
         if (run.verified()) {
             notes.add("verified");

@@ -98,7 +98,7 @@ public final class RecoveryServer {
         }
         throw new MooringException(ErrorCode.RESTORE_FAILED, "recovery did not finish within " + timeout.toMinutes()
                 + " minutes; the server still runs on port " + port + " (see " + log + "): wait for it, or stop it with "
-                + bin.resolve("pg_ctl") + " stop -D " + pgdata);
+                + pgCtlCommand(bin, pgdata, "stop"));
     }
 
     /** Stops the server (fast shutdown) and waits for it. */
@@ -142,6 +142,24 @@ public final class RecoveryServer {
             Thread.currentThread().interrupt();
             throw new MooringException(ErrorCode.RESTORE_FAILED, "interrupted while running " + command.get(0), e);
         }
+    }
+
+    /**
+     * The shell command a person runs for {@code pg_ctl <action> -D <pgdata>} on a restored data directory: quoted,
+     * and in a user namespace ({@code unshare -U}) when run as root, as this class runs it, since PostgreSQL refuses
+     * to run as root.
+     */
+    public static String pgCtlCommand(Path bin, Path pgdata, String action) {
+        List<String> words = new ArrayList<>();
+        if (runsAsRoot()) {
+            words.addAll(List.of("unshare", "-U"));
+        }
+        words.addAll(List.of(bin.resolve("pg_ctl").toString(), action, "-D", pgdata.toString()));
+        return String.join(" ", words.stream().map(RecoveryServer::shellWord).toList());
+    }
+
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_@+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     private static boolean runsAsRoot() {
