@@ -1,5 +1,9 @@
 package dev.mooring.backup;
 
+import dev.mooring.core.Durations;
+import dev.mooring.core.ErrorCode;
+import dev.mooring.core.MooringException;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +31,12 @@ public record ScheduledBackup(Duration every, RetentionPolicy retention, boolean
         Objects.requireNonNull(retryAfter, "retryAfter");
         copies = List.copyOf(copies);
         if (every.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("a backup schedule runs at most once a second, not every " + every);
+            throw new MooringException(ErrorCode.USAGE, "a backup schedule runs at most once a second, not every "
+                    + Durations.format(every) + ": give an interval of 1s or more, such as 24h");
         }
         if (retryAfter.isNegative() || retryAfter.isZero()) {
-            throw new IllegalArgumentException("retryAfter must be positive, not " + retryAfter);
+            throw new MooringException(ErrorCode.USAGE, "the retry interval must be more than zero, not "
+                    + Durations.format(retryAfter));
         }
     }
 

@@ -159,4 +159,16 @@ class BackupCliTest {
             return rs.getString(1);
         }
     }
+
+    @Test
+    void aScheduleFasterThanOnceASecondIsAUsageErrorNamingTheFix() throws Exception {
+        String sqlite = dir.resolve("app.db").toString();
+        sql(sqlite, "CREATE TABLE t (id integer primary key)");
+
+        CliRun every = run("backup", "--url", sqlite, "--every", "500ms");
+
+        assertThat(every.exitCode()).isEqualTo(2);
+        assertThat(every.err()).contains("error: a backup schedule runs at most once a second, not every 500ms: give an"
+                + " interval of 1s or more").doesNotContain("Exception");
+    }
 }

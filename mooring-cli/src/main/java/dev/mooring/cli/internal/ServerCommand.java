@@ -160,6 +160,10 @@ public final class ServerCommand implements Callable<Integer> {
     /** --backup-to and the rest configure --backup-every's backups: alone they would silently do nothing. */
     private void requireBackupEveryForBackupOptions() {
         if (backupEvery != null) {
+            if (keepDays == null && keepLast > 0) {
+                throw new MooringException(ErrorCode.USAGE, "--keep-last applies with --keep-days: add --keep-days N");
+            }
+            ScheduledBackups.plan(backupEvery, null, false, List.of()); // an interval it refuses, before the database starts
             return;
         }
         List<String> given = new ArrayList<>();
@@ -186,9 +190,6 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Starts the backup schedule; its runs are lines of output. Fails at once when --backup-to cannot be read. */
     private BackupSchedule startBackups(SyncTarget db, PrintWriter out) {
-        if (keepDays == null && keepLast > 0) {
-            throw new MooringException(ErrorCode.USAGE, "--keep-last applies with --keep-days: add --keep-days N");
-        }
         String to = backupTo == null ? "dumps" : backupTo;
         BackupConfig config = BackupConfig.defaults().withLocation(backupStore.location(to, List.of(to)))
                 .withEncrypt(backupEncrypt);
