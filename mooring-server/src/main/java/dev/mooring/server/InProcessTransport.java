@@ -15,7 +15,9 @@ import dev.mooring.sync.spi.SyncTransport;
 import dev.mooring.sync.spi.TransportException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -42,11 +44,13 @@ public final class InProcessTransport implements SyncTransport {
     private final String userId;
     private final String serverSchemaVersion;
     private final String minimumClientVersion;
+    private final LiveChanges live;
     private final ObjectMapper json = SyncJson.mapper();
 
     private InProcessTransport(SyncService service, String userId, String serverSchemaVersion,
-                               String minimumClientVersion) {
+                               String minimumClientVersion, LiveChanges live) {
         this.service = service;
+        this.live = live;
         this.userId = userId;
         this.serverSchemaVersion = serverSchemaVersion;
         this.minimumClientVersion = minimumClientVersion;
@@ -79,7 +83,36 @@ public final class InProcessTransport implements SyncTransport {
                 throw new MooringException(ErrorCode.USAGE, "The minimum client version " + e.getMessage(), e);
             }
         }
-        return new InProcessTransport(service, userId, serverSchemaVersion, minimumClientVersion);
+        return new InProcessTransport(service, userId, serverSchemaVersion, minimumClientVersion, null);
+    }
+
+    /**
+     * This transport, with live sync's waits answered by {@code live} (started on the service's database); without
+     * it a wait simply runs out and says there may be changes, as {@link SyncTransport#awaitChanges} does by default.
+     */
+    public InProcessTransport withLive(LiveChanges live) {
+        return new InProcessTransport(service, userId, serverSchemaVersion, minimumClientVersion,
+                Objects.requireNonNull(live, "live"));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> awaitChanges(String nodeId, String cursor, Duration wait) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (live == null) {
+            return SyncTransport.super.awaitChanges(nodeId, cursor, wait);
+        }
+        String route = "GET /v1/changes/wait";
+        try {
+            return call(route, () -> live.await(userId, cursor, wait)).exceptionally(failure -> {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                return call(route, () -> {
+                    throw cause instanceof RuntimeException e ? e : new IllegalStateException(cause);
+                });
+            });
+        } catch (TransportException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -47,6 +47,9 @@ import java.util.zip.ZipException;
  * <ul>
  *   <li>{@code POST /v1/handshake} — node id, schema version, capabilities → compatible or upgrade required</li>
  *   <li>{@code GET /v1/changes?node=…&cursor=…&limit=…} — the next page of changes (a bootstrap first)</li>
+ *   <li>{@code GET /v1/changes/wait?cursor=…&wait=20} — live sync: answers {@code {"changes": true}} as soon as a
+ *       change the caller may see can be pulled after the cursor, {@code {"changes": false}} after {@code wait}
+ *       seconds (1 to 25); see {@link LiveChanges}</li>
  *   <li>{@code POST /v1/changes} — a batch of one node's changes → a result per change</li>
  *   <li>{@code GET /v1/conflicts}, {@code POST /v1/conflicts/{id}/resolve} — the caller's conflict queue</li>
  *   <li>{@code GET /v1/health}, {@code GET /v1/sessions} — the health report and the caller's recent sessions</li>
@@ -77,6 +80,7 @@ public final class SyncServer implements AutoCloseable {
     private final ConflictQueue conflicts;
     private final SessionRecorder sessions;
     private final Packages packages;
+    private final LiveChanges live;
     private final ServerOptions options;
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
@@ -90,6 +94,7 @@ public final class SyncServer implements AutoCloseable {
         this.conflicts = ConflictQueue.create(dataSource, sync);
         this.sessions = new SessionRecorder(dataSource);
         this.packages = Packages.create(dataSource, sync.config());
+        this.live = LiveChanges.start(dataSource);
         this.app = Javalin.create(config -> {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
@@ -103,6 +108,7 @@ public final class SyncServer implements AutoCloseable {
             config.routes.before("/v1/*", this::authenticate);
             config.routes.post("/v1/handshake", this::handshake);
             config.routes.get("/v1/changes", this::pull);
+            config.routes.get("/v1/changes/wait", this::awaitChanges);
             config.routes.post("/v1/changes", this::push);
             config.routes.get("/v1/conflicts", this::listConflicts);
             config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict);
@@ -159,6 +165,7 @@ public final class SyncServer implements AutoCloseable {
             server.app.start();
         } catch (RuntimeException e) {
             server.sessions.close();
+            server.live.close();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
                     + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
         }
@@ -183,6 +190,8 @@ public final class SyncServer implements AutoCloseable {
     /** Stops accepting requests, lets running ones finish, and stops. */
     @Override
     public void close() {
+        // waiting clients are answered first: Jetty's graceful stop would otherwise wait for their waits to run out
+        live.close();
         app.stop();
         sessions.close();
     }
@@ -226,6 +235,28 @@ public final class SyncServer implements AutoCloseable {
             sessions.record(node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * A live client's wait: answers {@code {"changes": true}} as soon as a change the user may see can be pulled after
+     * {@code cursor}, or {@code {"changes": false}} after {@code wait} seconds; no thread waits with it.
+     */
+    private void awaitChanges(Context ctx) {
+        int seconds = intParam(ctx, "wait", (int) LiveChanges.MAX_WAIT.toSeconds() - 5);
+        java.util.concurrent.CompletableFuture<Boolean> changed = live.await(user(ctx), ctx.queryParam("cursor"),
+                java.time.Duration.ofSeconds(Math.max(0, seconds)));
+        ctx.future(() -> changed.thenAccept(any -> {
+            try {
+                send(ctx, 200, new dev.mooring.sync.LiveWakeup(any));
+            } catch (JsonProcessingException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+    }
+
+    /** The live wake-ups this server answers (clients waiting now: {@link LiveChanges#waiting()}). */
+    public LiveChanges live() {
+        return live;
     }
 
     private void push(Context ctx) throws IOException {

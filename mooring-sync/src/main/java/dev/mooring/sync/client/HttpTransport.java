@@ -157,6 +157,42 @@ public final class HttpTransport implements SyncTransport {
         return call("POST /v1/changes", post("/v1/changes", request), PushResponse.class);
     }
 
+    /**
+     * {@code GET /v1/changes/wait}, asynchronously: no thread waits for the answer. The call may take {@code wait}
+     * plus the request time-out.
+     */
+    @Override
+    public CompletableFuture<Boolean> awaitChanges(String nodeId, String cursor, Duration wait) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(wait, "wait");
+        String route = "GET /v1/changes/wait";
+        if (closed) {
+            return CompletableFuture.failedFuture(failures.closed(route));
+        }
+        long seconds = Math.max(1, Math.min(25, (wait.toMillis() + 999) / 1000));
+        HttpRequest request = request("/v1/changes/wait?node=" + encode(nodeId)
+                + (cursor == null ? "" : "&cursor=" + encode(cursor)) + "&wait=" + seconds)
+                .timeout(requestTimeout.plusSeconds(seconds)).GET().build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw failures.unreachable(route, cause instanceof Exception e ? e : new IOException(cause),
+                        cause instanceof java.net.http.HttpTimeoutException);
+            }
+            InputStream body = new java.io.ByteArrayInputStream(response.body());
+            if (response.statusCode() / 100 != 2) {
+                throw failures.refused(route, response.statusCode(), serverMessage(response, body),
+                        response.headers().firstValue("Location").orElse(null));
+            }
+            try {
+                return read(route, response, body, dev.mooring.sync.LiveWakeup.class).changes();
+            } catch (IOException e) {
+                throw failures.unreachable(route, e, false);
+            }
+        });
+    }
+
     /** The server URL calls go to, without a trailing slash. */
     public URI serverUrl() {
         return serverUrl;

@@ -24,6 +24,17 @@ record Listeners(List<SyncListener> listeners) implements SyncListener {
     }
 
     @Override
+    public void liveStatusChanged(LiveStatus status) {
+        for (SyncListener l : listeners) {
+            try {
+                l.liveStatusChanged(status);
+            } catch (RuntimeException e) {
+                // a status report; live sync goes on whatever a listener does with it
+            }
+        }
+    }
+
+    @Override
     public void peerRequestServed(PeerRequestServed request) {
         for (SyncListener l : listeners) {
             try {

@@ -31,6 +31,13 @@ public interface SyncListener {
     }
 
     /**
+     * Live sync ({@link SyncClient#startLive}) changed state: connected, offline until a retry, or stopped. Runs on
+     * the live thread; an exception it throws is ignored.
+     */
+    default void liveStatusChanged(LiveStatus status) {
+    }
+
+    /**
      * The database's LAN endpoint ({@link SyncClient#servePeers}) answered a request, exchange or refusal. Runs on
      * the endpoint's thread once the answer is sent; an exception it throws is ignored (the answer is gone).
      */

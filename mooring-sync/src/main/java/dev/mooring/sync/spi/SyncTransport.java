@@ -5,9 +5,12 @@ import dev.mooring.sync.HandshakeResponse;
 import dev.mooring.sync.PullResponse;
 import dev.mooring.sync.PushRequest;
 import dev.mooring.sync.PushResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * How a sync client talks to its server: the three calls of the protocol. Mooring ships an HTTP transport
+ * How a sync client talks to its server: the three calls of the protocol, and live sync's wait. Mooring ships an HTTP transport
  * ({@code dev.mooring.sync.client.HttpTransport}) and the server module an in-process one for tests; anything that
  * carries these messages (a message queue, a Bluetooth link to a peer) can be another.
  *
@@ -35,6 +38,24 @@ public interface SyncTransport extends AutoCloseable {
 
     /** Sends a batch of one node's changes; the response has one result per change, in order. */
     PushResponse push(PushRequest request);
+
+    /**
+     * Waits, without holding a thread where the transport can, until the server has a change for this user after
+     * {@code cursor}: completes with {@code true} as soon as one can be pulled (or at once when one already can),
+     * with {@code false} when {@code wait} passed first. Live sync ({@code SyncClient.startLive}) syncs on every
+     * {@code true}; a wake may be spurious. Fails with a {@link TransportException} as the other calls do.
+     *
+     * <p>By default, for transports that cannot wait for the server, it completes with {@code true} once
+     * {@code wait} has passed: live sync then polls every {@code wait}.
+     *
+     * @param nodeId the waiting node
+     * @param cursor the client's cursor, {@code null} before its first pull
+     * @param wait   how long the server may hold the wait, at most 25 seconds
+     */
+    default CompletableFuture<Boolean> awaitChanges(String nodeId, String cursor, Duration wait) {
+        return CompletableFuture.supplyAsync(() -> true,
+                CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS));
+    }
 
     /** Releases what the transport holds (connections, threads). Does nothing by default. */
     @Override
