@@ -373,6 +373,46 @@ class ClientSyncCliTest {
                 .doesNotContain(token);
     }
 
+    @Test
+    void livePrintsASyncForEachChangeOnEitherSideGoesOfflineAndStopsWhenInterrupted() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Thread[] runner = new Thread[1];
+        CompletableFuture<Integer> live = CompletableFuture.supplyAsync(() -> {
+            runner[0] = Thread.currentThread();
+            return MooringCli.execute(new PrintWriter(out), new PrintWriter(err), "sync", "--db", db.toString(),
+                    "--server", url, "--token", token, "--tables", TABLES, "--locations",
+                    EXAMPLE.resolve("client").toString(), "--retries", "0", "--live");
+        });
+        awaitOutput(out, err, text -> text.contains("live: waiting for changes") && server.live().waiting() == 1);
+        // a change made on the server reaches the client without a sync command or an interval
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO events (id, user_id, title, solar_date) VALUES ('" + EVENT + "', '" + USER
+                    + "', 'From the web', '2026-12-01')");
+        }
+        awaitOutput(out, err, text -> text.contains("pulled 1, applied 1"));
+        // an edit made on the client goes to the server once it pauses
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("UPDATE events SET title = 'Edited offline-first' WHERE id = '" + EVENT + "'");
+        }
+        awaitOutput(out, err, text -> text.contains("pushed 1"));
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT title FROM events WHERE id = '" + EVENT + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("Edited offline-first");
+        }
+        serverGoesDown();
+        awaitOutput(out, err, text -> text.contains("offline (exit 22)"));
+        runner[0].interrupt();
+
+        assertThat(live.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("Syncing " + db).contains("live with " + url + "; Ctrl+C stops.")
+                .contains("Next try at ").endsWith("Stopped." + System.lineSeparator()).doesNotContain(token);
+        CliRun both = sync("--live", "--watch");
+        assertThat(both.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(both.err()).contains("choose one");
+    }
+
     private static void awaitOutput(StringWriter out, StringWriter err, Predicate<String> done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!done.test(out.toString())) {

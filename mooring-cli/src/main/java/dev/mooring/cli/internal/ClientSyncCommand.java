@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sync", mixinStandardHelpOptions = true, subcommands = {ClientStatusCommand.class,
         ClientRetryCommand.class, ClientDiscardCommand.class},
         description = "Sync a client's SQLite database with a sync server (mooring server): pull the server's changes,"
-                + " push the local ones, and print what moved. With --watch, sync every --interval until Ctrl+C.")
+                + " push the local ones, and print what moved. With --watch, sync every --interval until Ctrl+C; with"
+                + " --live, as soon as anything changes on either side, until Ctrl+C.")
 public final class ClientSyncCommand implements Callable<Integer> {
     /** Failures the next try cannot fix: a watch stops on them instead of repeating them every interval. */
     private static final Set<ErrorCode> PERMANENT = EnumSet.of(ErrorCode.USAGE, ErrorCode.CONFIGURATION,
@@ -58,6 +59,11 @@ public final class ClientSyncCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Sync every --interval until Ctrl+C, one line per sync; a failure is"
             + " printed and the next sync tries again.")
     boolean watch;
+
+    @Option(names = "--live", description = "Stay in sync until Ctrl+C: the server wakes this client as soon as a change"
+            + " for it commits, and local edits are pushed once they pause; one line per sync. When the server cannot"
+            + " be reached it tries again after a growing, random wait.")
+    boolean live;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "With --watch: the pause between syncs, e.g. 30s, 5m. Default: ${DEFAULT-VALUE}.")
@@ -88,10 +94,14 @@ public final class ClientSyncCommand implements Callable<Integer> {
         RetryPolicy defaults = RetryPolicy.defaults();
         RetryPolicy retry = retries == 0 ? RetryPolicy.none()
                 : new RetryPolicy(retries + 1, defaults.initialDelay(), defaults.maxDelay());
-        StopOnSignal stop = watch ? new StopOnSignal("mooring-sync-stop") : null;
+        if (watch && live) {
+            throw new MooringException(ErrorCode.USAGE, "--watch and --live are two ways to keep syncing; choose one"
+                    + " (--live syncs as soon as anything changes, --watch every --interval).");
+        }
+        StopOnSignal stop = watch || live ? new StopOnSignal("mooring-sync-stop") : null;
         try (HttpTransport transport = HttpTransport.create(url, secret);
              SyncClient client = local.open(nodeId, retry, subscription(subscribe))) {
-            return watch ? watch(client, transport, out) : once(client, transport, out);
+            return live ? live(client, transport, out) : watch ? watch(client, transport, out) : once(client, transport, out);
         } finally {
             if (stop != null) {
                 stop.release(); // after the database is closed: from here a Ctrl+C may end the JVM
@@ -157,19 +167,101 @@ public final class ClientSyncCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Live sync until interrupted (Ctrl+C, SIGTERM): a line per sync and per change of state, printed on this
+     * thread from what the live thread reports. A failure no retry can mend ends it with that failure's exit code.
+     */
+    private int live(SyncClient client, HttpTransport transport, PrintWriter out) {
+        java.util.concurrent.BlockingQueue<Object> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        client.addListener(new dev.mooring.sync.client.SyncListener() {
+            @Override
+            public void syncFinished(SyncReport report) {
+                events.add(new Object[] {Instant.now(), report});
+            }
+
+            @Override
+            public void liveStatusChanged(dev.mooring.sync.client.LiveStatus status) {
+                events.add(status);
+            }
+        });
+        if (!json) {
+            Output.text(out, "Syncing " + local.db + " (node " + client.nodeId() + ") live with "
+                    + transport.serverUrl() + "; Ctrl+C stops.");
+            out.flush();
+        }
+        client.startLive(transport);
+        try {
+            while (true) {
+                Object event = events.take();
+                if (event instanceof dev.mooring.sync.client.LiveStatus status) {
+                    printStatus(status, out);
+                    if (status.state() == dev.mooring.sync.client.LiveStatus.State.STOPPED && status.error() != null) {
+                        throw new MooringException(status.errorCode() == null ? ErrorCode.INTERNAL : status.errorCode(),
+                                status.error());
+                    }
+                } else {
+                    Object[] sync = (Object[]) event;
+                    printSync((Instant) sync[0], client, transport, (SyncReport) sync[1], out);
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            // Ctrl+C: stop after the sync in progress
+        } finally {
+            client.stopLive();
+        }
+        if (!json) {
+            Output.text(out, "Stopped.");
+        }
+        return 0;
+    }
+
+    private void printStatus(dev.mooring.sync.client.LiveStatus status, PrintWriter out) {
+        Instant at = Instant.now();
+        switch (status.state()) {
+            case LIVE -> {
+                if (json) {
+                    Output.jsonLine(out, Map.of("at", at, "live", true));
+                } else {
+                    Output.text(out, at.truncatedTo(ChronoUnit.SECONDS) + "  live: waiting for changes");
+                }
+            }
+            case OFFLINE -> {
+                if (json) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("at", at);
+                    doc.put("live", false);
+                    doc.put("nextAttempt", status.nextAttempt());
+                    doc.putAll(Output.error(status.errorCode(), status.error()));
+                    Output.jsonLine(out, doc);
+                } else {
+                    Output.text(out, at.truncatedTo(ChronoUnit.SECONDS) + "  offline (exit "
+                            + status.errorCode().exitCode() + "): " + status.error() + " Next try at "
+                            + status.nextAttempt().truncatedTo(ChronoUnit.SECONDS) + ".");
+                }
+            }
+            default -> {
+                // connecting and stopping say nothing a sync line or the last line does not
+            }
+        }
+    }
+
+    private void printSync(Instant at, SyncClient client, HttpTransport transport, SyncReport report, PrintWriter out) {
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("at", at);
+            doc.putAll(ClientReports.json(local.db, client.nodeId(), transport.serverUrl(), report));
+            Output.jsonLine(out, doc);
+        } else {
+            Output.text(out, ClientReports.line(at, report));
+        }
+    }
+
     /** One sync of a watch: its line, or its error unless the watch is stopping; a permanent failure is thrown. */
     private void syncAndPrint(SyncClient client, HttpTransport transport, PrintWriter out) {
         Instant at = Instant.now();
         try {
-            SyncReport report = client.sync(transport);
-            if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("at", at);
-                doc.putAll(ClientReports.json(local.db, client.nodeId(), transport.serverUrl(), report));
-                Output.jsonLine(out, doc);
-            } else {
-                Output.text(out, ClientReports.line(at, report));
-            }
+            printSync(at, client, transport, client.sync(transport), out);
         } catch (MooringException e) {
             if (PERMANENT.contains(e.code())) {
                 throw e;

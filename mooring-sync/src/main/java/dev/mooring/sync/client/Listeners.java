@@ -24,6 +24,11 @@ record Listeners(List<SyncListener> listeners) implements SyncListener {
     }
 
     @Override
+    public void syncFinished(SyncReport report) {
+        listeners.forEach(l -> l.syncFinished(report));
+    }
+
+    @Override
     public void liveStatusChanged(LiveStatus status) {
         for (SyncListener l : listeners) {
             try {

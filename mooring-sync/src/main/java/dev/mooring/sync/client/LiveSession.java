@@ -83,16 +83,17 @@ final class LiveSession implements Runnable {
         try (Connection local = DriverManager.getConnection(url)) {
             loop(local);
         } catch (SQLException e) {
-            report(LiveStatus.State.STOPPED, null, "could not read the client database: " + e.getMessage());
+            report(LiveStatus.State.STOPPED, null, "could not read the client database: " + e.getMessage(),
+                    ErrorCode.DATABASE);
             return;
         }
         if (state != LiveStatus.State.STOPPED) {
-            report(LiveStatus.State.STOPPED, null, null);
+            report(LiveStatus.State.STOPPED, null, null, null);
         }
     }
 
     private void loop(Connection local) throws SQLException {
-        report(LiveStatus.State.CONNECTING, null, null);
+        report(LiveStatus.State.CONNECTING, null, null, null);
         int failures = 0;
         boolean syncNow = true;
         long seen = outboxSequence(local);
@@ -102,17 +103,18 @@ final class LiveSession implements Runnable {
                 try {
                     client.sync(transport);
                 } catch (RuntimeException e) {
-                    if (e instanceof MooringException m && FINAL.contains(m.code())) {
-                        report(LiveStatus.State.STOPPED, null, e.getMessage());
+                    ErrorCode code = e instanceof MooringException m ? m.code() : ErrorCode.INTERNAL;
+                    if (FINAL.contains(code)) {
+                        report(LiveStatus.State.STOPPED, null, e.getMessage(), code);
                         stopped = true;
                         return;
                     }
                     failures++;
-                    backOff(failures, e.getMessage());
+                    backOff(failures, e.getMessage(), code);
                     continue;
                 }
                 failures = 0;
-                report(LiveStatus.State.LIVE, null, null);
+                report(LiveStatus.State.LIVE, null, null, null);
                 seen = outboxSequence(local);
                 // edits made while it ran (a sync leaves none pending of its own) go out after the usual pause
                 syncNow = seen != before && editsPending(local);
@@ -144,13 +146,13 @@ final class LiveSession implements Runnable {
                 wake = null;
                 Throwable cause = e.getCause();
                 if (cause instanceof TransportException t && FINAL.contains(t.code())) {
-                    report(LiveStatus.State.STOPPED, null, t.getMessage());
+                    report(LiveStatus.State.STOPPED, null, t.getMessage(), t.code());
                     stopped = true;
                     return;
                 }
                 if (cause instanceof TransportException t && t.retryable()) {
                     failures++;
-                    backOff(failures, t.getMessage());
+                    backOff(failures, t.getMessage(), t.code());
                     syncNow = true;
                 } else {
                     // a server that cannot wait (an older one: 404): live sync polls, a wait apart
@@ -176,9 +178,9 @@ final class LiveSession implements Runnable {
         }
     }
 
-    private void backOff(int failures, String error) {
+    private void backOff(int failures, String error, ErrorCode code) {
         Duration delay = options.reconnect().delayAfter(failures, ThreadLocalRandom.current());
-        report(LiveStatus.State.OFFLINE, Instant.now().plus(delay), error);
+        report(LiveStatus.State.OFFLINE, Instant.now().plus(delay), error, code);
         pause(delay);
     }
 
@@ -199,12 +201,12 @@ final class LiveSession implements Runnable {
         }
     }
 
-    private void report(LiveStatus.State next, Instant nextAttempt, String error) {
+    private void report(LiveStatus.State next, Instant nextAttempt, String error, ErrorCode code) {
         if (next == state && next == LiveStatus.State.LIVE) {
             return; // every sync while live is not news
         }
         state = next;
-        listener.liveStatusChanged(new LiveStatus(next, nextAttempt, error));
+        listener.liveStatusChanged(new LiveStatus(next, nextAttempt, error, code));
     }
 
     private static boolean editsPending(Connection c) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.mooring.sync.client;
 
+import dev.mooring.core.ErrorCode;
 import java.time.Instant;
 
 /**
@@ -8,8 +9,9 @@ import java.time.Instant;
  * @param state       what it is doing
  * @param nextAttempt when it syncs again, while {@link State#OFFLINE}; otherwise {@code null}
  * @param error       why it is offline or stopped, {@code null} when it is not
+ * @param errorCode   the code of that failure ({@code mooring sync} exits with its exit code), {@code null} with none
  */
-public record LiveStatus(State state, Instant nextAttempt, String error) {
+public record LiveStatus(State state, Instant nextAttempt, String error, ErrorCode errorCode) {
     /** The states of live sync. */
     public enum State {
         /** Syncing for the first time since it started or came back. */

@@ -141,12 +141,12 @@ public final class SyncClient implements AutoCloseable {
         syncing.lock();
         try {
             long log = SyncLog.start(connection);
+            SyncReport report;
             try {
-                SyncReport report = new SyncRun(connection, config, tables, transport, new Listeners(listeners),
+                report = new SyncRun(connection, config, tables, transport, new Listeners(listeners),
                         schemaVersion()).run();
                 report = report.withPending(SyncLog.status(connection).pendingChanges());
                 SyncLog.finished(connection, log, report);
-                return report;
             } catch (RuntimeException | SQLException e) {
                 try {
                     SyncLog.failed(connection, log, String.valueOf(e.getMessage()));
@@ -155,6 +155,9 @@ public final class SyncClient implements AutoCloseable {
                 }
                 throw e;
             }
+            // outside the sync's own error handling: the sync succeeded whatever a listener does with its report
+            new Listeners(listeners).syncFinished(report);
+            return report;
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "Sync failed on the client database " + path + ": "
                     + e.getMessage(), e);

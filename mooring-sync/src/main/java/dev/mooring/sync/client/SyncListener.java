@@ -31,6 +31,14 @@ public interface SyncListener {
     }
 
     /**
+     * A sync finished and everything it did is committed: its report. Every {@link SyncClient#sync} ends with it, and
+     * so does each sync live sync runs. An exception it throws is rethrown to the caller of {@code sync} (live sync
+     * treats it as a failed sync).
+     */
+    default void syncFinished(SyncReport report) {
+    }
+
+    /**
      * Live sync ({@link SyncClient#startLive}) changed state: connected, offline until a retry, or stopped. Runs on
      * the live thread; an exception it throws is ignored.
      */
