@@ -101,6 +101,37 @@ class SyncServerBadInputTest {
         assertThat(call("GET", "/v1/packages", null).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aLiveWaitWithABadArgumentGetsFourHundredNamingItAndAGoodOneAnswers() throws Exception {
+        for (String query : List.of("?wait=0", "?wait=26", "?wait=soon", "?wait=-1", "?cursor=c1.x.1&wait=1",
+                "?cursor=nonsense&wait=1")) {
+            HttpResponse<String> r = call("GET", "/v1/changes/wait" + query, null);
+            JsonNode error = assertJsonError("GET /v1/changes/wait" + query, r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(""), r.body());
+            assertThat(r.statusCode()).as(query).isEqualTo(400);
+            assertThat(error.get("message").asText()).as(query).containsAnyOf("wait", "cursor");
+        }
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(server.uri()
+                + "/v1/changes/wait?wait=1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        // no cursor yet: a fresh client should sync at once
+        HttpResponse<String> fresh = call("GET", "/v1/changes/wait?wait=1", null);
+        assertThat(fresh.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(fresh.body()).get("changes").asBoolean()).isTrue();
+        // a cursor at the feed's end: nothing comes, and the wait runs out with false
+        HttpResponse<String> page = call("GET", "/v1/changes?node=n1&limit=10", null);
+        String cursor = json.readTree(page.body()).get("nextCursor").asText();
+        while (json.readTree(page.body()).path("hasMore").asBoolean()) {
+            page = call("GET", "/v1/changes?node=n1&limit=10&cursor=" + cursor, null);
+            cursor = json.readTree(page.body()).get("nextCursor").asText();
+        }
+        page = call("GET", "/v1/changes?node=n1&limit=10&cursor=" + cursor, null);
+        cursor = json.readTree(page.body()).get("nextCursor").asText();
+        HttpResponse<String> quiet = call("GET", "/v1/changes/wait?wait=1&cursor=" + cursor, null);
+        assertThat(quiet.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(quiet.body()).get("changes").asBoolean()).isFalse();
+    }
+
     record Raw(int status, String contentType, String body) {
     }
 
