@@ -34,6 +34,16 @@ class ConvergenceSimulationTest {
         SEEDS.run(seed, dir, ConvergenceSimulationTest::simulate);
     }
 
+    /**
+     * The same, with the devices spread over two server instances on the one database — the second a process of
+     * its own, killed with SIGKILL while one of its devices syncs and started again, twice in the run.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3})
+    void devicesSpreadOverTwoServerInstancesOneKilledMidRunConvergeAsWell(long seed) throws Exception {
+        SEEDS.run(seed, dir, (s, database, files) -> new Simulation(s, database, files, OPERATIONS, true).run());
+    }
+
     @Test
     @EnabledIfSystemProperty(named = "mooring.sim.seed", matches = "-?\\d+")
     void theSeedGivenOnTheCommandLineConverges() throws Exception {

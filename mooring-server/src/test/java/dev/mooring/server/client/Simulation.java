@@ -74,14 +74,23 @@ final class Simulation {
     private final List<SimulatedDevice> devices = new ArrayList<>();
     /** Rows only one device may touch: "table\0id" to that device's node id. */
     private final Map<String, String> privateRows = new HashMap<>();
-    private SyncServer server;
-    private HikariDataSource serverPool;
+    private final boolean twoInstances;
+    private SimulatedServers servers;
     private int counter;
     private int restarts;
     private int lostBefore;
     private final LateWriters lateWriters;
 
     Simulation(long seed, DataSource database, Path dir, int operations) {
+        this(seed, database, dir, operations, false);
+    }
+
+    /**
+     * @param twoInstances whether devices are spread over two server instances on the database, one of them in a
+     *                     process of its own that each restart kills with SIGKILL mid-run ({@link SimulatedServers})
+     */
+    Simulation(long seed, DataSource database, Path dir, int operations, boolean twoInstances) {
+        this.twoInstances = twoInstances;
         this.seed = seed;
         this.random = new Random(seed);
         this.database = database;
@@ -150,16 +159,16 @@ final class Simulation {
         } finally {
             lateWriters.close();
             SimulatedDevice.closeAll(devices);
-            server.close();
-            serverPool.close();
+            if (servers != null) {
+                servers.close();
+            }
             ds.close();
         }
     }
 
-    /** A server as {@code mooring server} runs one: its requests share a small pool of connections. */
-    private void startServer() {
-        serverPool = pool(database, 4, "sim-server");
-        server = SyncServer.start(serverPool, config, ServerOptions.defaults().withPort(0));
+    /** Servers as {@code mooring server} runs them: each one's requests share a small pool of connections. */
+    private void startServer() throws Exception {
+        servers = twoInstances ? SimulatedServers.twoInstances(database, config) : SimulatedServers.one(database, config);
     }
 
     /** A pool of {@code size} connections to the database. */
@@ -195,7 +204,9 @@ final class Simulation {
     }
 
     private LossyTransport transport(SimulatedDevice device) {
-        return new LossyTransport(HttpTransport.create(server.uri(), device.token), random, 0.1, history);
+        int index = devices.indexOf(device);
+        return new LossyTransport(HttpTransport.create(servers.uriFor(index < 0 ? devices.size() : index), device.token),
+                random, 0.1, history);
     }
 
     private void act(int step, SimulatedDevice device) throws Exception {
@@ -271,16 +282,21 @@ final class Simulation {
         return violations;
     }
 
-    private void restartServer() {
-        server.close();
-        serverPool.close();
-        startServer();
+    private void restartServer() throws Exception {
+        restarts++;
+        if (twoInstances) {
+            // the other instance dies with SIGKILL while one of its devices syncs, and comes back on its port
+            servers.killOtherAfter(random.nextInt(30));
+            devices.get(1 + 2 * random.nextInt(devices.size() / 2)).sync(random, false);
+            servers.revive();
+            return;
+        }
+        servers.restartLocal();
         for (SimulatedDevice device : devices) {
             lostBefore += device.transport.lost();
             device.transport.close();
             device.transport = transport(device);
         }
-        restarts++;
     }
 
     private List<String> check() throws SQLException {
