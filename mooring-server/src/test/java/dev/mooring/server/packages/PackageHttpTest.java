@@ -229,6 +229,24 @@ class PackageHttpTest {
     }
 
     @Test
+    void aPackageOneInstanceCutIsListedAndServedByAnotherOnTheSameFolder() throws Exception {
+        try (SyncServer other = SyncServer.start(pg.dataSource(), f.config, ServerOptions.defaults().withPort(0)
+                .withPackagesDir(dir.resolve("served")));
+             HttpTransport here = HttpTransport.create(server.uri(), alice);
+             HttpTransport there = HttpTransport.create(other.uri(), alice)) {
+            AvailablePackage ordered = PackageDownloader.over(here).order(new PackageOrder("mine", List.of("notes"), false));
+            Path target = dir.resolve("from-the-other.mpkg");
+
+            assertThat(PackageDownloader.over(there).list()).extracting(AvailablePackage::id).contains(ordered.id());
+            PackageDownloader.over(there).download(ordered.id(), target);
+            assertThat(PackageDigest.file(target)).isEqualTo(ordered.sha256());
+            // and an unchanged order through the other instance is served from the same cut
+            assertThat(PackageDownloader.over(there).order(new PackageOrder("mine", List.of("notes"), false)).id())
+                    .isEqualTo(ordered.id());
+        }
+    }
+
+    @Test
     void aUserHasOnePackageCutAtATimeAndASecondOrderMeanwhileIsAskedToComeBack() throws Exception {
         byte[] order = dev.mooring.sync.SyncJson.mapper().writeValueAsBytes(new PackageOrder("mine", List.of("notes"),
                 false));
