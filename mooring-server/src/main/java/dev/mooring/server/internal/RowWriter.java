@@ -131,7 +131,9 @@ public final class RowWriter {
         }
 
         private void add(String kind, TableCatalog.Table table, String id, Map<String, JsonNode> row, Hlc stamp) {
-            Key key = new Key(kind, table, row.keySet().stream().sorted().toList());
+            String[] columns = row.keySet().toArray(new String[0]);
+            java.util.Arrays.sort(columns);
+            Key key = new Key(kind, table, java.util.Arrays.asList(columns));
             rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, row);
             if (stamp != null) {
                 stamps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(id, stamp.toString());
@@ -169,7 +171,7 @@ public final class RowWriter {
                 Map<String, String> groupStamps = stamps.getOrDefault(key, Map.of());
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 1;
-                    ps.setString(i++, groupStamps.isEmpty() ? "" : text(JSON.valueToTree(groupStamps)));
+                    ps.setString(i++, groupStamps.isEmpty() ? "" : text(groupStamps));
                     if (key.kind().equals("insert")) {
                         Map<String, Map<String, String>> partialRows = new LinkedHashMap<>();
                         Map<String, Map<String, String>> ofTable = partial.getOrDefault(key.table().sync().name(),
@@ -180,9 +182,9 @@ public final class RowWriter {
                                 partialRows.put(id, columns);
                             }
                         });
-                        ps.setString(i++, partialRows.isEmpty() ? "" : text(JSON.valueToTree(partialRows)));
+                        ps.setString(i++, partialRows.isEmpty() ? "" : text(partialRows));
                     }
-                    ps.setString(i, text(JSON.valueToTree(group.getValue().values())));
+                    ps.setString(i, text(group.getValue().values()));
                     written += ps.executeUpdate();
                 }
                 if (key.kind().equals("update") && !groupStamps.isEmpty()) {
@@ -208,15 +210,16 @@ public final class RowWriter {
                     """)) {
                 ps.setString(1, key.table().sync().name());
                 ps.setArray(2, c.createArrayOf("text", key.columns().stream().filter(col -> !col.equals("id")).toArray()));
-                ps.setString(3, text(JSON.valueToTree(rowStamps)));
+                ps.setString(3, text(rowStamps));
                 ps.executeUpdate();
             }
         }
     }
 
-    private static String text(JsonNode node) {
+    /** {@code value} (maps, lists, strings and JSON nodes) as JSON text, written directly, never through a tree. */
+    private static String text(Object value) {
         try {
-            return JSON.writeValueAsString(node);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new MooringException(ErrorCode.INTERNAL, "could not write JSON: " + e.getMessage(), e);
         }
