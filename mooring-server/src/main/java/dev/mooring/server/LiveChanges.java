@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>A wake may be spurious (the change was the client's own, or outside its subscription); the pull that follows
  * then returns nothing. A missed wake would only delay a change until the wait runs out, never lose it.
  *
- * <p>Thread-safe. {@link #close()} answers every wait with "nothing came" and stops the watcher.
+ * <p>Thread-safe. {@link #close()} fails every wait with {@code SYNC_UNAVAILABLE} (HTTP 503: the clients come back
+ * after their own jittered waits, so a restart brings no stampede) and stops the watcher.
  */
 public final class LiveChanges implements AutoCloseable {
     /** How often the watcher polls while clients wait. */
@@ -96,7 +97,7 @@ public final class LiveChanges implements AutoCloseable {
     /**
      * Completes with {@code true} once a change {@code userId} may see is pullable after {@code cursor} (at once when
      * one already is, or when the cursor names no feed position yet: a fresh or bootstrapping client should sync),
-     * and with {@code false} when {@code wait} passes first or the server stops.
+     * and with {@code false} when {@code wait} passes first; fails with {@code SYNC_UNAVAILABLE} when the server stops.
      *
      * @param wait how long to wait, more than zero and at most {@link #MAX_WAIT}
      * @throws MooringException {@code USAGE} for a cursor this server did not write or a wait out of range
@@ -109,8 +110,11 @@ public final class LiveChanges implements AutoCloseable {
                     + MAX_WAIT.toSeconds() + " seconds, was " + wait.toMillis() / 1000.0 + " s");
         }
         FeedPosition from = FeedPosition.decode(cursor);
-        if (from == null || from.bootstrap() || closed) {
-            return CompletableFuture.completedFuture(!closed);
+        if (closed) {
+            return CompletableFuture.failedFuture(stopping());
+        }
+        if (from == null || from.bootstrap()) {
+            return CompletableFuture.completedFuture(true);
         }
         CompletableFuture<Boolean> waiter = new CompletableFuture<>();
         long reportedBelow;
@@ -139,8 +143,8 @@ public final class LiveChanges implements AutoCloseable {
         try {
             var timeout = scheduler.schedule(() -> waiter.complete(false), wait.toMillis(), TimeUnit.MILLISECONDS);
             waiter.whenComplete((changed, failure) -> timeout.cancel(false));
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            waiter.complete(false);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            waiter.completeExceptionally(stopping());
         }
         return waiter;
     }
@@ -158,7 +162,8 @@ public final class LiveChanges implements AutoCloseable {
             waiting.values().forEach(all::addAll);
             waiting.clear();
         }
-        all.forEach(w -> w.complete(false));
+        MooringException stopping = stopping();
+        all.forEach(w -> w.completeExceptionally(stopping));
         scheduler.shutdownNow();
         poller.interrupt();
         try {
@@ -169,6 +174,12 @@ public final class LiveChanges implements AutoCloseable {
         synchronized (this) {
             watcher.close();
         }
+    }
+
+    /** A failure that may pass: each client tries again after its own random wait, not all at once. */
+    private static MooringException stopping() {
+        return new MooringException(ErrorCode.SYNC_UNAVAILABLE, "the sync server is stopping; try again in a moment"
+                + " (another instance may answer)");
     }
 
     private synchronized void forget(String userId, CompletableFuture<Boolean> waiter) {

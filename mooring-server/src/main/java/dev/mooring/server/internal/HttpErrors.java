@@ -54,6 +54,8 @@ public final class HttpErrors {
                     return new Failure(400, new ErrorResponse("bad_request", m.getMessage()));
                 case AUTHENTICATION:
                     return new Failure(403, new ErrorResponse("forbidden", m.getMessage()));
+                case SYNC_UNAVAILABLE:
+                    return new Failure(503, new ErrorResponse("unavailable", m.getMessage()));
                 case CURSOR_EXPIRED:
                     return new Failure(410, new ErrorResponse("cursor_expired", m.getMessage()));
                 case DATABASE:
