@@ -114,7 +114,8 @@ public final class SyncBench {
         int seconds = option("--seconds", 15);
         int batch = option("--batch", 50);
         pg.createDatabaseIfMissing("push");
-        try (HikariDataSource ds = pool(pg, "push", 20)) {
+        // the pool mooring server gives itself (4 per core); the floor's threads share the same
+        try (HikariDataSource ds = pool(pg, "push", option("--pool", Math.max(4, 4 * Runtime.getRuntime().availableProcessors())))) {
             execute(ds, String.format(TABLE_SQL, "notes"), String.format(TABLE_SQL, "notes_floor"));
             SyncConfig config = SyncConfig.of(SyncedTable.owned("notes"));
             SyncSchema.install(ds, config);
