@@ -13,7 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Live sync's latency and the server's memory with many live clients, in one run (issue 18).
@@ -65,18 +65,13 @@ public final class LiveBench {
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startTemporary()) {
             bench.run(pg, work);
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Workspace.deleteTree(work);
         }
-        System.out.println(bench.report);
-        if (bench.options.containsKey("--markdown")) {
-            Files.writeString(Path.of(bench.options.get("--markdown")), bench.report.toString());
-        }
+        BenchOptions.publish(bench.options, bench.report);
     }
 
     private int option(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
+        return BenchOptions.number(options, name, fallback);
     }
 
     /** Devices A and B of one user, each linked to its server. */
@@ -220,7 +215,7 @@ public final class LiveBench {
             for (int round = 0; round < warmup + samples; round++) {
                 List<Configuration> order = new ArrayList<>(configurations);
                 if (round % 2 == 1) {
-                    java.util.Collections.reverse(order);
+                    Collections.reverse(order);
                 }
                 for (Configuration c : order) {
                     String id = "s" + round + "-" + c.b().user();
@@ -257,7 +252,7 @@ public final class LiveBench {
         long applied;
         try {
             applied = arrival.get(ARRIVAL_LIMIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("row " + id + " was not applied on device B within " + ARRIVAL_LIMIT
                     + " of its commit (a live wait lasts 20 s)");
         }
