@@ -1,5 +1,8 @@
 package dev.mooring.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,5 +20,18 @@ final class BenchOptions {
             options.put(args[i], args[++i]);
         }
         return options;
+    }
+
+    /** The whole number given as {@code name}, or {@code fallback}. */
+    static int number(Map<String, String> options, String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    /** Prints a bench's Markdown report, and writes it to the file given as {@code --markdown} if any. */
+    static void publish(Map<String, String> options, CharSequence report) throws IOException {
+        System.out.println(report);
+        if (options.containsKey("--markdown")) {
+            Files.writeString(Path.of(options.get("--markdown")), report);
+        }
     }
 }

@@ -100,10 +100,15 @@ public final class SyncBench {
     }
 
     static HikariDataSource pool(EmbeddedPostgresServer pg, String db, int size) {
+        return pool(pg.dataSource(db), "bench-" + db, size);
+    }
+
+    /** A pool of at most {@code size} connections from {@code connections}. */
+    static HikariDataSource pool(DataSource connections, String name, int size) {
         HikariConfig config = new HikariConfig();
-        config.setDataSource(pg.dataSource(db));
+        config.setDataSource(connections);
         config.setMaximumPoolSize(size);
-        config.setPoolName("bench-" + db);
+        config.setPoolName(name);
         return new HikariDataSource(config);
     }
 

@@ -20,6 +20,13 @@ final class Timing {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    /** The {@code p}-quantile ({@code 0 < p <= 1}) by nearest rank: p99 of 20 values is the largest. */
+    double percentile(double p) {
+        List<Double> sorted = new ArrayList<>(seconds);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.max(0, Math.ceil(p * sorted.size()) - 1));
+    }
+
     double min() {
         return Collections.min(seconds);
     }
