@@ -28,24 +28,25 @@ record Listeners(List<SyncListener> listeners) implements SyncListener {
         listeners.forEach(l -> l.syncFinished(report));
     }
 
+    /** A status report: live sync goes on whatever a listener does with it. */
     @Override
     public void liveStatusChanged(LiveStatus status) {
-        for (SyncListener l : listeners) {
-            try {
-                l.liveStatusChanged(status);
-            } catch (RuntimeException e) {
-                // a status report; live sync goes on whatever a listener does with it
-            }
-        }
+        eachQuietly(l -> l.liveStatusChanged(status));
     }
 
+    /** The answer has gone: one listener's failure does not keep the others from hearing it. */
     @Override
     public void peerRequestServed(PeerRequestServed request) {
+        eachQuietly(l -> l.peerRequestServed(request));
+    }
+
+    /** Tells every listener, ignoring what one throws: for events whose sender cannot act on a failure. */
+    private void eachQuietly(java.util.function.Consumer<SyncListener> event) {
         for (SyncListener l : listeners) {
             try {
-                l.peerRequestServed(request);
+                event.accept(l);
             } catch (RuntimeException e) {
-                // the answer has gone; one listener's failure does not keep the others from hearing it
+                // see the event's comment
             }
         }
     }
