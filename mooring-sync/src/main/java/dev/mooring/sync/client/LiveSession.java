@@ -2,6 +2,7 @@ package dev.mooring.sync.client;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.sync.client.internal.ClientState;
 import dev.mooring.sync.spi.SyncTransport;
 import dev.mooring.sync.spi.TransportException;
 import java.sql.Connection;
@@ -125,7 +126,7 @@ final class LiveSession implements Runnable {
             }
             CompletableFuture<Boolean> waiting = wake;
             if (waiting == null) {
-                waiting = transport.awaitChanges(client.nodeId(), client.status().cursor(), options.serverWait());
+                waiting = transport.awaitChanges(client.nodeId(), ClientState.cursor(local), options.serverWait());
                 wake = waiting;
             }
             try {
