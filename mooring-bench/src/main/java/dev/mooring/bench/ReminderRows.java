@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Rows of the Reminders example's {@code events} table, generated the same way on the server (one
@@ -114,6 +115,28 @@ final class ReminderRows {
     static String insertSql() {
         return "INSERT INTO events (" + String.join(", ", COLUMNS) + ") VALUES (" + "?, ".repeat(COLUMNS.size() - 1)
                 + "?)";
+    }
+
+    /**
+     * Binds one {@link #event} row to {@link #insertSql} on the server, each value as the Java type an application
+     * would bind for its column there (uuid, date, time, timestamptz, boolean).
+     */
+    static void bindServer(PreparedStatement ps, Object[] row) throws SQLException {
+        for (int i = 0; i < row.length; i++) {
+            Object v = row[i];
+            if (v == null) {
+                ps.setNull(i + 1, Types.NULL);
+                continue;
+            }
+            switch (COLUMNS.get(i)) {
+                case "id", "user_id" -> ps.setObject(i + 1, UUID.fromString((String) v));
+                case "solar_date", "next_occurrence_on" -> ps.setObject(i + 1, LocalDate.parse((String) v));
+                case "start_time" -> ps.setObject(i + 1, LocalTime.parse((String) v));
+                case "created_at", "updated_at", "deleted_at" -> ps.setObject(i + 1, OffsetDateTime.parse((String) v));
+                case "is_leap_month", "all_day", "notify_enabled" -> ps.setBoolean(i + 1, (Integer) v != 0);
+                default -> ps.setObject(i + 1, v);
+            }
+        }
     }
 
     /** Binds one {@link #event} row to {@link #insertSql}. */

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * The Reminders example as a sync server for the client benchmarks: its server migrations and {@code sync.yaml} on
@@ -45,9 +46,8 @@ final class ReminderServer implements AutoCloseable {
         pg.createDatabaseIfMissing("reminders");
         HikariDataSource ds = SyncBench.pool(pg, "reminders", 8);
         try {
-            Migrator.create(ds, MigrationConfig.of("filesystem:" + examples.resolve("server"))).migrate();
-            SyncConfig config = SyncConfigFile.load(examples.resolve("sync.yaml"));
-            SyncSchema.install(ds, config);
+            SyncConfig config = syncConfig(examples);
+            migrate(ds, examples, config);
             Map<Integer, String> tokens = new LinkedHashMap<>();
             long load = System.nanoTime();
             for (Map.Entry<Integer, Long> user : events.entrySet()) {
@@ -66,6 +66,22 @@ final class ReminderServer implements AutoCloseable {
         } catch (Exception | Error e) {
             ds.close();
             throw e;
+        }
+    }
+
+    /** The example's {@code sync.yaml}. */
+    static SyncConfig syncConfig(Path examples) {
+        return SyncConfigFile.load(examples.resolve("sync.yaml"));
+    }
+
+    /**
+     * Runs the example's server migrations on {@code ds} and, unless {@code config} is null, installs sync with it:
+     * the Reminders server database with and without Mooring.
+     */
+    static void migrate(DataSource ds, Path examples, SyncConfig config) {
+        Migrator.create(ds, MigrationConfig.of("filesystem:" + examples.resolve("server"))).migrate();
+        if (config != null) {
+            SyncSchema.install(ds, config);
         }
     }
 

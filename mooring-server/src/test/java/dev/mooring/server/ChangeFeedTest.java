@@ -147,6 +147,81 @@ class ChangeFeedTest {
     }
 
     @Test
+    void anUpdateOfManyRowsLogsExactlyTheColumnsEachRowChangedWithTheirTimes() throws Exception {
+        installItems();
+        execute(pg.dataSource(), """
+                INSERT INTO items (id, user_id, title, body, n, doc) VALUES
+                  ('a', 'u1', 'a', NULL, 1, '{"k": 1}'),
+                  ('b', 'u1', 'b', 'x', 1.0, '[1, 2]'),
+                  ('c', 'u1', 'c', 'x', 2, '{"k": 1}'),
+                  ('d', 'u1', 'd', 'x', 2, NULL),
+                  ('e', 'u1', 'e', 'x', 2, '{"k": 1}');
+                """);
+        long before = Long.parseLong(SyncTestSupport.scalar(pg.dataSource(), "SELECT max(seq) FROM mooring.change_log"));
+
+        // one statement, a different change in each row: NULL to a value and back, a number of another scale (no
+        // change), a jsonb number that becomes a string and an array reordered, and a row it leaves as it was
+        execute(pg.dataSource(), """
+                UPDATE items SET
+                  body = CASE id WHEN 'a' THEN 'now' WHEN 'b' THEN NULL ELSE body END,
+                  n = CASE id WHEN 'b' THEN 1.00 ELSE n END,
+                  doc = CASE id WHEN 'c' THEN '{"k": "1"}' WHEN 'b' THEN '[2, 1]' WHEN 'd' THEN '{}' ELSE doc END
+                """);
+
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT string_agg(record_id || ':' || array_to_string("
+                + "changed_columns, ','), ' ' ORDER BY record_id) FROM mooring.change_log WHERE seq > " + before))
+                .isEqualTo("a:body b:body,doc c:doc d:doc");
+        // each changed column has the time of its row's change, and the row names that change as its last
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), """
+                SELECT string_agg(v.record_id || ':' || (SELECT string_agg(key, ',' ORDER BY key)
+                                                           FROM jsonb_each_text(v.column_hlcs) WHERE value = l.hlc), ' '
+                                  ORDER BY v.record_id)
+                  FROM mooring.column_versions v JOIN mooring.change_log l ON l.seq = v.last_seq
+                 WHERE v.table_name = 'items' AND l.operation = 'update' AND v.row_hlc = l.hlc
+                """)).isEqualTo("a:body b:body,doc c:doc d:doc");
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT last_seq <= " + before + " FROM mooring.column_versions"
+                + " WHERE table_name = 'items' AND record_id = 'e'")).isEqualTo("t");
+    }
+
+    @Test
+    void aLargeUpdateAfterOneRowStatementsInTheSameSessionIsCapturedWholeWithItsIdChange() throws Exception {
+        installItems();
+        execute(pg.dataSource(), "INSERT INTO items (id, user_id, title) SELECT 'i' || g, 'u1', 't' FROM generate_series(1, 300) g");
+        long before = Long.parseLong(SyncTestSupport.scalar(pg.dataSource(), "SELECT max(seq) FROM mooring.change_log"));
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement()) {
+            // enough one-row statements for the session to keep one plan for the capture, made for one row
+            for (int i = 1; i <= 10; i++) {
+                s.execute("UPDATE items SET title = 'one' WHERE id = 'i" + i + "'");
+            }
+            s.execute("UPDATE items SET title = 'none' WHERE id = 'missing'");
+            s.execute("DELETE FROM items WHERE id = 'missing'");
+            // then one statement over every row that also moves one of them to a new id
+            s.execute("UPDATE items SET title = 'all', id = CASE id WHEN 'i300' THEN 'moved' ELSE id END");
+        }
+
+        // the ten one-row updates, then every row but the moved one; the statements that wrote nothing logged nothing
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT count(*) || ':' || count(DISTINCT record_id)"
+                + " FROM mooring.change_log WHERE operation = 'update' AND seq > " + before)).isEqualTo("309:299");
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT string_agg(operation || ':' || record_id, ' ' ORDER BY seq)"
+                + " FROM mooring.change_log WHERE seq > " + before + " AND operation <> 'update'"))
+                .isEqualTo("delete:i300 insert:moved");
+        assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT string_agg(record_id || ':' || (base_hlc = row_hlc)"
+                + " || ':' || column_hlcs::text, ' ') FROM mooring.column_versions WHERE record_id IN ('i300', 'moved')"))
+                .isEqualTo("moved:true:{}");
+    }
+
+    /**
+     * A synced table with numbers and jsonb, besides the shared schema's, and columns named as the capture names the
+     * new and old rows (n, o): the capture must still log the rows.
+     */
+    private static void installItems() throws Exception {
+        execute(pg.dataSource(), "CREATE TABLE items (id text PRIMARY KEY, user_id text NOT NULL, title text, body text,"
+                + " n numeric, doc jsonb, o text, deleted_at timestamptz)");
+        SyncSchema.install(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes"), SyncedTable.publicRead("holidays"),
+                SyncedTable.owned("items")));
+    }
+
+    @Test
     void aCursorOlderThanTheKeptHistoryMustBootstrapAgain() throws Exception {
         String[] cursor = {null};
         pullAll(sync, "u1", "n1", cursor);

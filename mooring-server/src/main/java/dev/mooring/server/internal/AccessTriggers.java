@@ -67,12 +67,26 @@ public final class AccessTriggers {
                 String body = body(event.getKey(), table, fanOut.getOrDefault(table, List.of()), catalog.accessRules());
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $mooring$\nBEGIN\n"
-                            + body + "    RETURN NULL;\nEND;\n$mooring$");
+                            + emptyStatementReturns(event.getKey(), body) + body + "    RETURN NULL;\nEND;\n$mooring$");
                     s.execute("CREATE TRIGGER mooring_share_" + event.getKey() + " " + String.format(event.getValue(), table)
                             + " FOR EACH STATEMENT EXECUTE FUNCTION " + function + "()");
                 }
             }
         }
+    }
+
+    /**
+     * An update or delete that wrote no row changes nobody's view, and returns before the locks and the readers query.
+     * Such statements are common: a foreign key's cascade, or an application's trigger that tombstones a row's
+     * children, runs one statement per parent row on every referencing table, and statement-level triggers fire for
+     * each even when it writes nothing. An empty insert is rare, so inserts do not pay for the check.
+     */
+    private static String emptyStatementReturns(String event, String body) {
+        if (body.isEmpty() || event.equals("insert")) {
+            return "";
+        }
+        return "    IF NOT EXISTS (SELECT FROM " + (event.equals("delete") ? "old_rows" : "new_rows") + ") THEN\n"
+                + "        RETURN NULL;\n    END IF;\n";
     }
 
     private static String body(String event, String table, List<TableAccess> shared, List<TableAccess> all) {
