@@ -72,7 +72,7 @@ public final class SyncClient implements AutoCloseable {
     private final String nodeId;
     private final ReentrantLock syncing = new ReentrantLock();
     private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
-    private LiveSession live; // guarded by this
+    private final LiveControl live = new LiveControl();
 
     private SyncClient(Path path, String url, ClientConfig config, Connection connection, Map<String, LocalTable> tables,
                        String nodeId) {
@@ -166,50 +166,33 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts live sync with {@link LiveOptions#defaults()}: see {@link #startLive(SyncTransport, LiveOptions)}.
-     */
+    /** Starts live sync with {@link LiveOptions#defaults()}: see {@link #startLive(SyncTransport, LiveOptions)}. */
     public void startLive(SyncTransport transport) {
         startLive(transport, LiveOptions.defaults());
     }
 
     /**
      * Keeps this database in sync while the server is reachable, on a thread of its own, until {@link #stopLive()}
-     * or {@link #close()}: it syncs, then waits at the server, and syncs again as soon as a change this user may see
-     * commits there (through any server instance) or local edits pause for {@code options.debounce()}. When a sync
-     * fails it tries again after a random wait that grows up to {@code options.reconnect()}'s largest, so clients
-     * that lost the same server come back spread out. Each sync is an ordinary {@link #sync}: listeners hear the same
-     * events, plus {@link SyncListener#liveStatusChanged} when it connects, goes offline or stops. A server that
-     * cannot wait (an older one) is polled instead, {@code options.serverWait()} apart.
+     * or {@link #close()}: it syncs, waits at the server, and syncs again as soon as a change this user may see
+     * commits there or local edits pause; after a failure it tries again after a growing random wait (see
+     * {@link LiveOptions}). Each sync is an ordinary {@link #sync}, so listeners hear the same events, plus
+     * {@link SyncListener#liveStatusChanged}.
      *
      * @throws MooringException {@code USAGE} when live sync is already running
      */
-    public synchronized void startLive(SyncTransport transport, LiveOptions options) {
-        Objects.requireNonNull(transport, "transport");
-        Objects.requireNonNull(options, "options");
-        if (live != null && live.running()) {
-            throw new MooringException(ErrorCode.USAGE, "Live sync is already running for " + path
-                    + "; stop it with stopLive() before starting it again.");
-        }
-        live = new LiveSession(this, transport, options, new Listeners(listeners), url);
-        live.start();
+    public void startLive(SyncTransport transport, LiveOptions options) {
+        live.start(new LiveSession(this, Objects.requireNonNull(transport, "transport"),
+                Objects.requireNonNull(options, "options"), new Listeners(listeners), url), path);
     }
 
     /** Stops live sync, after the sync in progress if any; does nothing when it is not running. */
     public void stopLive() {
-        LiveSession session;
-        synchronized (this) {
-            session = live;
-            live = null;
-        }
-        if (session != null) {
-            session.stop();
-        }
+        live.stop();
     }
 
     /** Whether live sync is running. */
-    public synchronized boolean isLive() {
-        return live != null && live.running();
+    public boolean isLive() {
+        return live.running();
     }
 
     /** Adds a listener for rows changed by syncs, pull progress and steps. */
