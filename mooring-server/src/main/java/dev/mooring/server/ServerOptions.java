@@ -22,11 +22,17 @@ import java.util.Objects;
  *                             server cuts none on request (it still serves those cut with {@code mooring package
  *                             create})
  * @param healthChecks         what else the health report shows, by name (such as {@code backup}), in order
+ * @param adminHost            the interface of the admin port ({@value #DEFAULT_ADMIN_HOST} by default); on a loopback
+ *                             address its admin routes need no token, on any other they need an admin token
+ * @param adminPort            a second port that serves the admin routes and the probes but not sync; 0 picks a free
+ *                             one; {@code null}: none (see {@link SyncServer})
  */
 public record ServerOptions(String host, int port, long maxRequestBytes, String serverSchemaVersion,
-                            String minimumClientVersion, Path packagesDir, Map<String, HealthCheck> healthChecks) {
+                            String minimumClientVersion, Path packagesDir, Map<String, HealthCheck> healthChecks,
+                            String adminHost, Integer adminPort) {
     public static final int DEFAULT_PORT = 8630;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -41,30 +47,45 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
             MigrationVersion.parse(minimumClientVersion);
         }
         healthChecks = Collections.unmodifiableMap(new LinkedHashMap<>(healthChecks));
+        Objects.requireNonNull(adminHost, "adminHost");
+        if (adminPort != null && (adminPort < 0 || adminPort > 65_535)) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "the admin port must be between 0 and 65535, was "
+                    + adminPort);
+        }
+        if (adminPort != null && adminPort != 0 && adminPort == port) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "the admin port must differ from the port (both were "
+                    + port + "); choose another --admin-port");
+        }
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of());
+        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of(),
+                DEFAULT_ADMIN_HOST, null);
     }
 
     public ServerOptions withHost(String value) {
-        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks,
+                adminHost, adminPort);
     }
 
     public ServerOptions withPort(int value) {
-        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks,
+                adminHost, adminPort);
     }
 
     public ServerOptions withMaxRequestBytes(long value) {
-        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks,
+                adminHost, adminPort);
     }
 
     public ServerOptions withServerSchemaVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir, healthChecks,
+                adminHost, adminPort);
     }
 
     public ServerOptions withMinimumClientVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir, healthChecks);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir, healthChecks,
+                adminHost, adminPort);
     }
 
     /** Adds {@code check} to the health report under {@code name}, replacing a check of that name. */
@@ -73,10 +94,24 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
         Objects.requireNonNull(check, "check");
         Map<String, HealthCheck> checks = new LinkedHashMap<>(healthChecks);
         checks.put(name, check);
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, checks);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, checks,
+                adminHost, adminPort);
     }
 
     public ServerOptions withPackagesDir(Path value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value, healthChecks);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value, healthChecks,
+                adminHost, adminPort);
+    }
+
+    /** Serves the admin routes and the probes on a second port as well (0 picks a free one). */
+    public ServerOptions withAdminPort(int value) {
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, adminHost, value);
+    }
+
+    /** The interface the admin port binds; a loopback address lets its admin routes go without a token. */
+    public ServerOptions withAdminHost(String value) {
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, value, adminPort);
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.server.internal.Access;
+import dev.mooring.server.internal.AccessGate;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
@@ -24,26 +26,51 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every route needs {@code Authorization: Bearer
- * <token>}; a user sees and changes their own rows, public-read rows, and the rows the
- * sharing rules share with them.
+ * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every {@code /v1} route needs {@code Authorization:
+ * Bearer <token>}; a user token's user sees and changes their own rows, public-read rows, and the rows the sharing
+ * rules share with them. Who may call which route ({@link Access}, enforced by {@link AccessGate}):
  *
+ * <ul>
+ *   <li>sync routes (handshake, changes, packages) take a user token, and only on the main port;</li>
+ *   <li>{@code /v1/sessions} and {@code /v1/conflicts} show a user token its own user's records, an admin token every
+ *       user's ({@code ?user=<id>} narrows that to one user); an admin token resolves any conflict;</li>
+ *   <li>admin routes ({@code GET /v1/health}) take an admin token; a user token gets 403 saying so;</li>
+ *   <li>the probes {@code GET /healthz/live} (200 while the process serves) and {@code GET /healthz/ready} (200 when
+ *       the database answers and the sync schema is fully installed, else 503 within about two seconds) take no
+ *       token and answer only {@code {"status": "UP"}} or {@code {"status": "DOWN"}}.</li>
+ * </ul>
+ *
+ * With {@link ServerOptions#adminPort()} the server listens on a second port that serves the admin routes, the
+ * scoped ones and the probes, and answers sync routes with 404 naming the main port. Bound to a loopback address (the
+ * default {@value ServerOptions#DEFAULT_ADMIN_HOST}) its routes need no token: only this machine can reach it, as
+ * scrapers and sidecars expect. Bound to any other address they need an admin token, as on the main port.
+ *
+ * <p>The routes:
  * <ul>
  *   <li>{@code POST /v1/handshake} — node id, schema version, capabilities → compatible or upgrade required</li>
  *   <li>{@code GET /v1/changes?node=…&cursor=…&limit=…} — the next page of changes (a bootstrap first)</li>
@@ -66,7 +93,6 @@ import java.util.zip.ZipException;
  */
 public final class SyncServer implements AutoCloseable {
     public static final int DEFAULT_PAGE = 500;
-    private static final String USER = "mooring.user";
 
     private final Javalin app;
     /**
@@ -82,6 +108,9 @@ public final class SyncServer implements AutoCloseable {
     private final Packages packages;
     private final LiveChanges live;
     private final ServerOptions options;
+    private final Readiness readiness;
+    /** The admin port's connector, once Jetty built it; {@code null} without an admin port. */
+    private volatile Connector adminConnector;
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -95,9 +124,15 @@ public final class SyncServer implements AutoCloseable {
         this.sessions = new SessionRecorder(dataSource);
         this.packages = Packages.create(dataSource, sync.config());
         this.live = LiveChanges.start(dataSource);
+        this.readiness = Readiness.of(dataSource);
+        AccessGate gate = new AccessGate(tokens::identify, this::onAdminPort, loopback(options.adminHost()), this::port);
         this.app = Javalin.create(config -> {
-            config.jetty.host = options.host();
-            config.jetty.port = options.port();
+            // the main connector first: Javalin's port() is the first connector's
+            config.jetty.addConnector((jetty, http) -> connector(jetty, http, options.host(), options.port()));
+            if (options.adminPort() != null) {
+                config.jetty.addConnector((jetty, http) -> adminConnector = connector(jetty, http, options.adminHost(),
+                        options.adminPort()));
+            }
             config.http.maxRequestSize = options.maxRequestBytes();
             // level 1, not Javalin's 6: deflate took a sixth of the server's time serving bootstrap pages at 6
             // (ClientSyncBench); on a 10,000-event page level 1 takes about 40% of that time for a body a quarter larger
@@ -108,22 +143,25 @@ public final class SyncServer implements AutoCloseable {
             // no per-connection header cache: Jetty builds one of 96 KB on a connection's second request and keeps it as
             // long as the connection, which for a live client is as long as it is online (1,000 clients: 100 MB)
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-            config.routes.before("/v1/*", this::authenticate);
-            config.routes.post("/v1/handshake", this::handshake);
-            config.routes.get("/v1/changes", this::pull);
-            config.routes.get("/v1/changes/wait", this::awaitChanges);
-            config.routes.post("/v1/changes", this::push);
-            config.routes.get("/v1/conflicts", this::listConflicts);
-            config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict);
+            config.routes.before("/v1/*", ctx -> ctx.header("X-Mooring-Time", sync.clock().now().toString()));
+            config.routes.beforeMatched(gate::check);
+            config.routes.get("/healthz/live", ctx -> probe(ctx, true), Access.OPEN);
+            config.routes.get("/healthz/ready", ctx -> probe(ctx, readiness.ready()), Access.OPEN);
+            config.routes.post("/v1/handshake", this::handshake, Access.SYNC);
+            config.routes.get("/v1/changes", this::pull, Access.SYNC);
+            config.routes.get("/v1/changes/wait", this::awaitChanges, Access.SYNC);
+            config.routes.post("/v1/changes", this::push, Access.SYNC);
+            config.routes.get("/v1/conflicts", this::listConflicts, Access.SCOPED);
+            config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict, Access.SCOPED);
             config.routes.get("/v1/health", ctx -> {
                 sessions.flush();
                 send(ctx, 200, SyncHealth.report(dataSource).withChecks(checks()));
-            });
-            config.routes.get("/v1/sessions", this::sessions);
+            }, Access.ADMIN);
+            config.routes.get("/v1/sessions", this::sessions, Access.SCOPED);
             config.routes.get("/v1/packages", ctx -> send(ctx, 200,
-                    new AvailablePackage.Listing(packages.available(user(ctx)))));
-            config.routes.get("/v1/packages/{id}", this::downloadPackage);
-            config.routes.post("/v1/packages", this::orderPackage);
+                    new AvailablePackage.Listing(packages.available(user(ctx)))), Access.SYNC);
+            config.routes.get("/v1/packages/{id}", this::downloadPackage, Access.SYNC);
+            config.routes.post("/v1/packages", this::orderPackage, Access.SYNC);
             config.routes.exception(Exception.class, this::fail);
             // Javalin answers its own exceptions (413 for a body over the limit) as plain text unless told otherwise
             config.routes.exception(HttpResponseException.class, this::fail);
@@ -134,6 +172,34 @@ public final class SyncServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private static ServerConnector connector(Server jetty, HttpConfiguration http, String host, int port) {
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
+    private boolean onAdminPort(Context ctx) {
+        Connector admin = adminConnector;
+        return admin != null
+                && ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnector() == admin;
+    }
+
+    /** Whether {@code host} is a loopback address, such as 127.0.0.1, ::1 or localhost. */
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false; // Jetty then fails to bind it, with the message start() gives
+        }
+    }
+
+    /** A probe's answer: a status and nothing else, whatever the reason. */
+    private void probe(Context ctx, boolean up) throws JsonProcessingException {
+        ctx.header("Cache-Control", "no-store");
+        send(ctx, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
     }
 
     /** The health checks' results now; a check that throws is reported unhealthy with its error. */
@@ -169,8 +235,11 @@ public final class SyncServer implements AutoCloseable {
         } catch (RuntimeException e) {
             server.sessions.close();
             server.live.close();
+            server.readiness.close();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
-                    + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
+                    + options.port() + (options.adminPort() == null ? "" : " and the admin port " + options.adminHost()
+                    + ":" + options.adminPort()) + " (" + e.getMessage() + "); choose another --port"
+                    + (options.adminPort() == null ? "" : " or --admin-port") + ".", e);
         }
         return server;
     }
@@ -186,6 +255,20 @@ public final class SyncServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port());
     }
 
+    /**
+     * The admin port's base URI, e.g. {@code http://127.0.0.1:8631}, when the server has one (with the chosen port when
+     * started with port 0).
+     */
+    public Optional<URI> adminUri() {
+        Connector admin = adminConnector;
+        if (admin == null) {
+            return Optional.empty();
+        }
+        String host = options.adminHost().equals("0.0.0.0") ? "localhost" : options.adminHost();
+        return Optional.of(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + ((ServerConnector) admin).getLocalPort()));
+    }
+
     public SyncService sync() {
         return sync;
     }
@@ -197,19 +280,7 @@ public final class SyncServer implements AutoCloseable {
         live.close();
         app.stop();
         sessions.close();
-    }
-
-    private void authenticate(Context ctx) {
-        ctx.header("X-Mooring-Time", sync.clock().now().toString());
-        String header = ctx.header("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        String user = token == null ? null : tokens.authenticate(token).orElse(null);
-        if (user == null) {
-            throw new HttpErrors.Unauthorized(token == null
-                    ? "send a bearer token: Authorization: Bearer <token> (create one with mooring token create)"
-                    : "the bearer token is not valid or was revoked");
-        }
-        ctx.attribute(USER, user);
+        readiness.close();
     }
 
     private void handshake(Context ctx) throws IOException {
@@ -280,7 +351,7 @@ public final class SyncServer implements AutoCloseable {
 
     private void listConflicts(Context ctx) throws IOException {
         boolean all = "true".equals(ctx.queryParam("all"));
-        send(ctx, 200, conflicts.list(user(ctx), !all, intParam(ctx, "limit", 100)));
+        send(ctx, 200, conflicts.list(AccessGate.scope(ctx, "conflicts"), !all, intParam(ctx, "limit", 100)));
     }
 
     private void resolveConflict(Context ctx) throws IOException {
@@ -291,7 +362,8 @@ public final class SyncServer implements AutoCloseable {
             throw new MooringException(ErrorCode.USAGE, "conflict id '" + ctx.pathParam("id") + "' is not a number");
         }
         Resolution resolution = resolution(read(ctx, com.fasterxml.jackson.databind.JsonNode.class));
-        send(ctx, 200, conflicts.resolve(id, user(ctx), resolution, user(ctx)));
+        Caller caller = AccessGate.caller(ctx);
+        send(ctx, 200, conflicts.resolve(id, caller.admin() ? null : caller.userId(), resolution, caller.userId()));
     }
 
     /** {@code {"choice": "server" | "client" | "merged", "values": {…}}}: values only with merged. */
@@ -352,7 +424,7 @@ public final class SyncServer implements AutoCloseable {
     private void sessions(Context ctx) throws IOException {
         int limit = intParam(ctx, "limit", 50);
         sessions.flush();
-        send(ctx, 200, SyncSessions.recent(dataSource, user(ctx), limit));
+        send(ctx, 200, SyncSessions.recent(dataSource, AccessGate.scope(ctx, "sessions"), limit));
     }
 
     private void fail(Exception e, Context ctx) {
@@ -425,7 +497,7 @@ public final class SyncServer implements AutoCloseable {
     }
 
     private static String user(Context ctx) {
-        return ctx.attribute(USER);
+        return AccessGate.user(ctx);
     }
 
     private static int count(PushResponse response, ChangeStatus status) {
