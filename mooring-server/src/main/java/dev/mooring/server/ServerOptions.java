@@ -103,6 +103,18 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
                 adminHost, adminPort);
     }
 
+    /**
+     * Whether {@link #adminHost()} is a loopback address (127.0.0.1, ::1, localhost), so that only this machine reaches
+     * the admin port and its admin routes need no token; {@code false} for a name that does not resolve.
+     */
+    public boolean adminPortOnLoopback() {
+        try {
+            return java.net.InetAddress.getByName(adminHost).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false; // the server then fails to listen there, saying so
+        }
+    }
+
     /** Serves the admin routes and the probes on a second port as well (0 picks a free one). */
     public ServerOptions withAdminPort(int value) {
         return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,

@@ -38,9 +38,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -125,7 +123,7 @@ public final class SyncServer implements AutoCloseable {
         this.packages = Packages.create(dataSource, sync.config());
         this.live = LiveChanges.start(dataSource);
         this.readiness = Readiness.of(dataSource);
-        AccessGate gate = new AccessGate(tokens::identify, this::onAdminPort, loopback(options.adminHost()), this::port);
+        AccessGate gate = new AccessGate(tokens::identify, this::onAdminPort, options.adminPortOnLoopback(), this::port);
         this.app = Javalin.create(config -> {
             // the main connector first: Javalin's port() is the first connector's
             config.jetty.addConnector((jetty, http) -> connector(jetty, http, options.host(), options.port()));
@@ -185,15 +183,6 @@ public final class SyncServer implements AutoCloseable {
         Connector admin = adminConnector;
         return admin != null
                 && ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnector() == admin;
-    }
-
-    /** Whether {@code host} is a loopback address, such as 127.0.0.1, ::1 or localhost. */
-    private static boolean loopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false; // Jetty then fails to bind it, with the message start() gives
-        }
     }
 
     /** A probe's answer: a status and nothing else, whatever the reason. */
@@ -267,6 +256,11 @@ public final class SyncServer implements AutoCloseable {
         String host = options.adminHost().equals("0.0.0.0") ? "localhost" : options.adminHost();
         return Optional.of(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + ((ServerConnector) admin).getLocalPort()));
+    }
+
+    /** The options it was started with. */
+    public ServerOptions options() {
+        return options;
     }
 
     public SyncService sync() {
