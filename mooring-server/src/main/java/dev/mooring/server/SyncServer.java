@@ -8,6 +8,7 @@ import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
 import dev.mooring.server.internal.Access;
 import dev.mooring.server.internal.AccessGate;
+import dev.mooring.server.internal.AdminPort;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
@@ -26,12 +27,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
@@ -76,8 +71,10 @@ import java.util.zip.ZipException;
  *       change the caller may see can be pulled after the cursor, {@code {"changes": false}} after {@code wait}
  *       seconds (1 to 25); see {@link LiveChanges}</li>
  *   <li>{@code POST /v1/changes} — a batch of one node's changes → a result per change</li>
- *   <li>{@code GET /v1/conflicts}, {@code POST /v1/conflicts/{id}/resolve} — the caller's conflict queue</li>
- *   <li>{@code GET /v1/health}, {@code GET /v1/sessions} — the health report and the caller's recent sessions</li>
+ *   <li>{@code GET /v1/conflicts?user=&all=&limit=}, {@code POST /v1/conflicts/{id}/resolve} — the conflict queue:
+ *       the caller's, or for an admin every user's</li>
+ *   <li>{@code GET /v1/health} — the health report (admin); {@code GET /v1/sessions?user=&limit=} — recent sessions:
+ *       the caller's, or for an admin every user's</li>
  *   <li>{@code GET /v1/packages} — the data packages the caller may download; {@code GET /v1/packages/{id}} — one
  *       of them, resumable with {@code Range}; {@code POST /v1/packages} — order one of the caller's rows (or a
  *       shared one), cut or served from the cache, when the server has a {@link ServerOptions#packagesDir()} (see
@@ -107,8 +104,7 @@ public final class SyncServer implements AutoCloseable {
     private final LiveChanges live;
     private final ServerOptions options;
     private final Readiness readiness;
-    /** The admin port's connector, once Jetty built it; {@code null} without an admin port. */
-    private volatile Connector adminConnector;
+    private final AdminPort adminPort = new AdminPort();
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -123,12 +119,12 @@ public final class SyncServer implements AutoCloseable {
         this.packages = Packages.create(dataSource, sync.config());
         this.live = LiveChanges.start(dataSource);
         this.readiness = Readiness.of(dataSource);
-        AccessGate gate = new AccessGate(tokens::identify, this::onAdminPort, options.adminPortOnLoopback(), this::port);
+        AccessGate gate = new AccessGate(tokens::identify, adminPort::serves, options.adminPortOnLoopback(), this::port);
         this.app = Javalin.create(config -> {
             // the main connector first: Javalin's port() is the first connector's
-            config.jetty.addConnector((jetty, http) -> connector(jetty, http, options.host(), options.port()));
+            config.jetty.addConnector((jetty, http) -> AdminPort.connector(jetty, http, options.host(), options.port()));
             if (options.adminPort() != null) {
-                config.jetty.addConnector((jetty, http) -> adminConnector = connector(jetty, http, options.adminHost(),
+                config.jetty.addConnector((jetty, http) -> adminPort.open(jetty, http, options.adminHost(),
                         options.adminPort()));
             }
             config.http.maxRequestSize = options.maxRequestBytes();
@@ -170,19 +166,6 @@ public final class SyncServer implements AutoCloseable {
                 }
             });
         });
-    }
-
-    private static ServerConnector connector(Server jetty, HttpConfiguration http, String host, int port) {
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
-        return connector;
-    }
-
-    private boolean onAdminPort(Context ctx) {
-        Connector admin = adminConnector;
-        return admin != null
-                && ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnector() == admin;
     }
 
     /** A probe's answer: a status and nothing else, whatever the reason. */
@@ -249,13 +232,9 @@ public final class SyncServer implements AutoCloseable {
      * started with port 0).
      */
     public Optional<URI> adminUri() {
-        Connector admin = adminConnector;
-        if (admin == null) {
-            return Optional.empty();
-        }
         String host = options.adminHost().equals("0.0.0.0") ? "localhost" : options.adminHost();
-        return Optional.of(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + ((ServerConnector) admin).getLocalPort()));
+        return adminPort.localPort().stream().mapToObj(port -> URI.create("http://"
+                + (host.contains(":") ? "[" + host + "]" : host) + ":" + port)).findFirst();
     }
 
     /** The options it was started with. */
