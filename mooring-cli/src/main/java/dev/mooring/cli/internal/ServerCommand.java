@@ -78,7 +78,8 @@ public final class ServerCommand implements Callable<Integer> {
     java.nio.file.Path packagesDir;
 
     @Option(names = "--json", description = "Print the start-up line (and later notes) as JSON, one document per"
-            + " line: where it listens, the database (password masked), the synced tables, and how to create a token.")
+            + " line: where it listens (admin: the --admin-port URL), the database (password masked), the synced tables, and how"
+            + " to create a token.")
     boolean json;
 
     @Option(names = "--backup-every", paramLabel = "DURATION", converter = DurationConverter.class, description = "Back"
