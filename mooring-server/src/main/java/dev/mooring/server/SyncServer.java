@@ -113,12 +113,12 @@ public final class SyncServer implements AutoCloseable {
         this.dataSource = dataSource;
         this.sync = sync;
         this.options = options;
+        this.readiness = Readiness.of(dataSource); // first: it may fail, and it starts no thread until asked
         this.tokens = Tokens.create(dataSource);
         this.conflicts = ConflictQueue.create(dataSource, sync);
         this.sessions = new SessionRecorder(dataSource);
         this.packages = Packages.create(dataSource, sync.config());
         this.live = LiveChanges.start(dataSource);
-        this.readiness = Readiness.of(dataSource);
         AccessGate gate = new AccessGate(tokens::identify, adminPort::serves, options.adminPortOnLoopback(), this::port);
         this.app = Javalin.create(config -> {
             // the main connector first: Javalin's port() is the first connector's
