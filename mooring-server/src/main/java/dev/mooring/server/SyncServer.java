@@ -24,6 +24,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
@@ -81,12 +82,13 @@ public final class SyncServer implements AutoCloseable {
     private final SessionRecorder sessions;
     private final Packages packages;
     private final LiveChanges live;
+    private final SyncMetrics metrics;
     private final ServerOptions options;
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private SyncServer(DataSource dataSource, SyncService sync, ServerOptions options) {
+    private SyncServer(DataSource dataSource, SyncService sync, ServerOptions options, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.sync = sync;
         this.options = options;
@@ -95,6 +97,8 @@ public final class SyncServer implements AutoCloseable {
         this.sessions = new SessionRecorder(dataSource);
         this.packages = Packages.create(dataSource, sync.config());
         this.live = LiveChanges.start(dataSource);
+        this.metrics = SyncMetrics.create(registry, dataSource);
+        metrics.gauge("mooring.live.connections", "live clients waiting for changes now", null, live::waiting);
         this.app = Javalin.create(config -> {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
@@ -108,6 +112,8 @@ public final class SyncServer implements AutoCloseable {
             // no per-connection header cache: Jetty builds one of 96 KB on a connection's second request and keeps it as
             // long as the connection, which for a live client is as long as it is online (1,000 clients: 100 MB)
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            config.requestLogger.http((ctx, ms) -> metrics.request(route(ctx), ctx.method().name(),
+                    ctx.statusCode(), (long) (ms * 1_000_000)));
             config.routes.before("/v1/*", this::authenticate);
             config.routes.post("/v1/handshake", this::handshake);
             config.routes.get("/v1/changes", this::pull);
@@ -157,18 +163,29 @@ public final class SyncServer implements AutoCloseable {
      * @throws MooringException {@code CONFIGURATION} when a synced table cannot sync or the port is taken
      */
     public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options) {
+        return start(dataSource, config, options, null);
+    }
+
+    /**
+     * As {@link #start(DataSource, SyncConfig, ServerOptions)}, with its metrics in {@code registry} (an application's
+     * own; null: a {@link io.micrometer.prometheusmetrics.PrometheusMeterRegistry} of the server's). {@code GET
+     * /metrics} serves them when the registry is or holds a Prometheus registry.
+     */
+    public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options,
+                                   MeterRegistry registry) {
         Objects.requireNonNull(options, "options");
         if (options.packagesDir() != null && !java.nio.file.Files.isDirectory(options.packagesDir())) {
             throw new MooringException(ErrorCode.CONFIGURATION, "The packages folder " + options.packagesDir()
                     + " does not exist; create it, or start without one.");
         }
         SyncServer server = new SyncServer(Objects.requireNonNull(dataSource, "dataSource"),
-                SyncService.create(dataSource, config), options);
+                SyncService.create(dataSource, config), options, registry);
         try {
             server.app.start();
         } catch (RuntimeException e) {
             server.sessions.close();
             server.live.close();
+            server.metrics.close();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
                     + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
         }
@@ -197,6 +214,21 @@ public final class SyncServer implements AutoCloseable {
         live.close();
         app.stop();
         sessions.close();
+        metrics.close();
+    }
+
+    /** The server's metrics ({@code GET /metrics}). */
+    public SyncMetrics metrics() {
+        return metrics;
+    }
+
+    /** A request's route for the metrics: the path it matched, with its parameters unfilled; unmatched for none. */
+    private static String route(Context ctx) {
+        try {
+            return ctx.endpoints().matchedHttpEndpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     private void authenticate(Context ctx) {
@@ -219,6 +251,7 @@ public final class SyncServer implements AutoCloseable {
                 options.minimumClientVersion());
         sessions.record(h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
                 response.compatible(), response.compatible() ? null : response.message());
+        metrics.session("handshake", response.compatible());
         send(ctx, 200, response);
     }
 
@@ -233,9 +266,13 @@ public final class SyncServer implements AutoCloseable {
             ChangeFeed.Page page = sync.pullPage(user(ctx), node, ctx.queryParam("cursor"), limit);
             sessions.record(node, user(ctx), "pull", millis(started), page.changes().size(), 0, 0,
                     true, null);
-            ctx.status(200).contentType("application/json").result(PullWriter.write(json, page, sync.clock().now()));
+            byte[] body = PullWriter.write(json, page, sync.clock().now());
+            metrics.session("pull", true);
+            metrics.pulled(page.changes().size(), body.length);
+            ctx.status(200).contentType("application/json").result(body);
         } catch (MooringException e) {
             sessions.record(node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
+            metrics.session("pull", false);
             throw e;
         }
     }
@@ -270,10 +307,13 @@ public final class SyncServer implements AutoCloseable {
             sessions.record(request.nodeId(), user(ctx), "push", millis(started),
                     response.results().size(), count(response, ChangeStatus.CONFLICT_QUEUED),
                     count(response, ChangeStatus.REJECTED), true, null);
+            metrics.session("push", true);
+            metrics.pushed(response, ctx.bodyAsBytes().length);
             send(ctx, 200, response);
         } catch (MooringException e) {
             sessions.record(request.nodeId(), user(ctx), "push", millis(started), 0, 0, 0, false,
                     e.getMessage());
+            metrics.session("push", false);
             throw e;
         }
     }
@@ -330,6 +370,7 @@ public final class SyncServer implements AutoCloseable {
         }
         try {
             PackageGeneration cut = packages.order(user, order, options.packagesDir());
+            metrics.packageGenerated(cut.reused());
             send(ctx, 200, packages.download(user, cut.manifest().id()).orElseThrow().info());
         } finally {
             cutting.remove(user);
