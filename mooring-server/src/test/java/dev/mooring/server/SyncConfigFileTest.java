@@ -7,6 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,6 +121,15 @@ class SyncConfigFileTest {
         }
         AlertSettings settings = withAlerts("alerts: {webhook: 'https://ops:s3cr3t@alerts.example.com/mooring?token=s3cr3t'}");
         assertThat(settings.toString()).doesNotContain("s3cr3t").contains("webhook=https://alerts.example.com/mooring,");
+    }
+
+    @Test
+    void theExamplesCommentedAlertsSectionHoldsTheDefaults() throws Exception {
+        String example = Files.readString(Path.of("..", "examples", "reminders", "sync.yaml"));
+        String section = example.substring(example.indexOf("# alerts:")).replaceAll("(?m)^# ", "");
+
+        assertThat(withAlerts(section)).isEqualTo(AlertSettings.defaults().withServerName("sync-eu-1")
+                .withWebhook(URI.create("https://alerts.example.com/mooring?token=…")));
     }
 
     private static AlertSettings withAlerts(String section) {
