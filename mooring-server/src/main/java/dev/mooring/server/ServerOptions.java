@@ -22,9 +22,12 @@ import java.util.Objects;
  *                             server cuts none on request (it still serves those cut with {@code mooring package
  *                             create})
  * @param healthChecks         what else the health report shows, by name (such as {@code backup}), in order
+ * @param alerts               the health alerts the server raises while it runs ({@link SyncServer#alerts()});
+ *                             {@code null}: none
  */
 public record ServerOptions(String host, int port, long maxRequestBytes, String serverSchemaVersion,
-                            String minimumClientVersion, Path packagesDir, Map<String, HealthCheck> healthChecks) {
+                            String minimumClientVersion, Path packagesDir, Map<String, HealthCheck> healthChecks,
+                            AlertSettings alerts) {
     public static final int DEFAULT_PORT = 8630;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
 
@@ -44,27 +47,27 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of());
+        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of(), null);
     }
 
     public ServerOptions withHost(String value) {
-        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks, alerts);
     }
 
     public ServerOptions withPort(int value) {
-        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks, alerts);
     }
 
     public ServerOptions withMaxRequestBytes(long value) {
-        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks, alerts);
     }
 
     public ServerOptions withServerSchemaVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir, healthChecks);
+        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir, healthChecks, alerts);
     }
 
     public ServerOptions withMinimumClientVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir, healthChecks);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir, healthChecks, alerts);
     }
 
     /** Adds {@code check} to the health report under {@code name}, replacing a check of that name. */
@@ -73,10 +76,16 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
         Objects.requireNonNull(check, "check");
         Map<String, HealthCheck> checks = new LinkedHashMap<>(healthChecks);
         checks.put(name, check);
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, checks);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, checks, alerts);
+    }
+
+    /** Raises the health alerts of {@code value} while the server runs; {@code null}: none. */
+    public ServerOptions withAlerts(AlertSettings value) {
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, value);
     }
 
     public ServerOptions withPackagesDir(Path value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value, healthChecks);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value, healthChecks, alerts);
     }
 }

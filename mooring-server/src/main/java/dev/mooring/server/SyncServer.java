@@ -35,6 +35,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
@@ -83,6 +84,7 @@ public final class SyncServer implements AutoCloseable {
     private final Packages packages;
     private final LiveChanges live;
     private final SyncMetrics metrics;
+    private final HealthAlerts alerts; // null unless the options ask for alerts
     private final ServerOptions options;
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
@@ -99,6 +101,7 @@ public final class SyncServer implements AutoCloseable {
         this.live = LiveChanges.start(dataSource);
         this.metrics = SyncMetrics.create(registry, dataSource);
         metrics.gauge("mooring.live.connections", "live clients waiting for changes now", null, live::waiting);
+        this.alerts = options.alerts() == null ? null : HealthAlerts.start(dataSource, options.alerts());
         this.app = Javalin.create(config -> {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
@@ -186,6 +189,7 @@ public final class SyncServer implements AutoCloseable {
             server.sessions.close();
             server.live.close();
             server.metrics.close();
+            server.closeAlerts();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
                     + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
         }
@@ -207,6 +211,11 @@ public final class SyncServer implements AutoCloseable {
         return sync;
     }
 
+    /** The health alerts it raises ({@link ServerOptions#withAlerts}); empty when started without. */
+    public Optional<HealthAlerts> alerts() {
+        return Optional.ofNullable(alerts);
+    }
+
     /** Stops accepting requests, lets running ones finish, and stops. */
     @Override
     public void close() {
@@ -215,6 +224,7 @@ public final class SyncServer implements AutoCloseable {
         app.stop();
         sessions.close();
         metrics.close();
+        closeAlerts();
     }
 
     /** The server's metrics ({@code GET /metrics}). */
@@ -228,6 +238,12 @@ public final class SyncServer implements AutoCloseable {
             return ctx.endpoints().matchedHttpEndpoint().path;
         } catch (RuntimeException e) {
             return "unmatched";
+        }
+    }
+
+    private void closeAlerts() {
+        if (alerts != null) {
+            alerts.close();
         }
     }
 

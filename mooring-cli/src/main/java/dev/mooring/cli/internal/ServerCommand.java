@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * {@code mooring server}: installs sync on the database (bookkeeping schema, capture triggers; a no-op when current)
  * and serves the HTTP sync API until SIGTERM or Ctrl+C, then stops gracefully: running requests finish, the embedded
  * PostgreSQL (if any) shuts down. At start and every hour it prunes history older than the tombstone retention
- * ({@link SyncMaintenance}).
+ * ({@link SyncMaintenance}). It raises the health alerts of the configuration's {@code alerts:} section.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the sync server: install change capture on the database and serve the HTTP sync API (/v1)"
@@ -132,7 +132,7 @@ public final class ServerCommand implements Callable<Integer> {
             HikariDataSource connections = pool;
             ServerOptions options = ServerOptions.defaults().withHost(host)
                     .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion)
-                    .withPackagesDir(packagesDir);
+                    .withPackagesDir(packagesDir).withAlerts(db.config.alerts());
             if (backupEvery != null) {
                 backups = startBackups(db, out, registry);
                 BackupSchedule schedule = backups;
