@@ -102,6 +102,13 @@ public final class SyncServer implements AutoCloseable {
         this.metrics = SyncMetrics.create(registry, dataSource);
         metrics.gauge("mooring.live.connections", "live clients waiting for changes now", null, live::waiting);
         this.alerts = options.alerts() == null ? null : HealthAlerts.start(dataSource, options.alerts());
+        if (alerts != null) {
+            for (Alert alert : Alert.values()) {
+                io.micrometer.core.instrument.Gauge.builder("mooring.alert", () -> firing(alert))
+                        .description("1 while the health alert is firing, 0 when not (sync.yaml's alerts:)")
+                        .tag("alert", alert.key()).strongReference(true).register(metrics.registry());
+            }
+        }
         this.app = Javalin.create(config -> {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
@@ -239,6 +246,10 @@ public final class SyncServer implements AutoCloseable {
         } catch (RuntimeException e) {
             return "unmatched";
         }
+    }
+
+    private int firing(Alert alert) {
+        return alerts.states().stream().anyMatch(state -> state.alert() == alert && state.firing()) ? 1 : 0;
     }
 
     private void closeAlerts() {
