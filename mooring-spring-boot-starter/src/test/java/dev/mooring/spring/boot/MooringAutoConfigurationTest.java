@@ -38,7 +38,7 @@ class MooringAutoConfigurationTest {
             assertThat(tableCount(database)).isZero();
             Health health = migrationsHealth(context).health();
             assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-            assertThat(health.getDetails()).containsEntry("currentVersion", "null")
+            assertThat(health.getDetails()).doesNotContainKey("currentVersion")
                     .containsEntry("pending", java.util.List.of("001_create_notes.sql", "002_add_notes_pinned.sql"));
         });
     }
@@ -76,6 +76,14 @@ class MooringAutoConfigurationTest {
                 assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("mooring.migrate.user and mooring.migrate.password are the credentials for"
                                 + " mooring.migrate.url"));
+    }
+
+    @Test
+    void theSyncServerWithoutASyncConfigurationIsRefusedNamingTheFix() {
+        runner.withPropertyValues(datasource(TestDatabases.create(), "mooring.sync.server.enabled=true")).run(context ->
+                assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("mooring.sync.server.enabled=true needs to know what syncs: set"
+                                + " mooring.sync.config"));
     }
 
     @Test

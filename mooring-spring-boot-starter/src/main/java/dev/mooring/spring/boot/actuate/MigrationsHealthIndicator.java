@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Whether the database is at the version the application's migrations describe: DOWN when a migration failed (or
  * the history cannot be read), OUT_OF_SERVICE while migrations are pending (the application's code is newer than its
- * schema), UP otherwise. Details: dialect, history table, current version, counts, and the scripts pending or failed.
+ * schema), UP otherwise. Details: dialect, history table, current version (absent before the first migration), the
+ * number applied, and the scripts pending (including out-of-order ones) or failed.
  * Reads the files and the history on every call. Thread-safe.
  */
 public final class MigrationsHealthIndicator extends AbstractHealthIndicator {
@@ -40,10 +41,11 @@ public final class MigrationsHealthIndicator extends AbstractHealthIndicator {
         } else {
             builder.up();
         }
-        builder.withDetail("dialect", info.dialect())
-                .withDetail("table", info.table())
-                .withDetail("currentVersion", String.valueOf(info.currentVersion()))
-                .withDetail("applied", info.count(MigrationState.APPLIED))
+        builder.withDetail("dialect", info.dialect()).withDetail("table", info.table());
+        if (info.currentVersion() != null) {
+            builder.withDetail("currentVersion", info.currentVersion());
+        }
+        builder.withDetail("applied", info.count(MigrationState.APPLIED))
                 .withDetail("pending", pending)
                 .withDetail("failed", failed);
     }

@@ -47,11 +47,17 @@ public class MooringSyncAutoConfiguration {
     /** The sync server, started here: its port is open once the context has this bean. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    @ConditionalOnBean(SyncConfig.class)
     @ConditionalOnProperty(prefix = "mooring.sync.server", name = "enabled", havingValue = "true")
-    public SyncServer mooringSyncServer(DataSource dataSource, SyncConfig config, MooringProperties properties,
+    public SyncServer mooringSyncServer(DataSource dataSource, ObjectProvider<SyncConfig> syncConfig,
+                                        MooringProperties properties,
                                         ObjectProvider<MooringMigrationInitializer> migrations,
                                         ObjectProvider<Migrator> migrator) {
+        SyncConfig config = syncConfig.getIfAvailable();
+        if (config == null) {
+            throw new MooringException(ErrorCode.CONFIGURATION, "mooring.sync.server.enabled=true needs to know what"
+                    + " syncs: set mooring.sync.config to a sync.yaml (classpath:sync.yaml, or a file), or declare a"
+                    + " SyncConfig bean.");
+        }
         installed(dataSource, config, properties, migrations, migrator);
         MooringProperties.Server p = properties.sync().server();
         ServerOptions options = ServerOptions.defaults().withHost(p.host()).withPort(p.port())
