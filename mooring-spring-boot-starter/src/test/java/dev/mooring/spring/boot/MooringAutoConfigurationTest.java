@@ -1,6 +1,8 @@
 package dev.mooring.spring.boot;
 
 import dev.mooring.core.DatabaseUrl;
+import dev.mooring.migrate.MigrationCallback;
+import dev.mooring.migrate.MigrationInfo;
 import dev.mooring.migrate.Migrator;
 import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncService;
@@ -21,6 +23,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The auto-configuration's options, each on a fresh database, in contexts lighter than a whole application. */
@@ -39,8 +45,21 @@ class MooringAutoConfigurationTest {
             Health health = migrationsHealth(context).health();
             assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
             assertThat(health.getDetails()).doesNotContainKey("currentVersion")
-                    .containsEntry("pending", java.util.List.of("001_create_notes.sql", "002_add_notes_pinned.sql"));
+                    .containsEntry("pending", List.of("001_create_notes.sql", "002_add_notes_pinned.sql"));
         });
+    }
+
+    @Test
+    void migrationCallbackBeansRunAroundEachMigration() {
+        List<String> seen = new ArrayList<>();
+        runner.withPropertyValues(datasource(TestDatabases.create()))
+                .withBean(MigrationCallback.class, () -> new MigrationCallback() {
+                    @Override
+                    public void afterEachMigrate(Connection connection, MigrationInfo migration) {
+                        seen.add(migration.script());
+                    }
+                })
+                .run(context -> assertThat(seen).containsExactly("001_create_notes.sql", "002_add_notes_pinned.sql"));
     }
 
     @Test
