@@ -11,6 +11,8 @@ import dev.mooring.spring.boot.autoconfigure.MooringActuatorAutoConfiguration;
 import dev.mooring.spring.boot.autoconfigure.MooringMigrationAutoConfiguration;
 import dev.mooring.spring.boot.autoconfigure.MooringSyncAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -89,20 +91,15 @@ class MooringAutoConfigurationTest {
         });
     }
 
-    @Test
-    void migrateUserWithoutUrlIsRefusedNamingTheFix() {
-        runner.withPropertyValues(datasource(TestDatabases.create(), "mooring.migrate.user=owner")).run(context ->
-                assertThat(context).getFailure().rootCause()
-                        .hasMessageContaining("mooring.migrate.user and mooring.migrate.password are the credentials for"
-                                + " mooring.migrate.url"));
-    }
-
-    @Test
-    void theSyncServerWithoutASyncConfigurationIsRefusedNamingTheFix() {
-        runner.withPropertyValues(datasource(TestDatabases.create(), "mooring.sync.server.enabled=true")).run(context ->
-                assertThat(context).getFailure().rootCause()
-                        .hasMessageContaining("mooring.sync.server.enabled=true needs to know what syncs: set"
-                                + " mooring.sync.config"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "mooring.migrate.user=owner | mooring.migrate.user and mooring.migrate.password are the credentials for"
+                    + " mooring.migrate.url",
+            "mooring.sync.server.enabled=true | mooring.sync.server.enabled=true needs to know what syncs: set"
+                    + " mooring.sync.config"})
+    void aSettingThatCannotWorkIsRefusedNamingTheFix(String setting, String message) {
+        runner.withPropertyValues(datasource(TestDatabases.create(), setting)).run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining(message));
     }
 
     @Test
