@@ -13,6 +13,7 @@ import dev.mooring.spring.boot.autoconfigure.MooringSyncAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -49,6 +50,13 @@ class MooringAutoConfigurationTest {
             assertThat(health.getDetails()).doesNotContainKey("currentVersion")
                     .containsEntry("pending", List.of("001_create_notes.sql", "002_add_notes_pinned.sql"));
         });
+    }
+
+    @Test
+    void lazyInitializationStillMigratesOnStart() {
+        DatabaseUrl database = TestDatabases.create();
+        runner.withBean(LazyInitializationBeanFactoryPostProcessor.class).withPropertyValues(datasource(database))
+                .run(context -> assertThat(tableCount(database)).isEqualTo(2));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.mooring.spring.boot.MooringDataSource;
 import dev.mooring.spring.boot.MooringMigrationInitializer;
 import dev.mooring.spring.boot.MooringMigrationStrategy;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -62,6 +63,12 @@ public class MooringMigrationAutoConfiguration {
                                                                    ObjectProvider<MooringMigrationStrategy> strategy) {
         return new MooringMigrationInitializer(migrator,
                 strategy.getIfAvailable(() -> new PropertiesMigrationStrategy(properties.migrate())));
+    }
+
+    /** With {@code spring.main.lazy-initialization=true}, the migration still runs on start. */
+    @Bean
+    public static LazyInitializationExcludeFilter mooringMigrationEagerly() {
+        return LazyInitializationExcludeFilter.forBeanTypes(MooringMigrationInitializer.class);
     }
 
     private static DataSource migrationDataSource(MooringProperties.Migrate p, ObjectProvider<DataSource> qualified,

@@ -10,6 +10,7 @@ import dev.mooring.server.SyncSchema;
 import dev.mooring.server.SyncServer;
 import dev.mooring.server.SyncService;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -42,6 +43,12 @@ public class MooringSyncAutoConfiguration {
     @ConditionalOnProperty(prefix = "mooring.sync", name = "config")
     public SyncConfig mooringSyncConfig(MooringProperties properties, ResourceLoader resources) {
         return SyncConfigLocation.load(properties.sync().config(), resources);
+    }
+
+    /** With {@code spring.main.lazy-initialization=true}, the sync server still starts with the context. */
+    @Bean
+    public static LazyInitializationExcludeFilter mooringSyncServerEagerly() {
+        return LazyInitializationExcludeFilter.forBeanTypes(SyncServer.class);
     }
 
     /** The sync server, started here: its port is open once the context has this bean. */
