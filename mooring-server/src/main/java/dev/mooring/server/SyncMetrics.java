@@ -52,8 +52,8 @@ import java.util.function.Supplier;
  * served them. Read from the database every {@link #REFRESH} by a thread of its own, never while a scrape waits, so
  * that metrics keep answering when the database is down ({@code mooring_database_up} is then 0 and the other values
  * are the last ones read): conflicts of the last hour by rule (every instance's), the change log's size, the age of the oldest change some node has not pulled, pending
- * conflicts and known nodes. Also: live connections, and the JVM's memory, GC, threads, class loading, CPU and
- * uptime. Thread-safe.
+ * conflicts and known nodes. Also live connections, and, in a registry of its own ({@link #bindJvm}), the JVM's
+ * memory, GC, threads, class loading, CPU and uptime. Thread-safe.
  */
 public final class SyncMetrics implements AutoCloseable {
     /** How often the values read from the database are read again. */
@@ -63,21 +63,16 @@ public final class SyncMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final DataSource dataSource;
     private final ScheduledExecutorService refresher;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final JvmGcMetrics gc; // null when the registry's owner binds the JVM's metrics
     private final MultiGauge conflictsByRule;
     private volatile HealthReport last;
     private volatile boolean databaseUp;
     private volatile boolean warned;
 
-    private SyncMetrics(MeterRegistry registry, DataSource dataSource, boolean refresh) {
+    private SyncMetrics(MeterRegistry registry, DataSource dataSource, boolean refresh, boolean ownRegistry) {
         this.registry = registry;
         this.dataSource = dataSource;
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        this.gc = ownRegistry ? bindJvm(registry) : null;
         gauge("mooring.database.up", "1 when the last read of the sync bookkeeping succeeded, 0 when it failed", null,
                 () -> databaseUp ? 1 : 0);
         gauge("mooring.change_log.rows", "rows in the change log", null,
@@ -108,7 +103,24 @@ public final class SyncMetrics implements AutoCloseable {
      */
     public static SyncMetrics create(MeterRegistry registry, DataSource dataSource) {
         return new SyncMetrics(registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry,
-                dataSource, true);
+                dataSource, true, registry == null);
+    }
+
+    /**
+     * Binds the JVM's metrics (memory, GC, threads, class loading, CPU, uptime) to {@code registry}: for the owner of a
+     * registry given to {@link #create}, which binds them only to a registry of its own (an application framework
+     * binds them itself, and binding the GC's twice would count every pause twice). Close the returned binder with
+     * the registry.
+     */
+    public static JvmGcMetrics bindJvm(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return gc;
     }
 
     /** The registry the metrics are in. */
@@ -218,7 +230,9 @@ public final class SyncMetrics implements AutoCloseable {
         if (refresher != null) {
             refresher.shutdownNow();
         }
-        gc.close();
+        if (gc != null) {
+            gc.close();
+        }
     }
 
     /** The reason label of a rejected change: one of a few kinds, so that the label's values stay few. */

@@ -2,6 +2,7 @@ package dev.mooring.cli.internal;
 
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.server.SyncMetrics;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -25,8 +26,10 @@ final class ServerMetrics {
      * @throws MooringException {@code USAGE} when the URL is not http(s) or the interval is under a second
      */
     static MeterRegistry registry(URI otlpUrl, Duration every) {
+        // the process lives as long as the registry, so the JVM binders are never closed
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         if (otlpUrl == null) {
+            SyncMetrics.bindJvm(prometheus);
             return prometheus;
         }
         if (!List.of("http", "https").contains(String.valueOf(otlpUrl.getScheme())) || otlpUrl.getHost() == null) {
@@ -45,6 +48,7 @@ final class ServerMetrics {
         CompositeMeterRegistry both = new CompositeMeterRegistry();
         both.add(prometheus);
         both.add(new OtlpMeterRegistry(config, Clock.SYSTEM));
+        SyncMetrics.bindJvm(both);
         return both;
     }
 }

@@ -9,6 +9,7 @@ import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncSchema;
 import dev.mooring.server.SyncServer;
 import dev.mooring.server.SyncService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -58,7 +59,8 @@ public class MooringSyncAutoConfiguration {
     public SyncServer mooringSyncServer(DataSource dataSource, ObjectProvider<SyncConfig> syncConfig,
                                         MooringProperties properties,
                                         ObjectProvider<MooringMigrationInitializer> migrations,
-                                        ObjectProvider<Migrator> migrator) {
+                                        ObjectProvider<Migrator> migrator,
+                                        ObjectProvider<MeterRegistry> meterRegistry) {
         SyncConfig config = syncConfig.getIfAvailable();
         if (config == null) {
             throw new MooringException(ErrorCode.CONFIGURATION, "mooring.sync.server.enabled=true needs to know what"
@@ -71,8 +73,10 @@ public class MooringSyncAutoConfiguration {
                 .withMaxRequestBytes(p.maxRequestSize().toBytes())
                 .withMinimumClientVersion(p.minClientVersion())
                 .withPackagesDir(p.packagesDir())
-                .withServerSchemaVersion(appliedVersion(dataSource, migrator, properties));
-        return SyncServer.start(dataSource, config, options);
+                .withServerSchemaVersion(appliedVersion(dataSource, migrator, properties))
+                .withAlerts(config.alerts());
+        // the application's registry when it has one (Actuator's): the server's metrics join the app's own
+        return SyncServer.start(dataSource, config, options, meterRegistry.getIfAvailable());
     }
 
     /** The server's own service when the sync server runs (one hybrid clock per process), otherwise a new one. */
