@@ -180,6 +180,17 @@ class SyncCliTest {
         assertThat(r.err()).contains("--config sync.yaml");
     }
 
+    @Test
+    void aBadAlertSettingStopsTheServerBeforeItStarts() throws Exception {
+        Files.writeString(config, "tables: [notes]\nalerts:\n  conflict-rate: 5\n");
+
+        CliRun r = CliRun.of("server", "--url", url, "--config", config.toString(), "--port", "0");
+
+        assertThat(r.exitCode()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
+        assertThat(r.err()).contains(config + ", alerts: conflict-rate is a share of the changes between 0 and 1"
+                + " (0% and 100%), was 5.0; write 5% or 0.05.");
+    }
+
     /** Two devices of alice set the title of one note 300 ms apart: a manual conflict waits for a person. */
     void queueAConflict() {
         SyncService sync = SyncService.create(pg.dataSource(), SyncConfig.of(SyncedTable.owned("notes")

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -35,7 +36,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Starts a throw-away server on a free port; its data is deleted when it is closed. */
     public static EmbeddedPostgresServer startTemporary() {
-        return start(null);
+        return start(null, null, Map.of());
+    }
+
+    /**
+     * Starts a throw-away server with {@code settings} added to its {@code postgresql.conf} settings, for example
+     * {@code wal_level = logical}.
+     */
+    public static EmbeddedPostgresServer startTemporary(Map<String, String> settings) {
+        return start(null, null, settings);
     }
 
     /**
@@ -44,7 +53,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * of its own major version. The jar holds one {@code postgres-*.txz} archive.
      */
     public static EmbeddedPostgresServer startTemporary(Path binariesJar) {
-        return start(null, binariesJar);
+        return start(null, binariesJar, Map.of());
     }
 
     /**
@@ -55,10 +64,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws EmbeddedDatabaseInUseException when another process runs a server on {@code dataDirectory}
      */
     public static EmbeddedPostgresServer start(Path dataDirectory) {
-        return start(dataDirectory, null);
+        return start(dataDirectory, null, Map.of());
     }
 
-    private static EmbeddedPostgresServer start(Path dataDirectory, Path binariesJar) {
+    private static EmbeddedPostgresServer start(Path dataDirectory, Path binariesJar,
+                                                Map<String, String> settings) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -68,6 +78,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // A backend whose client died mid-query (a killed migrator) ends within a second instead of
                     // holding its locks until the query finishes.
                     .setServerConfig("client_connection_check_interval", "1000");
+            settings.forEach(builder::setServerConfig);
             if (binariesJar != null) {
                 builder.setPgBinaryResolver((system, machine) -> openBinaries(binariesJar));
             }

@@ -22,6 +22,8 @@ import java.util.Objects;
  *                             server cuts none on request (it still serves those cut with {@code mooring package
  *                             create})
  * @param healthChecks         what else the health report shows, by name (such as {@code backup}), in order
+ * @param alerts               the health alerts the server raises while it runs ({@link SyncServer#alerts()});
+ *                             {@code null}: none
  * @param adminHost            the interface of the admin port ({@value #DEFAULT_ADMIN_HOST} by default); on a loopback
  *                             address its admin routes need no token, on any other they need an admin token
  * @param adminPort            a second port that serves the admin routes and the probes but not sync; 0 picks a free
@@ -29,7 +31,7 @@ import java.util.Objects;
  */
 public record ServerOptions(String host, int port, long maxRequestBytes, String serverSchemaVersion,
                             String minimumClientVersion, Path packagesDir, Map<String, HealthCheck> healthChecks,
-                            String adminHost, Integer adminPort) {
+                            AlertSettings alerts, String adminHost, Integer adminPort) {
     public static final int DEFAULT_PORT = 8630;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
@@ -59,33 +61,33 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of(),
+        return new ServerOptions("localhost", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, null, null, null, Map.of(), null,
                 DEFAULT_ADMIN_HOST, null);
     }
 
     public ServerOptions withHost(String value) {
-        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks,
-                adminHost, adminPort);
+        return new ServerOptions(value, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, alerts, adminHost, adminPort);
     }
 
     public ServerOptions withPort(int value) {
-        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks,
-                adminHost, adminPort);
+        return new ServerOptions(host, value, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, alerts, adminHost, adminPort);
     }
 
     public ServerOptions withMaxRequestBytes(long value) {
-        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir, healthChecks,
-                adminHost, adminPort);
+        return new ServerOptions(host, port, value, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, alerts, adminHost, adminPort);
     }
 
     public ServerOptions withServerSchemaVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir, healthChecks,
-                adminHost, adminPort);
+        return new ServerOptions(host, port, maxRequestBytes, value, minimumClientVersion, packagesDir,
+                healthChecks, alerts, adminHost, adminPort);
     }
 
     public ServerOptions withMinimumClientVersion(String value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir, healthChecks,
-                adminHost, adminPort);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, value, packagesDir,
+                healthChecks, alerts, adminHost, adminPort);
     }
 
     /** Adds {@code check} to the health report under {@code name}, replacing a check of that name. */
@@ -94,13 +96,19 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
         Objects.requireNonNull(check, "check");
         Map<String, HealthCheck> checks = new LinkedHashMap<>(healthChecks);
         checks.put(name, check);
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir, checks,
-                adminHost, adminPort);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                checks, alerts, adminHost, adminPort);
+    }
+
+    /** Raises the health alerts of {@code value} while the server runs; {@code null}: none. */
+    public ServerOptions withAlerts(AlertSettings value) {
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
+                healthChecks, value, adminHost, adminPort);
     }
 
     public ServerOptions withPackagesDir(Path value) {
-        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value, healthChecks,
-                adminHost, adminPort);
+        return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, value,
+                healthChecks, alerts, adminHost, adminPort);
     }
 
     /**
@@ -118,12 +126,12 @@ public record ServerOptions(String host, int port, long maxRequestBytes, String 
     /** Serves the admin routes and the probes on a second port as well (0 picks a free one). */
     public ServerOptions withAdminPort(int value) {
         return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
-                healthChecks, adminHost, value);
+                healthChecks, alerts, adminHost, value);
     }
 
     /** The interface the admin port binds; a loopback address lets its admin routes go without a token. */
     public ServerOptions withAdminHost(String value) {
         return new ServerOptions(host, port, maxRequestBytes, serverSchemaVersion, minimumClientVersion, packagesDir,
-                healthChecks, value, adminPort);
+                healthChecks, alerts, value, adminPort);
     }
 }

@@ -18,8 +18,11 @@ import java.util.Set;
  * @param tombstoneRetention how long the change log (and with it deletes) is kept; a client whose cursor is older
  *                           must re-bootstrap
  * @param maxClockSkew       how far ahead of the server a client's clock may be before its times are clamped
+ * @param alerts             the health alerts' thresholds and webhook (the file's {@code alerts:} section), for a
+ *                           server started with them ({@link ServerOptions#withAlerts})
  */
-public record SyncConfig(List<SyncedTable> tables, Duration tombstoneRetention, Duration maxClockSkew) {
+public record SyncConfig(List<SyncedTable> tables, Duration tombstoneRetention, Duration maxClockSkew,
+                         AlertSettings alerts) {
     public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(90);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -34,6 +37,12 @@ public record SyncConfig(List<SyncedTable> tables, Duration tombstoneRetention, 
         }
         requirePositive(Objects.requireNonNull(tombstoneRetention, "tombstoneRetention"), "tombstone retention");
         requirePositive(Objects.requireNonNull(maxClockSkew, "maxClockSkew"), "max clock skew");
+        Objects.requireNonNull(alerts, "alerts");
+    }
+
+    /** A configuration with the {@link AlertSettings#defaults() default alerts}. */
+    public SyncConfig(List<SyncedTable> tables, Duration tombstoneRetention, Duration maxClockSkew) {
+        this(tables, tombstoneRetention, maxClockSkew, AlertSettings.defaults());
     }
 
     public static SyncConfig of(SyncedTable... tables) {
@@ -41,11 +50,15 @@ public record SyncConfig(List<SyncedTable> tables, Duration tombstoneRetention, 
     }
 
     public SyncConfig withTombstoneRetention(Duration retention) {
-        return new SyncConfig(tables, retention, maxClockSkew);
+        return new SyncConfig(tables, retention, maxClockSkew, alerts);
     }
 
     public SyncConfig withMaxClockSkew(Duration skew) {
-        return new SyncConfig(tables, tombstoneRetention, skew);
+        return new SyncConfig(tables, tombstoneRetention, skew, alerts);
+    }
+
+    public SyncConfig withAlerts(AlertSettings value) {
+        return new SyncConfig(tables, tombstoneRetention, maxClockSkew, value);
     }
 
     /** The synced table of that name, as clients name it. */

@@ -48,12 +48,21 @@ import java.util.Set;
  *     owned-references: [event_id]   # must name a row the writer owns
  * tombstone-retention: 90d      # s, m, h, d, ms, or ISO-8601 (PT5M)
  * max-clock-skew: 5m
+ * alerts:                       # thresholds of the health alerts (see AlertSettings); each may be off
+ *   pending-conflicts: 100
+ *   failed-syncs-per-hour: 10
+ *   conflict-rate: 5%           # or 0.05
+ *   oldest-undelivered-change: 24h
+ *   every: 1m
+ *   webhook: https://alerts.example.com/mooring?token=…
+ *   webhook-timeout: 5s
+ *   server-name: sync-eu-1      # default: the host name
  * }</pre>
  *
  * Unknown keys are errors that name the key and the accepted ones. Stateless.
  */
 public final class SyncConfigFile {
-    private static final Set<String> TOP_KEYS = Set.of("tables", "tombstone-retention", "max-clock-skew");
+    private static final Set<String> TOP_KEYS = Set.of("tables", "tombstone-retention", "max-clock-skew", "alerts");
     private static final Set<String> TABLE_KEYS = Set.of("name", "owner", "public-read", "direction", "conflict",
             "delete", "manual-window", "read", "update", "delete-rule", "open-references", "subscribe-by", "owned-references");
     private static final Set<String> RULE_KEYS = Set.of("where", "columns");
@@ -99,7 +108,8 @@ public final class SyncConfigFile {
         }
         return new SyncConfig(tables,
                 duration(root.get("tombstone-retention"), SyncConfig.DEFAULT_TOMBSTONE_RETENTION, "tombstone-retention", origin),
-                duration(root.get("max-clock-skew"), SyncConfig.DEFAULT_MAX_CLOCK_SKEW, "max-clock-skew", origin));
+                duration(root.get("max-clock-skew"), SyncConfig.DEFAULT_MAX_CLOCK_SKEW, "max-clock-skew", origin),
+                AlertsSection.parse(root.get("alerts"), origin));
     }
 
     private static SyncedTable table(JsonNode t, String origin) {
@@ -207,12 +217,14 @@ public final class SyncConfigFile {
         return names;
     }
 
-    private static void checkKeys(JsonNode node, Set<String> accepted, String where) {
+    static void checkKeys(JsonNode node, Set<String> accepted, String where) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String key = names.next();
             if (!accepted.contains(key)) {
-                throw new MooringException(ErrorCode.CONFIGURATION, where + ": unknown key '" + key + "'; accepted: "
-                        + String.join(", ", accepted.stream().sorted().toList()) + ".");
+                String hyphenated = key.replace('_', '-');
+                throw new MooringException(ErrorCode.CONFIGURATION, where + ": unknown key '" + key + "'"
+                        + (accepted.contains(hyphenated) ? " (keys are written with hyphens: '" + hyphenated + "')" : "")
+                        + "; accepted: " + String.join(", ", accepted.stream().sorted().toList()) + ".");
             }
         }
     }

@@ -27,6 +27,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
@@ -102,6 +103,8 @@ public final class SyncServer implements AutoCloseable {
     private final SessionRecorder sessions;
     private final Packages packages;
     private final LiveChanges live;
+    private final SyncMetrics metrics;
+    private final HealthAlerts alerts; // null unless the options ask for alerts
     private final ServerOptions options;
     private final Readiness readiness;
     private final AdminPort adminPort = new AdminPort();
@@ -109,7 +112,7 @@ public final class SyncServer implements AutoCloseable {
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private SyncServer(DataSource dataSource, SyncService sync, ServerOptions options) {
+    private SyncServer(DataSource dataSource, SyncService sync, ServerOptions options, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.sync = sync;
         this.options = options;
@@ -119,6 +122,16 @@ public final class SyncServer implements AutoCloseable {
         this.sessions = new SessionRecorder(dataSource);
         this.packages = Packages.create(dataSource, sync.config());
         this.live = LiveChanges.start(dataSource);
+        this.metrics = SyncMetrics.create(registry, dataSource);
+        metrics.gauge("mooring.live.connections", "live clients waiting for changes now", null, live::waiting);
+        this.alerts = options.alerts() == null ? null : HealthAlerts.start(dataSource, options.alerts());
+        if (alerts != null) {
+            for (Alert alert : Alert.values()) {
+                io.micrometer.core.instrument.Gauge.builder("mooring.alert", () -> firing(alert))
+                        .description("1 while the health alert is firing, 0 when not (sync.yaml's alerts:)")
+                        .tag("alert", alert.key()).strongReference(true).register(metrics.registry());
+            }
+        }
         AccessGate gate = new AccessGate(tokens::identify, adminPort::serves, options.adminPortOnLoopback(), this::port);
         this.app = Javalin.create(config -> {
             // the main connector first: Javalin's port() is the first connector's
@@ -137,6 +150,8 @@ public final class SyncServer implements AutoCloseable {
             // no per-connection header cache: Jetty builds one of 96 KB on a connection's second request and keeps it as
             // long as the connection, which for a live client is as long as it is online (1,000 clients: 100 MB)
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            config.requestLogger.http((ctx, ms) -> metrics.request(route(ctx), ctx.method().name(),
+                    ctx.statusCode(), (long) (ms * 1_000_000)));
             config.routes.before("/v1/*", ctx -> ctx.header("X-Mooring-Time", sync.clock().now().toString()));
             config.routes.beforeMatched(gate::check);
             config.routes.get("/healthz/live", ctx -> probe(ctx, true), Access.OPEN);
@@ -195,19 +210,31 @@ public final class SyncServer implements AutoCloseable {
      * @throws MooringException {@code CONFIGURATION} when a synced table cannot sync or the port is taken
      */
     public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options) {
+        return start(dataSource, config, options, null);
+    }
+
+    /**
+     * As {@link #start(DataSource, SyncConfig, ServerOptions)}, with its metrics in {@code registry} (an application's
+     * own; null: a {@link io.micrometer.prometheusmetrics.PrometheusMeterRegistry} of the server's). {@code GET
+     * /metrics} serves them when the registry is or holds a Prometheus registry.
+     */
+    public static SyncServer start(DataSource dataSource, SyncConfig config, ServerOptions options,
+                                   MeterRegistry registry) {
         Objects.requireNonNull(options, "options");
         if (options.packagesDir() != null && !java.nio.file.Files.isDirectory(options.packagesDir())) {
             throw new MooringException(ErrorCode.CONFIGURATION, "The packages folder " + options.packagesDir()
                     + " does not exist; create it, or start without one.");
         }
         SyncServer server = new SyncServer(Objects.requireNonNull(dataSource, "dataSource"),
-                SyncService.create(dataSource, config), options);
+                SyncService.create(dataSource, config), options, registry);
         try {
             server.app.start();
         } catch (RuntimeException e) {
             server.sessions.close();
             server.live.close();
             server.readiness.close();
+            server.metrics.close();
+            server.closeAlerts();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
                     + options.port() + (options.adminPort() == null ? "" : " and the admin port " + options.adminHost()
                     + ":" + options.adminPort()) + " (" + e.getMessage() + "); choose another --port"
@@ -246,6 +273,11 @@ public final class SyncServer implements AutoCloseable {
         return sync;
     }
 
+    /** The health alerts it raises ({@link ServerOptions#withAlerts}); empty when started without. */
+    public Optional<HealthAlerts> alerts() {
+        return Optional.ofNullable(alerts);
+    }
+
     /** Stops accepting requests, lets running ones finish, and stops. */
     @Override
     public void close() {
@@ -254,6 +286,32 @@ public final class SyncServer implements AutoCloseable {
         app.stop();
         sessions.close();
         readiness.close();
+        metrics.close();
+        closeAlerts();
+    }
+
+    /** The server's metrics ({@code GET /metrics}). */
+    public SyncMetrics metrics() {
+        return metrics;
+    }
+
+    /** A request's route for the metrics: the path it matched, with its parameters unfilled; unmatched for none. */
+    private static String route(Context ctx) {
+        try {
+            return ctx.endpoints().matchedHttpEndpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    private int firing(Alert alert) {
+        return alerts.states().stream().anyMatch(state -> state.alert() == alert && state.firing()) ? 1 : 0;
+    }
+
+    private void closeAlerts() {
+        if (alerts != null) {
+            alerts.close();
+        }
     }
 
     private void handshake(Context ctx) throws IOException {
@@ -263,6 +321,7 @@ public final class SyncServer implements AutoCloseable {
                 options.minimumClientVersion());
         sessions.record(h.nodeId(), user(ctx), "handshake", millis(started), 0, 0, 0,
                 response.compatible(), response.compatible() ? null : response.message());
+        metrics.session("handshake", response.compatible());
         send(ctx, 200, response);
     }
 
@@ -277,9 +336,13 @@ public final class SyncServer implements AutoCloseable {
             ChangeFeed.Page page = sync.pullPage(user(ctx), node, ctx.queryParam("cursor"), limit);
             sessions.record(node, user(ctx), "pull", millis(started), page.changes().size(), 0, 0,
                     true, null);
-            ctx.status(200).contentType("application/json").result(PullWriter.write(json, page, sync.clock().now()));
+            byte[] body = PullWriter.write(json, page, sync.clock().now());
+            metrics.session("pull", true);
+            metrics.pulled(page.changes().size(), body.length);
+            ctx.status(200).contentType("application/json").result(body);
         } catch (MooringException e) {
             sessions.record(node, user(ctx), "pull", millis(started), 0, 0, 0, false, e.getMessage());
+            metrics.session("pull", false);
             throw e;
         }
     }
@@ -314,10 +377,13 @@ public final class SyncServer implements AutoCloseable {
             sessions.record(request.nodeId(), user(ctx), "push", millis(started),
                     response.results().size(), count(response, ChangeStatus.CONFLICT_QUEUED),
                     count(response, ChangeStatus.REJECTED), true, null);
+            metrics.session("push", true);
+            metrics.pushed(response, ctx.bodyAsBytes().length);
             send(ctx, 200, response);
         } catch (MooringException e) {
             sessions.record(request.nodeId(), user(ctx), "push", millis(started), 0, 0, 0, false,
                     e.getMessage());
+            metrics.session("push", false);
             throw e;
         }
     }
@@ -375,6 +441,7 @@ public final class SyncServer implements AutoCloseable {
         }
         try {
             PackageGeneration cut = packages.order(user, order, options.packagesDir());
+            metrics.packageGenerated(cut.reused());
             send(ctx, 200, packages.download(user, cut.manifest().id()).orElseThrow().info());
         } finally {
             cutting.remove(user);

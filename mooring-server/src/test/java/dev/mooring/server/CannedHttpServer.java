@@ -10,13 +10,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server on port 0 (the JDK's) that gives every request the same answer: for what a Mooring server does
- * not do on demand (a proxy's 502, a body that is not JSON, a server that stalls). Keeps the last request. For tests.
+ * not do on demand (a proxy's 502, a body that is not JSON, a server that stalls), or a receiver that is not Mooring
+ * (an alert webhook). Keeps every request, in the order they arrived. For tests.
  */
 final class CannedHttpServer implements AutoCloseable {
     /** A request as it arrived. */
@@ -35,15 +40,19 @@ final class CannedHttpServer implements AutoCloseable {
         return t;
     });
     private final CountDownLatch released = new CountDownLatch(1);
-    private volatile Request last;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private CannedHttpServer(Answer answer) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
-            last = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
                     exchange.getRequestBody().readAllBytes());
+            synchronized (requests) {
+                requests.add(request);
+                requests.notifyAll();
+            }
             try {
                 answer.send(exchange, released);
             } finally {
@@ -92,7 +101,28 @@ final class CannedHttpServer implements AutoCloseable {
 
     /** The last request received, or {@code null}. */
     Request last() {
-        return last;
+        return requests.isEmpty() ? null : requests.get(requests.size() - 1);
+    }
+
+    /** Every request received so far. */
+    List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The first {@code count} requests, once they have arrived; fails after {@code patience}. */
+    List<Request> awaitRequests(int count, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (requests) {
+            while (requests.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " requests within " + patience + ", got "
+                            + requests.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(requests, left);
+            }
+            return List.copyOf(requests.subList(0, count));
+        }
     }
 
     @Override

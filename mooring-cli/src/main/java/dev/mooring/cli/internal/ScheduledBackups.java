@@ -6,7 +6,11 @@ import dev.mooring.backup.BackupScheduleStatus;
 import dev.mooring.backup.RetentionPolicy;
 import dev.mooring.backup.ScheduledBackup;
 import dev.mooring.core.Durations;
+import dev.mooring.backup.BackupSchedule;
 import dev.mooring.server.HealthCheck;
+import dev.mooring.server.SyncMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +23,31 @@ import java.util.Map;
 /** What {@code backup --every} and {@code server --backup-every} share: the plan, the lines they print, the health. */
 final class ScheduledBackups {
     private ScheduledBackups() {
+    }
+
+    /** Counts a finished run: {@code mooring_backup_runs_total{result="ok"|"failed"}}. */
+    static void countRun(MeterRegistry registry, BackupRun run) {
+        Counter.builder("mooring.backup.runs").description("scheduled backup runs, by result")
+                .tag("result", run.succeeded() ? "ok" : "failed").register(registry).increment();
+    }
+
+    /** The schedule's state as gauges of the server's metrics. */
+    static void bindMetrics(BackupSchedule schedule, SyncMetrics metrics) {
+        metrics.gauge("mooring.backup.healthy", "1 when the backup schedule is ok or has not run yet, 0 when it is"
+                + " failing or late", null, () -> schedule.status().healthy() ? 1 : 0);
+        metrics.gauge("mooring.backup.last_success.timestamp", "when the newest backup the schedule knows was taken,"
+                + " in seconds since the epoch (NaN before the first)", "seconds", () -> {
+                    Instant at = schedule.status().lastBackupAt();
+                    return at == null ? Double.NaN : at.toEpochMilli() / 1000.0;
+                });
+        metrics.gauge("mooring.backup.consecutive_failures", "failed runs since the last success", null,
+                () -> schedule.status().consecutiveFailures());
+        metrics.gauge("mooring.backup.last_run.duration", "how long the last finished run took (NaN before the first)",
+                "seconds", () -> {
+                    BackupRun run = schedule.status().lastRun();
+                    return run == null ? Double.NaN
+                            : Duration.between(run.startedAt(), run.finishedAt()).toMillis() / 1000.0;
+                });
     }
 
     /** The retention {@code --keep-days} and {@code --keep-last} ask for; {@code null} (keep all) without --keep-days. */

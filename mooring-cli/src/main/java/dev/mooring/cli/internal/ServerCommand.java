@@ -2,6 +2,7 @@ package dev.mooring.cli.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.mooring.backup.BackupConfig;
 import dev.mooring.backup.BackupRun;
 import dev.mooring.backup.BackupSchedule;
@@ -11,6 +12,7 @@ import dev.mooring.server.InstallReport;
 import dev.mooring.server.ServerOptions;
 import dev.mooring.server.SyncSchema;
 import dev.mooring.server.SyncMaintenance;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.mooring.server.SyncServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * {@code mooring server}: installs sync on the database (bookkeeping schema, capture triggers; a no-op when current)
  * and serves the HTTP sync API until SIGTERM or Ctrl+C, then stops gracefully: running requests finish, the embedded
  * PostgreSQL (if any) shuts down. At start and every hour it prunes history older than the tombstone retention
- * ({@link SyncMaintenance}).
+ * ({@link SyncMaintenance}). It raises the health alerts of the configuration's {@code alerts:} section.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the sync server: install change capture on the database and serve the HTTP sync API (/v1)"
@@ -76,6 +78,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--packages", paramLabel = "DIR", description = "Where to write the data packages clients order"
             + " (POST /v1/packages). Default: none, clients download only packages cut with mooring package create.")
     java.nio.file.Path packagesDir;
+
+    @Option(names = "--otlp-url", paramLabel = "URL", description = "Also push the metrics of GET /metrics to an"
+            + " OpenTelemetry collector's OTLP/HTTP endpoint, such as http://localhost:4318/v1/metrics, every"
+            + " --otlp-every. Default: none.")
+    java.net.URI otlpUrl;
+
+    @Option(names = "--otlp-every", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+            description = "How often to push to --otlp-url. Default: ${DEFAULT-VALUE}.")
+    java.time.Duration otlpEvery;
 
     @Option(names = "--json", description = "Print the start-up line (and later notes) as JSON, one document per"
             + " line: where it listens (admin: the --admin-port URL), the database (password masked), the synced tables, and how"
@@ -128,24 +139,31 @@ public final class ServerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         HikariDataSource pool = null;
         BackupSchedule backups = null;
+        MeterRegistry registry = null;
         try {
             InstallReport installed = SyncSchema.install(db.dataSource, db.config);
-            pool = pool(db);
+            // one registry for the pool's, the backups' and the server's metrics: GET /metrics serves them all
+            registry = ServerMetrics.registry(otlpUrl, otlpEvery);
+            pool = pool(db, registry);
             HikariDataSource connections = pool;
             ServerOptions options = ServerOptions.defaults().withHost(host)
                     .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion)
-                    .withPackagesDir(packagesDir).withAdminHost(adminHost());
+                    .withPackagesDir(packagesDir).withAlerts(db.config.alerts()).withAdminHost(adminHost());
             if (adminPort != null) {
                 options = options.withAdminPort(adminPort);
             }
             if (backupEvery != null) {
-                backups = startBackups(db, out);
+                backups = startBackups(db, out, registry);
                 BackupSchedule schedule = backups;
                 options = options.withHealthCheck("backup", () -> ScheduledBackups.health(schedule.status()));
             }
-            SyncServer server = SyncServer.start(pool, db.config, options);
+            SyncServer server = SyncServer.start(pool, db.config, options, registry);
+            if (backups != null) {
+                ScheduledBackups.bindMetrics(backups, server.metrics());
+            }
             announce(out, db, installed, server);
             BackupSchedule schedule = backups;
+            MeterRegistry metrics = registry;
             ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "mooring-sync-maintenance");
                 t.setDaemon(true);
@@ -159,6 +177,7 @@ public final class ServerCommand implements Callable<Integer> {
                 }
                 server.close();
                 connections.close();
+                metrics.close(); // an OTLP registry pushes what it has left
                 db.close();
                 stopped.countDown();
             }, "mooring-server-shutdown"));
@@ -170,6 +189,9 @@ public final class ServerCommand implements Callable<Integer> {
             }
             if (pool != null) {
                 pool.close();
+            }
+            if (registry != null) {
+                registry.close();
             }
             db.close();
             throw e;
@@ -208,7 +230,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /** Starts the backup schedule; its runs are lines of output. Fails at once when --backup-to cannot be read. */
-    private BackupSchedule startBackups(SyncTarget db, PrintWriter out) {
+    private BackupSchedule startBackups(SyncTarget db, PrintWriter out, MeterRegistry registry) {
         String to = backupTo == null ? "dumps" : backupTo;
         BackupConfig config = BackupConfig.defaults().withLocation(backupStore.location(to, List.of(to)))
                 .withEncrypt(backupEncrypt);
@@ -221,6 +243,7 @@ public final class ServerCommand implements Callable<Integer> {
 
             @Override
             public void finished(BackupRun run, BackupScheduleStatus status) {
+                ScheduledBackups.countRun(registry, run);
                 if (json) {
                     synchronized (out) {
                         Output.jsonLine(out, Map.of("backup", ScheduledBackups.json(run, status)));
@@ -349,11 +372,12 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /** Requests share a small pool: opening a PostgreSQL connection per request would cost more than the request. */
-    private static HikariDataSource pool(SyncTarget db) {
+    private static HikariDataSource pool(SyncTarget db, MeterRegistry registry) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(db.dataSource);
         config.setMaximumPoolSize(Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
         config.setPoolName("mooring-server");
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)); // hikaricp_connections_*
         return new HikariDataSource(config);
     }
 
