@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Backups on a schedule with the real jar: {@code backup --every} until SIGTERM, and {@code server --backup-every}
- * into an S3 bucket (S3Proxy) with the schedule's state in {@code GET /v1/health}.
+ * into an S3 bucket (S3Proxy) with the schedule's state in {@code GET /v1/health}, read on the loopback admin port.
  */
 class ScheduledBackupJarIT {
     @RegisterExtension
@@ -124,7 +124,7 @@ class ScheduledBackupJarIT {
     @Test
     void theServerBacksUpIntoABucketOnScheduleAndItsHealthSaysHowTheBackupsGo() throws Exception {
         String bucket = S3.createBucket();
-        Process server = start(S3.environment(), "server", "--port", "0", "--json", "--backup-every", "2s",
+        Process server = start(S3.environment(), "server", "--port", "0", "--admin-port", "0", "--json", "--backup-every", "2s",
                 "--backup-to", "s3://" + bucket + "/server", "--s3-endpoint", S3.endpoint().toString(), "--s3-path-style",
                 "--keep-days", "0", "--keep-last", "1");
         StringBuilder seen = new StringBuilder();
@@ -150,10 +150,15 @@ class ScheduledBackupJarIT {
             JarRun token = JarRun.finish(shell.start(), null);
             Matcher issued = Pattern.compile("mt_[A-Za-z0-9_-]{43}").matcher(token.output());
             assertThat(issued.find()).as(token.output()).isTrue();
-            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> asUser = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(started.get("listening").asText() + "/health"))
                     .header("Authorization", "Bearer " + issued.group()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(asUser.statusCode()).isEqualTo(403);
+            assertThat(asUser.body()).contains("needs an admin token; create one with mooring token create --admin");
+            // the loopback admin port needs no token
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(started.get("admin").asText() + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             JsonNode backup = json.readTree(health.body()).get("checks").get("backup");
             assertThat(backup.get("healthy").asBoolean()).as(health.body()).isTrue();
             assertThat(backup.get("detail").get("state").asText()).isEqualTo("ok");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.sync.ConflictPolicy;
+import dev.mooring.server.Caller;
 import dev.mooring.server.SyncConfig;
 import dev.mooring.server.SyncSchema;
 import dev.mooring.server.SyncService;
@@ -70,6 +71,26 @@ class SyncCliTest {
         assertThat(neither.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
         assertThat(tokens.authenticate(token)).isEmpty();
         assertThat(created.out() + created.err() + revoked.out() + revoked.err()).doesNotContain("Sup3rSecretPw");
+    }
+
+    @Test
+    void anAdminTokenIsCreatedWithAdminAndATokenForNobodyIsRefused() throws Exception {
+        CliRun admin = CliRun.of("token", "create", "--admin", "--url", url, "--json");
+        CliRun ops = CliRun.of("token", "create", "--admin", "--user", "ops", "--label", "on-call", "--url", url);
+        CliRun nobody = CliRun.of("token", "create", "--url", url);
+
+        assertThat(admin.exitCode()).as(admin.err()).isZero();
+        JsonNode created = new ObjectMapper().readTree(admin.out());
+        assertThat(created.get("role").asText()).isEqualTo("admin");
+        assertThat(created.get("user").asText()).isEqualTo("admin");
+        Tokens tokens = Tokens.create(pg.dataSource());
+        assertThat(tokens.identify(created.get("token").asText())).contains(new Caller("admin", true));
+        assertThat(tokens.authenticate(created.get("token").asText())).as("it syncs as nobody").isEmpty();
+        assertThat(ops.exitCode()).as(ops.err()).isZero();
+        assertThat(ops.out()).matches("(?s)mt_[A-Za-z0-9_-]{43}\n\n.*").contains("an admin token held by ops");
+        assertThat(nobody.exitCode()).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(nobody.err()).contains("--user <id> (or --admin for an admin token)");
+        assertThat(admin.out() + admin.err() + ops.out() + ops.err()).doesNotContain("Sup3rSecretPw");
     }
 
     @Test

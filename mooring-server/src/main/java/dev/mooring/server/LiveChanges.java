@@ -157,6 +157,9 @@ public final class LiveChanges implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // first, before taking the lock: the watcher holds it while it polls, and a poll may wait for a connection
+        // (a pool whose database is gone waits up to its timeout, 30 s by default), which the interrupt ends
+        poller.interrupt();
         List<CompletableFuture<Boolean>> all = new ArrayList<>();
         synchronized (this) {
             waiting.values().forEach(all::addAll);
@@ -165,7 +168,6 @@ public final class LiveChanges implements AutoCloseable {
         MooringException stopping = stopping();
         all.forEach(w -> w.completeExceptionally(stopping));
         scheduler.shutdownNow();
-        poller.interrupt();
         try {
             poller.join(5_000);
         } catch (InterruptedException e) {

@@ -46,8 +46,7 @@ public final class SyncSchema {
         } catch (SQLException e) {
             throw new MooringException(ErrorCode.DATABASE, "Could not create the schema mooring: " + e.getMessage(), e);
         }
-        MigrateResult migrated = Migrator.create(dataSource, MigrationConfig.of(LOCATION).withTable(HISTORY_TABLE)
-                .withClassLoader(SyncSchema.class.getClassLoader())).migrate();
+        MigrateResult migrated = migrator(dataSource).migrate();
         CaptureTriggers.Outcome triggers = Transactions.run(dataSource, "Could not install the capture triggers",
                 c -> {
                     TableCatalog catalog = TableCatalog.read(c, config);
@@ -57,5 +56,11 @@ public final class SyncSchema {
                 });
         return new InstallReport(migrated.toVersion(), migrated.applied().stream().map(AppliedMigration::version).toList(),
                 triggers.created(), triggers.upToDate(), triggers.removed());
+    }
+
+    /** Mooring's own migrations of the bookkeeping schema, on {@code dataSource}. */
+    static Migrator migrator(DataSource dataSource) {
+        return Migrator.create(dataSource, MigrationConfig.of(LOCATION).withTable(HISTORY_TABLE)
+                .withClassLoader(SyncSchema.class.getClassLoader()));
     }
 }

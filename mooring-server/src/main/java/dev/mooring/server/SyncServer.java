@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mooring.core.ErrorCode;
 import dev.mooring.core.MooringException;
+import dev.mooring.server.internal.Access;
+import dev.mooring.server.internal.AccessGate;
+import dev.mooring.server.internal.AdminPort;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.PullWriter;
 import dev.mooring.server.internal.HttpErrors;
@@ -42,10 +45,26 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every route needs {@code Authorization: Bearer
- * <token>}; a user sees and changes their own rows, public-read rows, and the rows the
- * sharing rules share with them.
+ * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every {@code /v1} route needs {@code Authorization:
+ * Bearer <token>}; a user token's user sees and changes their own rows, public-read rows, and the rows the sharing
+ * rules share with them. Who may call which route ({@link Access}, enforced by {@link AccessGate}):
  *
+ * <ul>
+ *   <li>sync routes (handshake, changes, packages) take a user token, and only on the main port;</li>
+ *   <li>{@code /v1/sessions} and {@code /v1/conflicts} show a user token its own user's records, an admin token every
+ *       user's ({@code ?user=<id>} narrows that to one user); an admin token resolves any conflict;</li>
+ *   <li>admin routes ({@code GET /v1/health}) take an admin token; a user token gets 403 saying so;</li>
+ *   <li>the probes {@code GET /healthz/live} (200 while the process serves) and {@code GET /healthz/ready} (200 when
+ *       the database answers and the sync schema is fully installed, else 503 within about two seconds) take no
+ *       token and answer only {@code {"status": "UP"}} or {@code {"status": "DOWN"}}.</li>
+ * </ul>
+ *
+ * With {@link ServerOptions#adminPort()} the server listens on a second port that serves the admin routes, the
+ * scoped ones and the probes, and answers sync routes with 404 naming the main port. Bound to a loopback address (the
+ * default {@value ServerOptions#DEFAULT_ADMIN_HOST}) its routes need no token: only this machine can reach it, as
+ * scrapers and sidecars expect. Bound to any other address they need an admin token, as on the main port.
+ *
+ * <p>The routes:
  * <ul>
  *   <li>{@code POST /v1/handshake} — node id, schema version, capabilities → compatible or upgrade required</li>
  *   <li>{@code GET /v1/changes?node=…&cursor=…&limit=…} — the next page of changes (a bootstrap first)</li>
@@ -53,8 +72,10 @@ import java.util.zip.ZipException;
  *       change the caller may see can be pulled after the cursor, {@code {"changes": false}} after {@code wait}
  *       seconds (1 to 25); see {@link LiveChanges}</li>
  *   <li>{@code POST /v1/changes} — a batch of one node's changes → a result per change</li>
- *   <li>{@code GET /v1/conflicts}, {@code POST /v1/conflicts/{id}/resolve} — the caller's conflict queue</li>
- *   <li>{@code GET /v1/health}, {@code GET /v1/sessions} — the health report and the caller's recent sessions</li>
+ *   <li>{@code GET /v1/conflicts?user=&all=&limit=}, {@code POST /v1/conflicts/{id}/resolve} — the conflict queue:
+ *       the caller's, or for an admin every user's</li>
+ *   <li>{@code GET /v1/health} — the health report (admin); {@code GET /v1/sessions?user=&limit=} — recent sessions:
+ *       the caller's, or for an admin every user's</li>
  *   <li>{@code GET /v1/packages} — the data packages the caller may download; {@code GET /v1/packages/{id}} — one
  *       of them, resumable with {@code Range}; {@code POST /v1/packages} — order one of the caller's rows (or a
  *       shared one), cut or served from the cache, when the server has a {@link ServerOptions#packagesDir()} (see
@@ -68,7 +89,6 @@ import java.util.zip.ZipException;
  */
 public final class SyncServer implements AutoCloseable {
     public static final int DEFAULT_PAGE = 500;
-    private static final String USER = "mooring.user";
 
     private final Javalin app;
     /**
@@ -86,6 +106,8 @@ public final class SyncServer implements AutoCloseable {
     private final SyncMetrics metrics;
     private final HealthAlerts alerts; // null unless the options ask for alerts
     private final ServerOptions options;
+    private final Readiness readiness;
+    private final AdminPort adminPort = new AdminPort();
     // the protocol's strict mapper, plus ISO-8601 instants for the admin routes (conflicts, health, sessions)
     private final ObjectMapper json = SyncJson.mapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -94,6 +116,7 @@ public final class SyncServer implements AutoCloseable {
         this.dataSource = dataSource;
         this.sync = sync;
         this.options = options;
+        this.readiness = Readiness.of(dataSource); // first: it may fail, and it starts no thread until asked
         this.tokens = Tokens.create(dataSource);
         this.conflicts = ConflictQueue.create(dataSource, sync);
         this.sessions = new SessionRecorder(dataSource);
@@ -109,9 +132,14 @@ public final class SyncServer implements AutoCloseable {
                         .tag("alert", alert.key()).strongReference(true).register(metrics.registry());
             }
         }
+        AccessGate gate = new AccessGate(tokens::identify, adminPort::serves, options.adminPortOnLoopback(), this::port);
         this.app = Javalin.create(config -> {
-            config.jetty.host = options.host();
-            config.jetty.port = options.port();
+            // the main connector first: Javalin's port() is the first connector's
+            config.jetty.addConnector((jetty, http) -> AdminPort.connector(jetty, http, options.host(), options.port()));
+            if (options.adminPort() != null) {
+                config.jetty.addConnector((jetty, http) -> adminPort.open(jetty, http, options.adminHost(),
+                        options.adminPort()));
+            }
             config.http.maxRequestSize = options.maxRequestBytes();
             // level 1, not Javalin's 6: deflate took a sixth of the server's time serving bootstrap pages at 6
             // (ClientSyncBench); on a 10,000-event page level 1 takes about 40% of that time for a body a quarter larger
@@ -124,22 +152,25 @@ public final class SyncServer implements AutoCloseable {
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             config.requestLogger.http((ctx, ms) -> metrics.request(route(ctx), ctx.method().name(),
                     ctx.statusCode(), (long) (ms * 1_000_000)));
-            config.routes.before("/v1/*", this::authenticate);
-            config.routes.post("/v1/handshake", this::handshake);
-            config.routes.get("/v1/changes", this::pull);
-            config.routes.get("/v1/changes/wait", this::awaitChanges);
-            config.routes.post("/v1/changes", this::push);
-            config.routes.get("/v1/conflicts", this::listConflicts);
-            config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict);
+            config.routes.before("/v1/*", ctx -> ctx.header("X-Mooring-Time", sync.clock().now().toString()));
+            config.routes.beforeMatched(gate::check);
+            config.routes.get("/healthz/live", ctx -> probe(ctx, true), Access.OPEN);
+            config.routes.get("/healthz/ready", ctx -> probe(ctx, readiness.ready()), Access.OPEN);
+            config.routes.post("/v1/handshake", this::handshake, Access.SYNC);
+            config.routes.get("/v1/changes", this::pull, Access.SYNC);
+            config.routes.get("/v1/changes/wait", this::awaitChanges, Access.SYNC);
+            config.routes.post("/v1/changes", this::push, Access.SYNC);
+            config.routes.get("/v1/conflicts", this::listConflicts, Access.SCOPED);
+            config.routes.post("/v1/conflicts/{id}/resolve", this::resolveConflict, Access.SCOPED);
             config.routes.get("/v1/health", ctx -> {
                 sessions.flush();
                 send(ctx, 200, SyncHealth.report(dataSource).withChecks(checks()));
-            });
-            config.routes.get("/v1/sessions", this::sessions);
+            }, Access.ADMIN);
+            config.routes.get("/v1/sessions", this::sessions, Access.SCOPED);
             config.routes.get("/v1/packages", ctx -> send(ctx, 200,
-                    new AvailablePackage.Listing(packages.available(user(ctx)))));
-            config.routes.get("/v1/packages/{id}", this::downloadPackage);
-            config.routes.post("/v1/packages", this::orderPackage);
+                    new AvailablePackage.Listing(packages.available(user(ctx)))), Access.SYNC);
+            config.routes.get("/v1/packages/{id}", this::downloadPackage, Access.SYNC);
+            config.routes.post("/v1/packages", this::orderPackage, Access.SYNC);
             config.routes.exception(Exception.class, this::fail);
             // Javalin answers its own exceptions (413 for a body over the limit) as plain text unless told otherwise
             config.routes.exception(HttpResponseException.class, this::fail);
@@ -150,6 +181,12 @@ public final class SyncServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** A probe's answer: a status and nothing else, whatever the reason. */
+    private void probe(Context ctx, boolean up) throws JsonProcessingException {
+        ctx.header("Cache-Control", "no-store");
+        send(ctx, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
     }
 
     /** The health checks' results now; a check that throws is reported unhealthy with its error. */
@@ -195,10 +232,13 @@ public final class SyncServer implements AutoCloseable {
         } catch (RuntimeException e) {
             server.sessions.close();
             server.live.close();
+            server.readiness.close();
             server.metrics.close();
             server.closeAlerts();
             throw new MooringException(ErrorCode.CONFIGURATION, "Could not listen on " + options.host() + ":"
-                    + options.port() + " (" + e.getMessage() + "); choose another --port.", e);
+                    + options.port() + (options.adminPort() == null ? "" : " and the admin port " + options.adminHost()
+                    + ":" + options.adminPort()) + " (" + e.getMessage() + "); choose another --port"
+                    + (options.adminPort() == null ? "" : " or --admin-port") + ".", e);
         }
         return server;
     }
@@ -212,6 +252,21 @@ public final class SyncServer implements AutoCloseable {
     public URI uri() {
         String host = options.host().equals("0.0.0.0") ? "localhost" : options.host();
         return URI.create("http://" + host + ":" + port());
+    }
+
+    /**
+     * The admin port's base URI, e.g. {@code http://127.0.0.1:8631}, when the server has one (with the chosen port when
+     * started with port 0).
+     */
+    public Optional<URI> adminUri() {
+        String host = options.adminHost().equals("0.0.0.0") ? "localhost" : options.adminHost();
+        return adminPort.localPort().stream().mapToObj(port -> URI.create("http://"
+                + (host.contains(":") ? "[" + host + "]" : host) + ":" + port)).findFirst();
+    }
+
+    /** The options it was started with. */
+    public ServerOptions options() {
+        return options;
     }
 
     public SyncService sync() {
@@ -230,6 +285,7 @@ public final class SyncServer implements AutoCloseable {
         live.close();
         app.stop();
         sessions.close();
+        readiness.close();
         metrics.close();
         closeAlerts();
     }
@@ -256,19 +312,6 @@ public final class SyncServer implements AutoCloseable {
         if (alerts != null) {
             alerts.close();
         }
-    }
-
-    private void authenticate(Context ctx) {
-        ctx.header("X-Mooring-Time", sync.clock().now().toString());
-        String header = ctx.header("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        String user = token == null ? null : tokens.authenticate(token).orElse(null);
-        if (user == null) {
-            throw new HttpErrors.Unauthorized(token == null
-                    ? "send a bearer token: Authorization: Bearer <token> (create one with mooring token create)"
-                    : "the bearer token is not valid or was revoked");
-        }
-        ctx.attribute(USER, user);
     }
 
     private void handshake(Context ctx) throws IOException {
@@ -347,7 +390,7 @@ public final class SyncServer implements AutoCloseable {
 
     private void listConflicts(Context ctx) throws IOException {
         boolean all = "true".equals(ctx.queryParam("all"));
-        send(ctx, 200, conflicts.list(user(ctx), !all, intParam(ctx, "limit", 100)));
+        send(ctx, 200, conflicts.list(AccessGate.scope(ctx, "conflicts"), !all, intParam(ctx, "limit", 100)));
     }
 
     private void resolveConflict(Context ctx) throws IOException {
@@ -358,7 +401,8 @@ public final class SyncServer implements AutoCloseable {
             throw new MooringException(ErrorCode.USAGE, "conflict id '" + ctx.pathParam("id") + "' is not a number");
         }
         Resolution resolution = resolution(read(ctx, com.fasterxml.jackson.databind.JsonNode.class));
-        send(ctx, 200, conflicts.resolve(id, user(ctx), resolution, user(ctx)));
+        Caller caller = AccessGate.caller(ctx);
+        send(ctx, 200, conflicts.resolve(id, caller.admin() ? null : caller.userId(), resolution, caller.userId()));
     }
 
     /** {@code {"choice": "server" | "client" | "merged", "values": {…}}}: values only with merged. */
@@ -420,7 +464,7 @@ public final class SyncServer implements AutoCloseable {
     private void sessions(Context ctx) throws IOException {
         int limit = intParam(ctx, "limit", 50);
         sessions.flush();
-        send(ctx, 200, SyncSessions.recent(dataSource, user(ctx), limit));
+        send(ctx, 200, SyncSessions.recent(dataSource, AccessGate.scope(ctx, "sessions"), limit));
     }
 
     private void fail(Exception e, Context ctx) {
@@ -493,7 +537,7 @@ public final class SyncServer implements AutoCloseable {
     }
 
     private static String user(Context ctx) {
-        return ctx.attribute(USER);
+        return AccessGate.user(ctx);
     }
 
     private static int count(PushResponse response, ChangeStatus status) {

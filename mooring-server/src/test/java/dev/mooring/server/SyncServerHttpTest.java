@@ -40,6 +40,7 @@ class SyncServerHttpTest {
     volatile boolean backupHealthy = true;
     String alice;
     String bob;
+    String admin;
 
     @BeforeEach
     void start() throws Exception {
@@ -58,6 +59,7 @@ class SyncServerHttpTest {
         Tokens tokens = Tokens.create(pg.dataSource());
         alice = tokens.issue("alice", "test").token();
         bob = tokens.issue("bob", "test").token();
+        admin = tokens.issueAdmin("ops", "test").token();
     }
 
     @AfterEach
@@ -250,16 +252,16 @@ class SyncServerHttpTest {
         assertThat(byBob.statusCode()).isEqualTo(400);
         assertThat(resolved.statusCode()).isEqualTo(200);
         assertThat(SyncTestSupport.scalar(pg.dataSource(), "SELECT title FROM notes")).isEqualTo("laptop");
-        JsonNode health = body(call("GET", "/v1/health", alice, null));
+        JsonNode health = body(call("GET", "/v1/health", admin, null));
         assertThat(health.get("pendingConflicts").asLong()).isZero();
         assertThat(body(call("GET", "/v1/sessions", alice, null))).isNotEmpty();
     }
 
     @Test
     void theHealthReportCarriesTheServersChecks() throws Exception {
-        JsonNode ok = body(call("GET", "/v1/health", alice, null));
+        JsonNode ok = body(call("GET", "/v1/health", admin, null));
         backupHealthy = false;
-        JsonNode failing = body(call("GET", "/v1/health", alice, null));
+        JsonNode failing = body(call("GET", "/v1/health", admin, null));
 
         assertThat(ok.get("checks").get("backup").get("healthy").asBoolean()).isTrue();
         assertThat(failing.get("checks").get("backup").get("healthy").asBoolean()).isFalse();

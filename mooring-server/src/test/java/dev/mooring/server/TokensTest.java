@@ -116,4 +116,36 @@ class TokensTest {
                     .extracting(e -> ((MooringException) e).code()).isEqualTo(ErrorCode.USAGE);
         }
     }
+
+    @Test
+    void anAdminTokenIdentifiesAsAdminAndActsForNoUser() throws Exception {
+        IssuedToken ops = tokens.issueAdmin("ops", "prometheus");
+        IssuedToken user = tokens.issue("u1", "phone");
+
+        assertThat(ops.admin()).isTrue();
+        assertThat(user.admin()).isFalse();
+        assertThat(ops.toString()).doesNotContain(ops.token()).contains("admin=true");
+        assertThat(tokens.identify(ops.token())).contains(new Caller("ops", true));
+        assertThat(tokens.identify(user.token())).contains(new Caller("u1", false));
+        assertThat(tokens.authenticate(ops.token())).as("an admin token syncs as nobody").isEmpty();
+        assertThat(scalar(pg.dataSource(), "SELECT string_agg(role, ',' ORDER BY role) FROM mooring.tokens"))
+                .isEqualTo("admin,user");
+        for (String holder : new String[]{null, " "}) {
+            assertThatThrownBy(() -> tokens.issueAdmin(holder, "x")).isInstanceOf(MooringException.class)
+                    .hasMessageContaining("an admin token needs the name of who holds it");
+        }
+    }
+
+    @Test
+    void tokensIssuedBeforeRolesExistedStayUserTokensAndNoOtherRoleIsStored() throws Exception {
+        SyncSchema.migrator(pg.dataSource()).revertTo("20270103000000");
+        execute(pg.dataSource(), "INSERT INTO mooring.tokens (token_hash, user_id) VALUES ('"
+                + Tokens.hash("mt_" + "a".repeat(43)) + "', 'old-user')");
+
+        SyncSchema.install(pg.dataSource(), SyncTestSupport.config());
+
+        assertThat(tokens.identify("mt_" + "a".repeat(43))).contains(new Caller("old-user", false));
+        assertThatThrownBy(() -> execute(pg.dataSource(), "UPDATE mooring.tokens SET role = 'root'"))
+                .hasMessageContaining("tokens_role_check");
+    }
 }

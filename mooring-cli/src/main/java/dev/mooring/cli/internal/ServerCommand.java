@@ -61,6 +61,16 @@ public final class ServerCommand implements Callable<Integer> {
             description = "The interface to listen on; 0.0.0.0 for all. Default: ${DEFAULT-VALUE}.")
     String host;
 
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "Also listen on PORT for the admin routes"
+            + " (GET /v1/health, /v1/sessions, /v1/conflicts) and the probes (/healthz/live, /healthz/ready), and"
+            + " serve no sync there; 0 picks a free one. On a loopback --admin-host its routes need no token, on any"
+            + " other an admin token. Default: none.")
+    Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "HOST", description = "The interface --admin-port listens on."
+            + " Default: " + ServerOptions.DEFAULT_ADMIN_HOST + " (this machine only, so no token is needed there).")
+    String adminHost;
+
     @Option(names = "--min-client-version", paramLabel = "VERSION",
             description = "Refuse clients whose schema version is older (their handshake says: upgrade required).")
     String minimumClientVersion;
@@ -79,7 +89,8 @@ public final class ServerCommand implements Callable<Integer> {
     java.time.Duration otlpEvery;
 
     @Option(names = "--json", description = "Print the start-up line (and later notes) as JSON, one document per"
-            + " line: where it listens, the database (password masked), the synced tables, and how to create a token.")
+            + " line: where it listens (admin: the --admin-port URL), the database (password masked), the synced tables, and how"
+            + " to create a token.")
     boolean json;
 
     @Option(names = "--backup-every", paramLabel = "DURATION", converter = DurationConverter.class, description = "Back"
@@ -117,7 +128,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        requireListenable(host, port); // before the database starts: a busy port is the likelier mistake
+        requireListenable(host, port, "--port"); // before the database starts: a busy port is the likelier mistake
+        if (adminPort != null) {
+            requireListenable(adminHost(), adminPort, "--admin-port");
+        } else if (adminHost != null) {
+            throw new MooringException(ErrorCode.USAGE, "--admin-host applies with --admin-port: add --admin-port PORT");
+        }
         requireBackupEveryForBackupOptions();
         SyncTarget db = SyncTarget.openForServer(target, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -132,7 +148,10 @@ public final class ServerCommand implements Callable<Integer> {
             HikariDataSource connections = pool;
             ServerOptions options = ServerOptions.defaults().withHost(host)
                     .withPort(port).withServerSchemaVersion(db.schemaVersion).withMinimumClientVersion(minimumClientVersion)
-                    .withPackagesDir(packagesDir).withAlerts(db.config.alerts());
+                    .withPackagesDir(packagesDir).withAlerts(db.config.alerts()).withAdminHost(adminHost());
+            if (adminPort != null) {
+                options = options.withAdminPort(adminPort);
+            }
             if (backupEvery != null) {
                 backups = startBackups(db, out, registry);
                 BackupSchedule schedule = backups;
@@ -249,17 +268,22 @@ public final class ServerCommand implements Callable<Integer> {
      * Fails, naming the port and the fix, when the server could not listen there: Javalin would report it too, but
      * only after logging an error line of its own, and after the database started.
      */
-    private static void requireListenable(String host, int port) {
+    private static void requireListenable(String host, int port, String option) {
+        String hostOption = option.replace("port", "host");
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(host, port));
         } catch (BindException e) {
             throw new MooringException(ErrorCode.CONFIGURATION, "Cannot listen on " + host + ": port " + port + " is in"
-                    + " use, perhaps by another mooring server. Stop that, or choose another port with --port"
+                    + " use, perhaps by another mooring server. Stop that, or choose another port with " + option
                     + freePortNear(host, port) + ".");
         } catch (IOException e) {
             throw new MooringException(ErrorCode.CONFIGURATION, "Cannot listen on " + host + ":" + port + " ("
-                    + e.getMessage() + "); check --host and --port.");
+                    + e.getMessage() + "); check " + hostOption + " and " + option + ".");
         }
+    }
+
+    private String adminHost() {
+        return adminHost == null ? ServerOptions.DEFAULT_ADMIN_HOST : adminHost;
     }
 
     /** " (N is free)" for the first free port after {@code port}, or nothing. */
@@ -286,12 +310,16 @@ public final class ServerCommand implements Callable<Integer> {
             doc.put("tables", db.config.tables().stream().map(SyncedTable::name).toList());
             doc.put("installed", installed);
             doc.put("createToken", createToken);
+            server.adminUri().ifPresent(admin -> doc.put("admin", admin.toString()));
             Output.jsonLine(out, doc);
         } else {
             Output.text(out, "Sync installed on " + db.url.redacted() + ": " + describe(installed) + "\n"
                     + "Serving " + db.config.tables().size() + " synced tables at " + server.uri() + "/v1"
                     + " (Ctrl+C stops). Create a token " + (db.example ? "for the demo user" : "for a user")
-                    + " with: " + createToken);
+                    + " with: " + createToken
+                    + server.adminUri().map(admin -> "\nAdmin routes and probes at " + admin + " ("
+                    + (server.options().adminPortOnLoopback() ? "no token needed from this machine"
+                    : "with an admin token: " + adminTokenCommand(db)) + ").").orElse(""));
         }
         out.flush();
     }
@@ -304,8 +332,17 @@ public final class ServerCommand implements Callable<Integer> {
         if (db.example) {
             return PrintedCommand.of("token", "create", "--user", QuickstartSync.DEMO_USER, "--url", db.commandLineUrl);
         }
-        return PrintedCommand.of("token", "create", "--url", db.commandLineUrl) + " --user <user id>"
-                + (db.passwordOnlyInUrl ? " (set $MOORING_PASSWORD to the database password first)" : "");
+        return PrintedCommand.of("token", "create", "--url", db.commandLineUrl) + " --user <user id>" + passwordNote(db);
+    }
+
+    /** The command that creates an admin token on this server's database, as a person runs it. */
+    static String adminTokenCommand(SyncTarget db) {
+        return PrintedCommand.of("token", "create", "--admin", "--url", db.commandLineUrl)
+                + (db.example ? "" : passwordNote(db));
+    }
+
+    private static String passwordNote(SyncTarget db) {
+        return db.passwordOnlyInUrl ? " (set $MOORING_PASSWORD to the database password first)" : "";
     }
 
     /** A line about the running server: with --json, {@code {"note": "..."}}. Lines come from several threads. */

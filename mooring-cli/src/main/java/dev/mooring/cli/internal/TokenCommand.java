@@ -12,15 +12,27 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code mooring token create | revoke}: bearer tokens for sync clients. Only a hash of each token is stored. */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Create or revoke sync client tokens.",
+/**
+ * {@code mooring token create | revoke}: bearer tokens for sync clients, and admin tokens for operators
+ * ({@code create --admin}). Only a hash of each token is stored.
+ */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Create or revoke sync client tokens and admin tokens.",
         subcommands = {TokenCommand.Create.class, TokenCommand.Revoke.class})
 public final class TokenCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a token for a user and print it once; only its hash is stored.")
+            description = "Create a token for a user, or an admin token, and print it once; only its hash is stored.")
     static final class Create extends SyncCommand {
-        @Option(names = "--user", required = true, paramLabel = "ID", description = "The user the token acts for.")
+        /** Who holds an admin token created without --user. */
+        static final String DEFAULT_ADMIN = "admin";
+
+        @Option(names = "--user", paramLabel = "ID", description = "The user the token acts for. With --admin: who"
+                + " holds it, for the record (default: " + DEFAULT_ADMIN + ").")
         String user;
+
+        @Option(names = "--admin", description = "Create an admin token: it reads global health, every user's sessions"
+                + " and the conflict queue of all users (GET /v1/health, /v1/sessions, /v1/conflicts) and resolves any"
+                + " conflict; it syncs as nobody.")
+        boolean admin;
 
         @Option(names = "--label", description = "A note to tell tokens apart, e.g. the device.")
         String label;
@@ -29,13 +41,29 @@ public final class TokenCommand {
         boolean json;
 
         @Override
+        void check() {
+            if (user == null && !admin) {
+                throw new MooringException(ErrorCode.USAGE, "name the user the token acts for: --user <id> (or --admin"
+                        + " for an admin token).");
+            }
+        }
+
+        @Override
         int run(SyncTarget db, PrintWriter out) {
-            IssuedToken t = Tokens.create(db.dataSource).issue(user, label);
+            Tokens tokens = Tokens.create(db.dataSource);
+            IssuedToken t = admin ? tokens.issueAdmin(user == null ? DEFAULT_ADMIN : user, label)
+                    : tokens.issue(user, label);
             if (json) {
-                Output.json(out, Map.of("user", t.userId(), "token", t.token()));
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("user", t.userId());
+                doc.put("role", t.admin() ? "admin" : "user");
+                doc.put("token", t.token());
+                Output.json(out, doc);
             } else {
-                Output.text(out, t.token() + "\n\nThis is the only time the token is shown: store it now. Clients send"
-                        + " it as: Authorization: Bearer <token>");
+                Output.text(out, t.token() + "\n\nThis is the only time the token is shown: store it now. "
+                        + (t.admin() ? "It is an admin token held by " + t.userId() + ": it reads global health and"
+                        + " every user's sessions and conflicts, and syncs as nobody. Send it as"
+                        : "Clients send it as") + ": Authorization: Bearer <token>");
             }
             return 0;
         }
