@@ -11,6 +11,7 @@ import dev.mooring.server.internal.AccessGate;
 import dev.mooring.server.internal.AdminPort;
 import dev.mooring.server.internal.ChangeFeed;
 import dev.mooring.server.internal.PullWriter;
+import dev.mooring.server.internal.Requests;
 import dev.mooring.server.internal.HttpErrors;
 import dev.mooring.server.internal.JsonErrorPages;
 import dev.mooring.sync.AvailablePackage;
@@ -30,10 +31,7 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import javax.sql.DataSource;
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,8 +39,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * The HTTP sync API, JSON under {@code /v1}, on Javalin (Jetty). Every {@code /v1} route needs {@code Authorization:
@@ -167,6 +163,7 @@ public final class SyncServer implements AutoCloseable {
                 send(ctx, 200, SyncHealth.report(dataSource).withChecks(checks()));
             }, Access.ADMIN);
             config.routes.get("/v1/sessions", this::sessions, Access.SCOPED);
+            config.routes.get("/metrics", this::scrape, Access.ADMIN);
             config.routes.get("/v1/packages", ctx -> send(ctx, 200,
                     new AvailablePackage.Listing(packages.available(user(ctx)))), Access.SYNC);
             config.routes.get("/v1/packages/{id}", this::downloadPackage, Access.SYNC);
@@ -290,6 +287,17 @@ public final class SyncServer implements AutoCloseable {
         closeAlerts();
     }
 
+    /** {@code GET /metrics}: Prometheus's text format (0.0.4), which every Prometheus version scrapes. */
+    private void scrape(Context ctx) throws JsonProcessingException {
+        Optional<String> text = metrics.scrape();
+        if (text.isEmpty()) {
+            send(ctx, 404, new ErrorResponse("not_found", "this server records its metrics in the application's own"
+                    + " registry, which is not a Prometheus one; read them where the application publishes it"));
+            return;
+        }
+        ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(text.get());
+    }
+
     /** The server's metrics ({@code GET /metrics}). */
     public SyncMetrics metrics() {
         return metrics;
@@ -400,30 +408,9 @@ public final class SyncServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new MooringException(ErrorCode.USAGE, "conflict id '" + ctx.pathParam("id") + "' is not a number");
         }
-        Resolution resolution = resolution(read(ctx, com.fasterxml.jackson.databind.JsonNode.class));
+        Resolution resolution = Requests.resolution(read(ctx, com.fasterxml.jackson.databind.JsonNode.class));
         Caller caller = AccessGate.caller(ctx);
         send(ctx, 200, conflicts.resolve(id, caller.admin() ? null : caller.userId(), resolution, caller.userId()));
-    }
-
-    /** {@code {"choice": "server" | "client" | "merged", "values": {…}}}: values only with merged. */
-    private static Resolution resolution(com.fasterxml.jackson.databind.JsonNode body) {
-        String choice = body == null ? null : body.path("choice").asText(null);
-        if (choice == null) {
-            throw new MooringException(ErrorCode.USAGE, "send {\"choice\": \"server\" | \"client\" | \"merged\"},"
-                    + " with \"values\": {…} for merged");
-        }
-        switch (choice) {
-            case "server":
-                return Resolution.server();
-            case "client":
-                return Resolution.client();
-            case "merged":
-                java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
-                body.path("values").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
-                return Resolution.merged(values);
-            default:
-                throw new MooringException(ErrorCode.USAGE, "choice must be server, client or merged, was '" + choice + "'");
-        }
     }
 
     private void orderPackage(Context ctx) throws IOException {
@@ -479,45 +466,8 @@ public final class SyncServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The body as {@code type}. Every route takes a JSON object: {@code null}, an array, a string or a number is
-     * refused here with 400 (Jackson maps a JSON {@code null} to a null value, which no handler expects).
-     */
     private <T> T read(Context ctx, Class<T> type) throws IOException {
-        T value = json.readValue(body(ctx), type);
-        if (value == null || value instanceof com.fasterxml.jackson.databind.JsonNode node && !node.isObject()) {
-            throw new MooringException(ErrorCode.USAGE, "the request body must be a JSON object, not "
-                    + (value == null ? "null" : ((com.fasterxml.jackson.databind.JsonNode) value).getNodeType()
-                    .name().toLowerCase(java.util.Locale.ROOT)) + "; see the API's routes for its fields");
-        }
-        return value;
-    }
-
-    /**
-     * The request body, inflated when it came with {@code Content-Encoding: gzip}. Javalin limits what is read off
-     * the wire; the inflated body gets the same limit, so a small body that inflates without end is refused too.
-     */
-    private byte[] body(Context ctx) throws IOException {
-        byte[] wire = ctx.bodyAsBytes();
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
-            return wire;
-        }
-        if (!encoding.trim().equalsIgnoreCase("gzip")) {
-            throw new HttpResponseException(415, "Content-Encoding '" + encoding + "' is not supported; send the body"
-                    + " uncompressed or with Content-Encoding: gzip");
-        }
-        int limit = (int) Math.min(options.maxRequestBytes(), Integer.MAX_VALUE - 16);
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(wire))) {
-            byte[] inflated = in.readNBytes(limit + 1);
-            if (inflated.length > limit) {
-                throw new HttpResponseException(413, "the inflated request body is larger than " + limit + " bytes");
-            }
-            return inflated;
-        } catch (ZipException | EOFException e) {
-            throw new MooringException(ErrorCode.USAGE, "the request body is marked Content-Encoding: gzip but is not"
-                    + " complete gzip data (" + e.getMessage() + "); compress the whole body or drop the header");
-        }
+        return Requests.read(json, ctx, type, options.maxRequestBytes());
     }
 
     private void send(Context ctx, int status, Object body) throws JsonProcessingException {
@@ -525,15 +475,7 @@ public final class SyncServer implements AutoCloseable {
     }
 
     private static int intParam(Context ctx, String name, int fallback) {
-        String text = ctx.queryParam(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new MooringException(ErrorCode.USAGE, name + " must be a whole number, was '" + text + "'");
-        }
+        return Requests.intParam(ctx, name, fallback);
     }
 
     private static String user(Context ctx) {
