@@ -215,7 +215,8 @@
       const keys = Object.keys(client);
       const actions = el('td', null,
         resolveButton(c, 'server', "Keep server's"), resolveButton(c, 'client', "Take client's"));
-      return row(`#${c.id}`, time(c.createdAt), `${c.table} ${c.recordId}`, c.owner, c.clientNode,
+      return row(`#${c.id}`, time(c.createdAt), el('td', null, el('span', 'line', c.table), el('span', 'line', c.recordId)),
+        c.owner, c.clientNode,
         el('td', null, ...lines(keys, (k) => k)),
         el('td', 'value', ...lines(keys, (k) => (server === undefined ? '(no such row)' : value(server[k])))),
         el('td', 'value', ...lines(keys, (k) => value(client[k]))),
