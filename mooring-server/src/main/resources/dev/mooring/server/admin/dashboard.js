@@ -291,8 +291,10 @@
         byId('forget').hidden = !sessionStorage.getItem(TOKEN_KEY);
         showError('');
         refreshTimer = setTimeout(refresh, REFRESH_MS);
+      } else if (response.status === 401 && !sessionStorage.getItem(TOKEN_KEY)) {
+        signIn(''); // a first visit: the form says what is needed
       } else if (response.status === 401 || response.status === 403) {
-        signIn(await message(response));
+        signIn(`That token does not open the dashboard: ${await message(response)}`);
       } else {
         showError(`The server could not give the figures: ${await message(response)}`);
         refreshTimer = setTimeout(refresh, REFRESH_MS);
@@ -331,7 +333,7 @@
         credentials: 'omit',
       });
       if (response.status === 401 || response.status === 403) {
-        signIn(await message(response));
+        signIn(`That token does not resolve conflicts: ${await message(response)}`);
         return;
       }
       if (!response.ok) {
