@@ -122,11 +122,22 @@ class ScheduledBackupJarIT {
     }
 
     @Test
-    void theServerBacksUpIntoABucketOnScheduleAndItsHealthSaysHowTheBackupsGo() throws Exception {
+    void theServerBacksUpIntoABucketOnScheduleAndItsHealthAndMetricsSayHowTheBackupsGo() throws Exception {
         String bucket = S3.createBucket();
+        // an OpenTelemetry collector's OTLP/HTTP endpoint: a real HTTP server that keeps what it is sent
+        List<byte[]> pushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/metrics", exchange -> {
+            pushed.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
         Process server = start(S3.environment(), "server", "--port", "0", "--admin-port", "0", "--json", "--backup-every", "2s",
                 "--backup-to", "s3://" + bucket + "/server", "--s3-endpoint", S3.endpoint().toString(), "--s3-path-style",
-                "--keep-days", "0", "--keep-last", "1");
+                "--keep-days", "0", "--keep-last", "1", "--otlp-url", "http://127.0.0.1:" + collector.getAddress().getPort()
+                        + "/v1/metrics", "--otlp-every", "1s");
         StringBuilder seen = new StringBuilder();
         ObjectMapper json = new ObjectMapper();
         try {
@@ -175,8 +186,28 @@ class ScheduledBackupJarIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(json.readTree(figures.body()).at("/health/checks/backup/healthy").asBoolean())
                     .as(figures.body()).isTrue();
+
+            // the same in Prometheus text on the admin port (no token on loopback), with the pool's metrics
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(started.get("admin").asText() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+            assertThat(metrics.body()).containsPattern("mooring_backup_runs_total\\{result=\"ok\"} [2-9]")
+                    .contains("mooring_backup_healthy 1.0").contains("mooring_backup_consecutive_failures 0.0")
+                    .contains("mooring_http_requests_seconds_count{method=\"GET\",route=\"/v1/health\",status=\"403\"} 1")
+                    .contains("hikaricp_connections_max{pool=\"mooring-server\"}").contains("jvm_memory_used_bytes")
+                    .doesNotContain(issued.group()).doesNotContain(S3ProxyExtension.ACCESS_KEY);
+            // and pushed over OTLP every second, under Micrometer's dotted names
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (pushed.stream().noneMatch(b -> new String(b, StandardCharsets.ISO_8859_1).contains("mooring.backup.runs"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(pushed).as("OTLP pushes with mooring.backup.runs").anyMatch(b -> new String(b,
+                    StandardCharsets.ISO_8859_1).contains("mooring.backup.runs"));
+            assertThat(pushed).anyMatch(b -> new String(b, StandardCharsets.ISO_8859_1).contains("mooring-server"));
         } finally {
             stop(server);
+            collector.stop(0);
         }
     }
 }
