@@ -176,6 +176,16 @@ class ScheduledBackupJarIT {
             assertThat(backup.get("detail").get("exitCode").asInt()).isZero();
             assertThat(backup.get("detail").get("location").asText()).startsWith("s3://" + bucket + "/server at ");
             assertThat(backup.get("summary").asText()).startsWith("ok, last backup ");
+            // the dashboard the start line names shows the same check
+            assertThat(started.get("dashboard").asText()).isEqualTo(started.get("admin").asText() + "/admin");
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(started.get("dashboard").asText())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            HttpResponse<String> figures = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(started.get("admin").asText() + "/v1/admin/dashboard")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(json.readTree(figures.body()).at("/health/checks/backup/healthy").asBoolean())
+                    .as(figures.body()).isTrue();
 
             // the same in Prometheus text on the admin port (no token on loopback), with the pool's metrics
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

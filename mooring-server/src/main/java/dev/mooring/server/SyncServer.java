@@ -72,6 +72,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the caller's, or for an admin every user's</li>
  *   <li>{@code GET /v1/health} — the health report (admin); {@code GET /v1/sessions?user=&limit=} — recent sessions:
  *       the caller's, or for an admin every user's</li>
+ *   <li>{@code GET /admin} — the admin dashboard, a page without data over {@code GET /v1/admin/dashboard} (admin)</li>
  *   <li>{@code GET /v1/packages} — the data packages the caller may download; {@code GET /v1/packages/{id}} — one
  *       of them, resumable with {@code Range}; {@code POST /v1/packages} — order one of the caller's rows (or a
  *       shared one), cut or served from the cache, when the server has a {@link ServerOptions#packagesDir()} (see
@@ -164,6 +165,7 @@ public final class SyncServer implements AutoCloseable {
             }, Access.ADMIN);
             config.routes.get("/v1/sessions", this::sessions, Access.SCOPED);
             config.routes.get("/metrics", this::scrape, Access.ADMIN);
+            new AdminDashboard(dataSource, conflicts, this::checks, alerts, sessions::flush, json).register(config.routes);
             config.routes.get("/v1/packages", ctx -> send(ctx, 200,
                     new AvailablePackage.Listing(packages.available(user(ctx)))), Access.SYNC);
             config.routes.get("/v1/packages/{id}", this::downloadPackage, Access.SYNC);

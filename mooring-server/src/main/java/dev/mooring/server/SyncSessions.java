@@ -82,20 +82,26 @@ public final class SyncSessions {
 
     /** The latest sessions of one user ({@code null}: everyone's), newest first. */
     public static List<SessionSummary> recent(DataSource ds, String userIdOrNull, int limit) {
+        return recent(ds, userIdOrNull, false, limit);
+    }
+
+    /** As {@link #recent(DataSource, String, int)}, only the failed ones when {@code failedOnly}. */
+    static List<SessionSummary> recent(DataSource ds, String userIdOrNull, boolean failedOnly, int limit) {
         if (limit < 1 || limit > MAX_LIST) {
             throw new MooringException(ErrorCode.USAGE, "limit must be between 1 and " + MAX_LIST + ", was " + limit);
         }
         String sql = """
                 SELECT id, node_id, user_id, kind, started_at, duration_ms, changes, conflicts, rejected, ok, error
                   FROM mooring.sync_sessions
-                 WHERE ?::text IS NULL OR user_id = ?
+                 WHERE (?::text IS NULL OR user_id = ?) AND (NOT ? OR NOT ok)
                  ORDER BY started_at DESC, id DESC
                  LIMIT ?
                 """;
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, userIdOrNull);
             ps.setString(2, userIdOrNull);
-            ps.setInt(3, limit);
+            ps.setBoolean(3, failedOnly);
+            ps.setInt(4, limit);
             List<SessionSummary> sessions = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -311,6 +311,7 @@ public final class ServerCommand implements Callable<Integer> {
             doc.put("installed", installed);
             doc.put("createToken", createToken);
             server.adminUri().ifPresent(admin -> doc.put("admin", admin.toString()));
+            doc.put("dashboard", server.adminUri().orElse(server.uri()) + "/admin");
             Output.jsonLine(out, doc);
         } else {
             Output.text(out, "Sync installed on " + db.url.redacted() + ": " + describe(installed) + "\n"
@@ -319,7 +320,9 @@ public final class ServerCommand implements Callable<Integer> {
                     + " with: " + createToken
                     + server.adminUri().map(admin -> "\nAdmin routes and probes at " + admin + " ("
                     + (server.options().adminPortOnLoopback() ? "no token needed from this machine"
-                    : "with an admin token: " + adminTokenCommand(db)) + ").").orElse(""));
+                    : "with an admin token: " + adminTokenCommand(db)) + ").").orElse("")
+                    + "\nAdmin dashboard at " + server.adminUri().orElse(server.uri()) + "/admin"
+                    + (server.adminUri().isEmpty() ? " (with an admin token: " + adminTokenCommand(db) + ")." : "."));
         }
         out.flush();
     }

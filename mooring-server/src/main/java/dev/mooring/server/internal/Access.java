@@ -19,7 +19,7 @@ public enum Access implements RouteRole {
     SCOPED,
     /**
      * An admin token on the main port; on the admin port nothing when it is bound to a loopback address, else an
-     * admin token: global health (and later metrics and the dashboard).
+     * admin token: global health, metrics and the dashboard's figures.
      */
     ADMIN
 }
