@@ -195,6 +195,38 @@ class SyncServerAccessTest {
                 + " the sync API is on port " + server.port());
     }
 
+    /** The request as a browser page of another site, or DNS rebinding, would send it; the raw status line back. */
+    static String raw(URI base, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answer.substring(0, answer.indexOf("\r\n")) + "\n" + answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    @Test
+    void aLoopbackAdminPortRefusesPagesOfOtherSitesAndRebindingButNotCurlOrItsOwnPages() throws Exception {
+        URI adminPort = adminPort(server);
+        String rebound = raw(adminPort, "GET /v1/health HTTP/1.1\r\nHost: attacker.example:" + adminPort.getPort()
+                + "\r\nConnection: close\r\n\r\n");
+        String form = raw(adminPort, "POST /v1/conflicts/1/resolve HTTP/1.1\r\nHost: 127.0.0.1:" + adminPort.getPort()
+                + "\r\nOrigin: https://attacker.example\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n"
+                + "Connection: close\r\n\r\n{\"choice\":\"server\"}");
+        String crossSite = raw(adminPort, "GET /v1/admin/dashboard HTTP/1.1\r\nHost: localhost:" + adminPort.getPort()
+                + "\r\nSec-Fetch-Site: cross-site\r\nConnection: close\r\n\r\n");
+        String ownPage = raw(adminPort, "GET /v1/admin/dashboard HTTP/1.1\r\nHost: localhost:" + adminPort.getPort()
+                + "\r\nSec-Fetch-Site: same-origin\r\nOrigin: http://localhost:" + adminPort.getPort()
+                + "\r\nConnection: close\r\n\r\n");
+        String curl = raw(adminPort, "GET /v1/health HTTP/1.1\r\nHost: [::1]:" + adminPort.getPort()
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(rebound).startsWith("HTTP/1.1 403").contains("addressed to a loopback host");
+        assertThat(form).startsWith("HTTP/1.1 403").contains("refused to a web page of another site");
+        assertThat(crossSite).startsWith("HTTP/1.1 403");
+        assertThat(ownPage).startsWith("HTTP/1.1 200");
+        assertThat(curl).startsWith("HTTP/1.1 200");
+    }
+
     @Test
     void anAdminPortOnEveryInterfaceNeedsAnAdminTokenAsTheMainPortDoes() throws Exception {
         for (URI base : List.of(adminPort(exposed), exposed.uri())) {

@@ -66,6 +66,7 @@ public final class AccessGate {
                     + " port " + mainPort.getAsInt());
         }
         if (adminPort && adminPortOnLoopback) {
+            refuseOtherSites(ctx);
             ctx.attribute(CALLER, ADMIN_PORT);
             return;
         }
@@ -79,6 +80,45 @@ public final class AccessGate {
                     + CREATE_ADMIN_TOKEN);
         }
         ctx.attribute(CALLER, caller);
+    }
+
+    /**
+     * A tokenless loopback port trusts the machine, not every web page open in a browser on it. A page of another site
+     * could send it a form (a conflict resolved with {@code text/plain}, no preflight) or, by DNS rebinding, read it
+     * under a name of its own. So the request must be addressed to a loopback host, and a browser's request must come
+     * from the admin port's own pages: {@code Sec-Fetch-Site} same-origin or none (typed in), and an {@code Origin},
+     * when sent, on a loopback host. Clients that are not browsers (curl, Prometheus) send neither header.
+     */
+    private static void refuseOtherSites(Context ctx) {
+        String host = ctx.header("Host");
+        if (!loopbackHost(host)) {
+            throw new MooringException(ErrorCode.AUTHENTICATION, "the admin port answers only requests addressed to a"
+                    + " loopback host, such as http://127.0.0.1:" + ctx.port() + ", not " + (host == null
+                    ? "a request without a Host header" : "to " + (host.length() > 80 ? host.substring(0, 80) + "…" : host)));
+        }
+        String site = ctx.header("Sec-Fetch-Site");
+        String origin = ctx.header("Origin");
+        boolean foreignSite = site != null && !site.equals("same-origin") && !site.equals("none");
+        boolean foreignOrigin = origin != null && !loopbackHost(origin.replaceFirst("^[a-zA-Z]+://", ""));
+        if (foreignSite || foreignOrigin) {
+            throw new MooringException(ErrorCode.AUTHENTICATION, route(ctx) + " on the admin port is refused to a web"
+                    + " page of another site; open the dashboard at http://127.0.0.1:" + ctx.port() + "/admin");
+        }
+    }
+
+    /** Whether {@code host} (a Host header or an origin without its scheme: name, then maybe a port) is loopback. */
+    static boolean loopbackHost(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String name = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("[")) {
+            int end = name.indexOf(']');
+            return end > 0 && name.substring(1, end).equals("::1");
+        }
+        int colon = name.indexOf(':');
+        name = colon < 0 ? name : name.substring(0, colon);
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** Who called; set for every route but the open ones. */
