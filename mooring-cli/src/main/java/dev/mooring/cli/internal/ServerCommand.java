@@ -322,7 +322,8 @@ public final class ServerCommand implements Callable<Integer> {
                     + (server.options().adminPortOnLoopback() ? "no token needed from this machine"
                     : "with an admin token: " + adminTokenCommand(db)) + ").").orElse("")
                     + "\nAdmin dashboard at " + server.adminUri().orElse(server.uri()) + "/admin"
-                    + (server.adminUri().isEmpty() ? " (with an admin token: " + adminTokenCommand(db) + ")." : "."));
+                    // no full stop after a URL: a person copies it with the URL
+                    + (server.adminUri().isEmpty() ? " (with an admin token: " + adminTokenCommand(db) + ")" : ""));
         }
         out.flush();
     }
