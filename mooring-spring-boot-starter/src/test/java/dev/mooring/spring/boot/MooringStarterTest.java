@@ -43,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "mooring.sync.config=classpath:sync.yaml",
                 "mooring.sync.server.enabled=true",
                 "mooring.sync.server.port=0",
+                "mooring.sync.server.admin-port=0",
                 "management.endpoints.web.exposure.include=health,mooring",
                 "management.endpoint.health.show-details=always"})
 @DirtiesContext
@@ -157,6 +158,22 @@ class MooringStarterTest {
 
         assertThat(page.toString()).contains(note.toString(), "written by the application");
         getJson(URI.create(syncServer.uri() + "/v1/changes?node=phone-1"), null, 401);
+    }
+
+    @Test
+    void theSyncServersAdminPortServesHealthAndTheApplicationsMetrics() throws Exception {
+        URI admin = syncServer.adminUri().orElseThrow();
+
+        JsonNode health = getJson(URI.create(admin + "/v1/health"), null, 200);
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(admin.getHost()).isEqualTo("127.0.0.1");
+        assertThat(health.has("pendingConflicts")).isTrue();
+        assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+        // the server's metrics are in the application's registry, beside Spring Boot's own (its JVM binders, once)
+        assertThat(metrics.body()).contains("mooring_live_connections").contains("jvm_memory_used_bytes")
+                .contains("application_ready_time_seconds");
     }
 
     private static JsonNode getJson(URI uri, String token, int expectedStatus) throws IOException, InterruptedException {

@@ -87,12 +87,17 @@ public record MooringProperties(@DefaultValue Migrate migrate, @DefaultValue Syn
      *                         upgrade.
      * @param packagesDir      Folder to write the data packages that clients order (POST /v1/packages). None when
      *                         empty.
+     * @param adminPort        Second port serving the admin routes (health, metrics, dashboard) and the probes; 0
+     *                         picks a free one. None when empty.
+     * @param adminHost        Interface of the admin port; on a loopback address its admin routes need no token.
      */
     public record Server(boolean enabled,
                          @DefaultValue("localhost") String host,
                          @DefaultValue("8630") int port,
                          @DefaultValue("8MB") DataSize maxRequestSize,
                          String minClientVersion,
-                         Path packagesDir) {
+                         Path packagesDir,
+                         Integer adminPort,
+                         @DefaultValue("127.0.0.1") String adminHost) {
     }
 }

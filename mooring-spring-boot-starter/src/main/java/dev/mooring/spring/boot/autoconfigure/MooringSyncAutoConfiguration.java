@@ -75,6 +75,9 @@ public class MooringSyncAutoConfiguration {
                 .withPackagesDir(p.packagesDir())
                 .withServerSchemaVersion(appliedVersion(dataSource, migrator, properties))
                 .withAlerts(config.alerts());
+        if (p.adminPort() != null) {
+            options = options.withAdminPort(p.adminPort()).withAdminHost(p.adminHost());
+        }
         // the application's registry when it has one (Actuator's): the server's metrics join the app's own
         return SyncServer.start(dataSource, config, options, meterRegistry.getIfAvailable());
     }
